@@ -1,0 +1,117 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from app.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
+from config import CONFIGS, INSTANCE_DIR
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_name = config_name or os.environ.get("APP_ENV", "development")
+    config_class = CONFIGS[config_name]
+    if hasattr(config_class, "check"):
+        config_class.check()
+
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    _configure_templates(app)
+    _init_extensions(app)
+
+    from app import models  # noqa: F401  (every table registered before Alembic looks)
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.cli import register as register_cli
+    from app.errors import register as register_errors
+    from app.main import bp as main_bp
+    from app.sessions import register as register_sessions
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    register_errors(app)
+    register_sessions(app)
+    register_cli(app)
+    return app
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("app"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    from app import permissions
+    from app.formatting import register as register_filters
+    from app.forms.common import error_summary
+
+    register_filters(app)
+    app.add_template_global(error_summary)
+
+    @app.context_processor
+    def _globals():
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "can": permissions.TEMPLATE_PREDICATES,
+            "session_idle_minutes": app.config["SESSION_IDLE_MINUTES"],
+            "session_warning_minutes": app.config["SESSION_WARNING_MINUTES"],
+        }
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    talisman.init_app(
+        app,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )

@@ -1,0 +1,55 @@
+"""`flask demo setup`: the seeded organisations and demo people for trying the service on a laptop."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Organisation, Role
+from app.services import accounts
+from app.services.organisations import load_seed_organisations
+
+demo = AppGroup("demo", help="Demo data for trying the service.")
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (printed for people trying the service locally)
+DEMO_PEOPLE = [
+    ("admin@example.org", "Alex Administrator", Role.ADMINISTRATOR, None),
+    ("reviewer@example.org", "Riley Reviewer", Role.REVIEWER, None),
+    ("lead.police@example.org", "Priya Lead", Role.LEAD, "Kent Police"),
+    ("lead.fire@example.org", "Sam Lead", Role.LEAD, "Kent Fire and Rescue Service"),
+]
+
+
+def _organisation(name: str) -> Organisation:
+    organisation = db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == name.lower())
+    )
+    if organisation is None:
+        raise click.ClickException(f"The seed organisations do not include {name}")
+    return organisation
+
+
+@demo.command("setup")
+def setup() -> None:
+    """Load the seeded organisations and the demo people the first time; print how to sign in."""
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("Demo people are not created in production")
+    if db.session.scalar(select(func.count(Organisation.id))) == 0:
+        result = load_seed_organisations()
+        click.echo(f"Loaded {result.created} organisations")
+    for email, name, role, organisation_name in DEMO_PEOPLE:
+        if accounts.find_by_email(email) is None:
+            organisation = _organisation(organisation_name) if organisation_name else None
+            accounts.create_user(
+                email=email, name=name, role=role, organisation=organisation, password=DEMO_PASSWORD
+            )
+    db.session.commit()
+    click.echo("")
+    click.echo(f"Demo sign-in details (password for everyone: {DEMO_PASSWORD})")
+    for email, _, role, organisation_name in DEMO_PEOPLE:
+        where = f", {organisation_name}" if organisation_name else ""
+        click.echo(f"  {role.label:<20} {email}{where}")
+    click.echo(f"Open {current_app.config['BASE_URL']}/sign-in")

@@ -1,0 +1,53 @@
+"""`flask worker` (long-running) and `flask outbox send` (one pass, for cron)."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.services import jobs
+from app.services import outbox as outbox_service
+
+outbox = AppGroup("outbox", help="The email outbox.")
+
+
+@outbox.command("send")
+def send() -> None:
+    """Send every email that is due, once, and exit."""
+    result = outbox_service.send_due(limit=10_000)
+    db.session.commit()
+    click.echo(
+        f"Emails: {result.sent} sent, {result.retrying} to retry, {result.failed} failed, "
+        f"{result.not_delivered} kept without a mail server"
+    )
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run every job once and exit.")
+def worker(once: bool) -> None:
+    """Run the background jobs (sending emails and, later, reminders) until stopped."""
+    interval = current_app.config["WORKER_INTERVAL_SECONDS"]
+    schedule = jobs.default_jobs(interval)
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(f"Worker started: {', '.join(job.name for job in schedule)} every {interval}s")
+    while not stopping:
+        jobs.run_due(schedule)
+        db.session.remove()
+        if once:
+            break
+        deadline = time.monotonic() + 1
+        while not stopping and time.monotonic() < deadline:
+            time.sleep(0.1)
+    click.echo("Worker stopped")

@@ -1,0 +1,1 @@
+"""WTForms forms: fixed forms per area here, questionnaire pages built from their definitions."""

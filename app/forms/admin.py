@@ -1,0 +1,57 @@
+"""Administration forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from app.forms.common import email_validators, strip
+from app.models import Role
+
+
+class InviteUserForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter the person's full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+    )
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=email_validators("the person's email address"),
+    )
+    role = RadioField(
+        "Role",
+        widget=GovRadioInput(),
+        choices=[(role.value, role.label) for role in Role],
+        description="Collaboration leads report their organisation's projects. Reviewers check submissions.",
+        validators=[InputRequired(message="Select a role")],
+    )
+    organisation = SelectField(
+        "Organisation",
+        widget=GovSelect(),
+        description="Required for collaboration leads.",
+        coerce=str,
+        validate_choice=False,
+    )
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [("", "Select an organisation")] + [
+            (str(org.id), org.name) for org in organisations
+        ]
+        self._organisation_ids = {str(org.id) for org in organisations}
+
+    def validate_organisation(self, field):
+        if self.role.data == Role.LEAD.value and not field.data:
+            raise ValidationError("Select the lead's organisation")
+        if field.data and field.data not in self._organisation_ids:
+            raise ValidationError("Select an organisation from the list")

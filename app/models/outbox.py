@@ -1,0 +1,61 @@
+"""The email outbox: rows written in the same transaction as the change that causes them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+
+
+class EmailStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    # No mail server is configured: kept for people to read on the Emails page, never delivered.
+    NOT_DELIVERED = "not_delivered"
+
+    @property
+    def label(self) -> str:
+        return {
+            "pending": "Waiting to send",
+            "sending": "Sending",
+            "sent": "Sent",
+            "failed": "Failed",
+            "not_delivered": "Not delivered",
+        }[self]
+
+
+class OutboundEmail(db.Model):
+    __tablename__ = "outbound_emails"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    template: Mapped[str] = mapped_column(String(100))
+    status: Mapped[EmailStatus] = mapped_column(
+        Enum(
+            EmailStatus,
+            name="email_status",
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=EmailStatus.PENDING,
+        index=True,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # A worker that claims a row holds it until this time; a crashed worker's claim lapses.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

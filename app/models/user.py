@@ -1,0 +1,59 @@
+"""People who sign in: collaboration leads, reviewers and administrators."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+from app.models.organisation import Organisation
+
+
+class Role(enum.StrEnum):
+    LEAD = "lead"
+    REVIEWER = "reviewer"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return {"lead": "Collaboration lead", "reviewer": "Reviewer", "administrator": "Administrator"}[self]
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    # Null until the person accepts their invitation and chooses a password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="role", native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Changes whenever the password does, so that sessions signed in with an old password end.
+    session_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.email!r} {self.role.value}>"
+
+
+# Email addresses are unique whatever their case.
+Index("uq_users_email_lower", func.lower(User.email), unique=True)

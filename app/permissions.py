@@ -1,0 +1,98 @@
+"""Who may do what: pure predicates, used by the view guards, the services and the templates alike.
+
+Every view function carries exactly one guard from this module (`public`, `signed_in` or `requires(...)`);
+tests/integration/test_route_guards.py lists every endpoint with the guard it must have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from app.models import Role, User
+
+Predicate = Callable[[User], bool]
+
+
+def is_signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def is_administrator(user: Any) -> bool:
+    return is_signed_in(user) and user.role == Role.ADMINISTRATOR
+
+
+def is_reviewer(user: Any) -> bool:
+    return is_signed_in(user) and user.role in (Role.REVIEWER, Role.ADMINISTRATOR)
+
+
+def is_lead(user: Any) -> bool:
+    return is_signed_in(user) and user.role == Role.LEAD and user.organisation_id is not None
+
+
+def can_manage_users(user: Any) -> bool:
+    return is_administrator(user)
+
+
+def can_read_emails(user: Any) -> bool:
+    return is_administrator(user)
+
+
+def can_read_audit_log(user: Any) -> bool:
+    return is_administrator(user)
+
+
+# Exposed to templates as `can.<name>(current_user)`.
+TEMPLATE_PREDICATES = {
+    "administrator": is_administrator,
+    "reviewer": is_reviewer,
+    "lead": is_lead,
+    "manage_users": can_manage_users,
+    "read_emails": can_read_emails,
+    "read_audit_log": can_read_audit_log,
+}
+
+
+def public(view: Callable) -> Callable:
+    """Anyone may see this page, signed in or not."""
+    view.guard = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def _to_sign_in():
+    return redirect(url_for("auth.sign_in", next=request.full_path if request.query_string else request.path))
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any signed-in person may see this page."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any):
+        if not is_signed_in(current_user):
+            return _to_sign_in()
+        return view(*args, **kwargs)
+
+    guarded.guard = "signed_in"  # type: ignore[attr-defined]
+    return guarded
+
+
+def requires(predicate: Predicate, *, hide: bool = True) -> Callable[[Callable], Callable]:
+    """Only people for whom `predicate` holds; others get 404 (hide=True: the page is not confirmed) or 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any):
+            if not is_signed_in(current_user):
+                return _to_sign_in()
+            if not predicate(current_user):
+                abort(404 if hide else 403)
+            return view(*args, **kwargs)
+
+        guarded.guard = predicate.__name__  # type: ignore[attr-defined]
+        return guarded
+
+    return decorator

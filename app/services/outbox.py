@@ -1,0 +1,207 @@
+"""The email outbox: enqueue in the caller's transaction, send later from the worker.
+
+A row is claimed with a conditional UPDATE (and SKIP LOCKED on PostgreSQL) so that two workers never send
+the same row; a claim lapses after a lease so that a crashed worker's rows are picked up again.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, render_template
+from flask_mail import Connection, Message
+from sqlalchemy import and_, or_, select, update
+
+from app.extensions import db
+from app.models import EmailStatus, OutboundEmail, User
+from app.models.base import utcnow
+from app.services import audit
+from app.services.errors import InvalidTransition
+
+log = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+def enqueue(
+    recipient: str,
+    subject: str,
+    template: str,
+    idempotency_key: str,
+    **context: Any,
+) -> OutboundEmail:
+    """Queue an email rendered from emails/<template>.txt and .html. A repeated key queues nothing new."""
+    existing = db.session.scalar(select(OutboundEmail).filter_by(idempotency_key=idempotency_key))
+    if existing is not None:
+        return existing
+    context = {
+        "service_name": current_app.config["SERVICE_NAME"],
+        "base_url": current_app.config["BASE_URL"],
+        "subject": subject,
+        **context,
+    }
+    email = OutboundEmail(
+        idempotency_key=idempotency_key,
+        recipient=recipient,
+        subject=subject,
+        template=template,
+        body_text=render_template(f"emails/{template}.txt", **context),
+        body_html=render_template(f"emails/{template}.html", **context),
+        status=EmailStatus.PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(email)
+    db.session.flush()
+    return email
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    not_delivered: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed + self.not_delivered
+
+
+def _due(now: datetime):
+    return or_(
+        and_(OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.next_attempt_at <= now),
+        and_(OutboundEmail.status == EmailStatus.SENDING, OutboundEmail.claimed_until < now),
+    )
+
+
+def claim_due(limit: int, now: datetime | None = None) -> list[int]:
+    """Claim up to `limit` due emails for this worker and commit the claim."""
+    now = now or utcnow()
+    query = select(OutboundEmail.id).where(_due(now)).order_by(OutboundEmail.id).limit(limit)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed = []
+    for email_id in db.session.scalars(query).all():
+        result = db.session.execute(
+            update(OutboundEmail)
+            .where(OutboundEmail.id == email_id, _due(now))
+            .values(status=EmailStatus.SENDING, claimed_until=now + CLAIM_LEASE)
+        )
+        if result.rowcount == 1:
+            claimed.append(email_id)
+    db.session.commit()
+    return claimed
+
+
+class _TimeoutConnection(Connection):
+    """Flask-Mail's connection with a socket timeout, so that a stalled server cannot hang the worker."""
+
+    def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
+        mail = self.mail
+        timeout = current_app.config["MAIL_TIMEOUT"]
+        smtp_class = smtplib.SMTP_SSL if mail.use_ssl else smtplib.SMTP
+        host = smtp_class(mail.server, mail.port, timeout=timeout)
+        if mail.use_tls:
+            host.starttls()
+        if mail.username and mail.password:
+            host.login(mail.username, mail.password)
+        return host
+
+
+def _message(email: OutboundEmail) -> Message:
+    return Message(
+        subject=email.subject,
+        recipients=[email.recipient],
+        body=email.body_text,
+        html=email.body_html,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        extra_headers={"X-Outbox-Key": email.idempotency_key[:200]},
+    )
+
+
+def _backoff(attempts: int) -> timedelta:
+    base = current_app.config["OUTBOX_BACKOFF_SECONDS"]
+    return timedelta(seconds=base * 2 ** (attempts - 1))
+
+
+def send_due(limit: int = 100, now: datetime | None = None) -> SendResult:
+    """One pass: send every due email, committing each outcome as it happens."""
+    result = SendResult()
+    ids = claim_due(limit, now)
+    if not ids:
+        return result
+    deliver = bool(current_app.config["MAIL_SERVER"])
+    mail = current_app.extensions["mail"]
+    connection: _TimeoutConnection | None = None
+    try:
+        for email_id in ids:
+            email = db.session.get(OutboundEmail, email_id)
+            if email is None or email.status != EmailStatus.SENDING:
+                continue
+            if not deliver:
+                email.status = EmailStatus.NOT_DELIVERED
+                email.claimed_until = None
+                result.not_delivered += 1
+                db.session.commit()
+                continue
+            try:
+                if connection is None:
+                    connection = _TimeoutConnection(mail)
+                    connection.host = connection.configure_host()
+                connection.send(_message(email))
+            except (smtplib.SMTPException, OSError) as error:
+                connection = _drop(connection)
+                _record_failure(email, error, result)
+            else:
+                email.attempts += 1
+                email.status = EmailStatus.SENT
+                email.sent_at = utcnow()
+                email.claimed_until = None
+                email.last_error = None
+                result.sent += 1
+            db.session.commit()
+    finally:
+        _drop(connection)
+    return result
+
+
+def _drop(connection: _TimeoutConnection | None) -> None:
+    if connection is not None and connection.host is not None:
+        try:
+            connection.host.quit()
+        except (smtplib.SMTPException, OSError):
+            connection.host.close()
+    return None
+
+
+def _record_failure(email: OutboundEmail, error: Exception, result: SendResult) -> None:
+    email.attempts += 1
+    email.last_error = f"{type(error).__name__}: {error}"[:2000]
+    email.claimed_until = None
+    result.errors.append(email.last_error)
+    if email.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        email.status = EmailStatus.FAILED
+        result.failed += 1
+        log.error("Email %s failed after %s attempts: %s", email.id, email.attempts, email.last_error)
+    else:
+        email.status = EmailStatus.PENDING
+        email.next_attempt_at = utcnow() + _backoff(email.attempts)
+        result.retrying += 1
+        log.warning("Email %s will be retried: %s", email.id, email.last_error)
+
+
+def retry(email: OutboundEmail, *, by: User, ip_address: str | None = None) -> None:
+    """An administrator sends a failed email again."""
+    if email.status != EmailStatus.FAILED:
+        raise InvalidTransition("Only a failed email can be sent again")
+    email.status = EmailStatus.PENDING
+    email.attempts = 0
+    email.next_attempt_at = utcnow()
+    audit.record("email.retried", actor=by, subject=email, ip_address=ip_address, recipient=email.recipient)
+    db.session.flush()
