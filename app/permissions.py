@@ -81,7 +81,7 @@ def signed_in(view: Callable) -> Callable:
 
 
 def requires(predicate: Predicate, *, hide: bool = True) -> Callable[[Callable], Callable]:
-    """Only people for whom `predicate` holds; others get 404 (hide=True: the page is not confirmed) or 403."""
+    """Only people for whom `predicate` holds; others get 404 (hide=True: not confirmed) or 403."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)

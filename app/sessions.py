@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
@@ -30,15 +30,13 @@ def load_user(session_id: str) -> User | None:
 
 
 def register(app: Flask) -> None:
-    idle_seconds = app.config["SESSION_IDLE_MINUTES"] * 60
-
     @app.before_request
     def _end_idle_session():
         if request.endpoint in PASSIVE_ENDPOINTS or not current_user.is_authenticated:
             return None
         now = time.time()
         last_seen = session.get("last_seen", now)
-        if now - last_seen > idle_seconds:
+        if now - last_seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
             user = current_user._get_current_object()
             accounts.record_sign_out(user, ip_address=request.remote_addr, reason="idle timeout")
             db.session.commit()

@@ -19,7 +19,7 @@ def _hash(raw: str) -> str:
 
 
 def issue(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
-    """Create a token and return its raw value for the link; older unused links of this purpose stop working."""
+    """Create a token and return its raw value for the link; older unused links of this kind stop working."""
     now = utcnow()
     db.session.execute(
         update(EmailToken)

@@ -1,0 +1,50 @@
+"""Factories for test data: small functions that make what a test needs and nothing more."""
+
+from __future__ import annotations
+
+import itertools
+
+from app.extensions import db
+from app.models import Organisation, Region, Role, Sector, User
+from app.services import accounts
+
+PASSWORD = "correct-horse-battery"
+_sequence = itertools.count(1)
+
+
+def organisation(name: str | None = None, *, sector: Sector = Sector.POLICE, region=Region.SOUTH_EAST) -> Organisation:
+    org = Organisation(name=name or f"Test Constabulary {next(_sequence)}", sector=sector, region=region, active=True)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def user(
+    role: Role = Role.LEAD,
+    *,
+    email: str | None = None,
+    name: str = "Test Person",
+    password: str | None = PASSWORD,
+    organisation_: Organisation | None = None,
+    commit: bool = True,
+) -> User:
+    if role == Role.LEAD and organisation_ is None:
+        organisation_ = organisation()
+    person = accounts.create_user(
+        email=email or f"person{next(_sequence)}@example.org",
+        name=name,
+        role=role,
+        organisation=organisation_,
+        password=password,
+    )
+    if commit:
+        db.session.commit()
+    return person
+
+
+def administrator(**kwargs) -> User:
+    return user(Role.ADMINISTRATOR, name=kwargs.pop("name", "Ada Administrator"), **kwargs)
+
+
+def reviewer(**kwargs) -> User:
+    return user(Role.REVIEWER, name=kwargs.pop("name", "Rhys Reviewer"), **kwargs)
