@@ -37,47 +37,52 @@ def _database_url(default: str) -> str:
 
 
 class Config:
-    SERVICE_NAME = os.environ.get("SERVICE_NAME", "Emergency services collaboration returns")
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key-change-me")
+    """Read from the environment when the app is created, so that each app sees the environment of its time."""
 
-    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'collaboration.sqlite'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    ENV_NAME = "development"
 
-    # Sessions live in signed cookies so that any web process can serve any request.
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
-    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
-    SESSION_WARNING_MINUTES = _int("SESSION_WARNING_MINUTES", 2)
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    def __init__(self) -> None:
+        env = os.environ
+        self.SERVICE_NAME = env.get("SERVICE_NAME", "Emergency services collaboration returns")
+        self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.SECRET_KEY = env.get("SECRET_KEY", "development-only-secret-key-change-me")
 
-    WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the session
-    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+        self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'collaboration.sqlite'}")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
-    MAIL_PORT = _int("MAIL_PORT", 25)
-    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
-    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "collaboration-returns@example.org")
-    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
-    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 6)
-    OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 60)
-    WORKER_INTERVAL_SECONDS = _int("WORKER_INTERVAL_SECONDS", 5)
+        # Sessions live in signed cookies so that any web process can serve any request.
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        self.SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+        self.SESSION_WARNING_MINUTES = _int("SESSION_WARNING_MINUTES", 2)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = False
-    SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
-    SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+        self.WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the session
+        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
 
-    PASSWORD_RESET_HOURS = 1
-    INVITATION_DAYS = 7
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "")
+        self.MAIL_PORT = _int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+        self.MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "collaboration-returns@example.org")
+        self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+        self.OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 6)
+        self.OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 60)
+        self.WORKER_INTERVAL_SECONDS = _int("WORKER_INTERVAL_SECONDS", 5)
 
-    FORCE_HTTPS = False
-    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = False
+        self.SIGN_IN_LIMIT_PER_ACCOUNT = env.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+        self.SIGN_IN_LIMIT_PER_ADDRESS = env.get("SIGN_IN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+
+        self.PASSWORD_RESET_HOURS = 1
+        self.INVITATION_DAYS = 7
+
+        self.FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+        self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
 
 
 class DevelopmentConfig(Config):
@@ -86,22 +91,23 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     ENV_NAME = "testing"
-    TESTING = True
-    SECRET_KEY = "testing-secret-key"  # noqa: S105
-    SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
-    MAIL_SERVER = ""
-    RATELIMIT_STORAGE_URI = "memory://"
-    OUTBOX_BACKOFF_SECONDS = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.SECRET_KEY = "testing-secret-key"  # noqa: S105
+        self.SQLALCHEMY_DATABASE_URI = "sqlite://"
+        self.MAIL_SERVER = ""
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.OUTBOX_BACKOFF_SECONDS = 1
+        self.BASE_URL = "http://127.0.0.1:5000"
+        self.SERVICE_NAME = "Emergency services collaboration returns"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
-    FORCE_HTTPS = _bool("FORCE_HTTPS", True)
 
-    @classmethod
-    def check(cls) -> None:
+    def __init__(self) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
@@ -109,6 +115,10 @@ class ProductionConfig(Config):
             )
         if len(os.environ["SECRET_KEY"]) < 32:
             raise RuntimeError("SECRET_KEY must be at least 32 characters in production.")
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = True
+        self.REMEMBER_COOKIE_SECURE = True
+        self.FORCE_HTTPS = _bool("FORCE_HTTPS", True)
 
 
 CONFIGS = {

@@ -6,10 +6,11 @@ import logging
 import os
 
 from flask import Flask
+from flask_talisman import Talisman
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from app.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
+from app.extensions import csrf, db, limiter, login_manager, mail, migrate
 from config import CONFIGS, INSTANCE_DIR
 
 CONTENT_SECURITY_POLICY = {
@@ -28,12 +29,10 @@ CONTENT_SECURITY_POLICY = {
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("APP_ENV", "development")
-    config_class = CONFIGS[config_name]
-    if hasattr(config_class, "check"):
-        config_class.check()
+    settings = CONFIGS[config_name]()  # production refuses to start here without its secrets
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
-    app.config.from_object(config_class)
+    app.config.from_object(settings)
     app.config.update(overrides)
     INSTANCE_DIR.mkdir(exist_ok=True)
     logging.basicConfig(
@@ -105,7 +104,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
-    talisman.init_app(
+    Talisman(
         app,
         content_security_policy=CONTENT_SECURITY_POLICY,
         force_https=app.config["FORCE_HTTPS"],

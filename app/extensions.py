@@ -31,4 +31,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Talisman keeps its settings on the instance, so each app gets its own (see create_app); this one only
+# lends its decorator for per-view header settings, which it stores on the view function.
 talisman = Talisman()

@@ -7,6 +7,7 @@ migrations, so every run also checks them. Rows are deleted after each test.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import uuid
@@ -55,7 +56,10 @@ class FreshGlobalsClient(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():
             g.__dict__.clear()
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        # The page as a person reads it: entities such as &#39; turned back into characters.
+        response.text = html.unescape(response.get_data(as_text=True))
+        return response
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,15 @@ PASSWORD = "correct-horse-battery"
 _sequence = itertools.count(1)
 
 
-def organisation(name: str | None = None, *, sector: Sector = Sector.POLICE, region=Region.SOUTH_EAST) -> Organisation:
-    org = Organisation(name=name or f"Test Constabulary {next(_sequence)}", sector=sector, region=region, active=True)
+def organisation(
+    name: str | None = None, *, sector: Sector = Sector.POLICE, region=Region.SOUTH_EAST
+) -> Organisation:
+    org = Organisation(
+        name=name or f"Test Constabulary {next(_sequence)}", sector=sector, region=region, active=True
+    )
     db.session.add(org)
-    db.session.flush()
+    # Committed: requests share the test's session, and a GET request rolls back what is uncommitted.
+    db.session.commit()
     return org
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.forms.common import email_validators, strip
@@ -30,7 +30,7 @@ class InviteUserForm(FlaskForm):
     role = RadioField(
         "Role",
         widget=GovRadioInput(),
-        choices=[(role.value, role.label) for role in Role],
+        choices=[SelectChoice(role.value, role.label) for role in Role],
         description="Collaboration leads report their organisation's projects. Reviewers check submissions.",
         validators=[InputRequired(message="Select a role")],
     )
@@ -45,8 +45,8 @@ class InviteUserForm(FlaskForm):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation.choices = [("", "Select an organisation")] + [
-            (str(org.id), org.name) for org in organisations
+        self.organisation.choices = [SelectChoice("", "Select an organisation")] + [
+            SelectChoice(str(org.id), org.name) for org in organisations
         ]
         self._organisation_ids = {str(org.id) for org in organisations}
 

@@ -100,17 +100,17 @@ def claim_due(limit: int, now: datetime | None = None) -> list[int]:
 
 
 class _TimeoutConnection(Connection):
-    """Flask-Mail's connection with a socket timeout, so that a stalled server cannot hang the worker."""
+    """Flask-Mail's connection, with a socket timeout so that a stalled server cannot hang the worker, and
+    the settings read when sending (Flask-Mail keeps a copy taken at start-up)."""
 
     def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
-        mail = self.mail
-        timeout = current_app.config["MAIL_TIMEOUT"]
-        smtp_class = smtplib.SMTP_SSL if mail.use_ssl else smtplib.SMTP
-        host = smtp_class(mail.server, mail.port, timeout=timeout)
-        if mail.use_tls:
+        config = current_app.config
+        smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+        host = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        if config["MAIL_USE_TLS"]:
             host.starttls()
-        if mail.username and mail.password:
-            host.login(mail.username, mail.password)
+        if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         return host
 
 

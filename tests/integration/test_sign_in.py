@@ -58,7 +58,9 @@ def test_empty_and_malformed_fields_get_govuk_messages(client):
 
 
 def test_over_long_input_is_refused_without_an_error_page(client):
-    response = submit_form(client, "/sign-in", {"email": "a" * 10_000 + "@example.org", "password": "p" * 10_000})
+    response = submit_form(
+        client, "/sign-in", {"email": "a" * 10_000 + "@example.org", "password": "p" * 10_000}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Email address must be 254 characters or fewer" in page

@@ -1,0 +1,126 @@
+"""What the browser tests do again and again: check a page with axe, open a page, sign in and out."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+
+AXE_JS = Path(__file__).resolve().parent / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+# The one allowed exception. GOV.UK Frontend's radios and checkboxes script sets aria-expanded on an input that
+# reveals conditional content (it marks such inputs with data-aria-controls), and axe reports aria-allowed-attr
+# for it. GOV.UK keeps this on purpose (govuk-frontend issue 979). Only that rule, only on those inputs, and
+# only when aria-expanded is the sole attribute axe objects to, is ignored; nothing else is.
+_VIOLATIONS_LEFT = """
+(results) => {
+  const isConditionalReveal = (node) => {
+    if (node.target.length !== 1) return false;
+    const element = document.querySelector(node.target[0]);
+    if (!element || !element.matches(
+      'input[type="radio"][data-aria-controls], input[type="checkbox"][data-aria-controls]'
+    )) return false;
+    const attributes = node.any.concat(node.all, node.none).flatMap((check) => check.data || []);
+    return attributes.length > 0 && attributes.every((item) => String(item).startsWith("aria-expanded"));
+  };
+  return results.violations
+    .map((violation) => violation.id !== "aria-allowed-attr" ? violation
+      : {...violation, nodes: violation.nodes.filter((node) => !isConditionalReveal(node))})
+    .filter((violation) => violation.nodes.length > 0)
+    .map((violation) => ({
+      id: violation.id,
+      help: violation.help,
+      impact: violation.impact,
+      nodes: violation.nodes.map((node) => ({target: node.target, summary: node.failureSummary})),
+    }));
+}
+"""
+_RUN_AXE = "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
+
+
+def _axe_loaded(page: Page) -> bool:
+    return page.evaluate("() => typeof window.axe === 'object'")
+
+
+def _run_axe(page: Page) -> list[dict]:
+    return page.evaluate(_VIOLATIONS_LEFT, page.evaluate(_RUN_AXE, AXE_TAGS))
+
+
+def _violations_without_javascript(page: Page) -> list[dict]:
+    """axe cannot run where scripts are off, so check the very same document in a page where they are on.
+
+    The document as the JavaScript-free browser has it (its scripts never ran) is served again at the same
+    address, without its script elements, to a second page with JavaScript; styles and images load as usual.
+    """
+    html = _SCRIPT.sub("", page.content())
+    url = page.url
+    context = page.context.browser.new_context(bypass_csp=True)
+    try:
+        checker = context.new_page()
+        checker.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+        checker.goto(url)
+        checker.add_script_tag(path=str(AXE_JS))
+        return _run_axe(checker)
+    finally:
+        context.close()
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe on the page as it is now; return the violations left after the one documented exception."""
+    if not _axe_loaded(page):
+        page.add_script_tag(path=str(AXE_JS))
+        if not _axe_loaded(page):  # the context has JavaScript turned off
+            return _violations_without_javascript(page)
+    return _run_axe(page)
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail listing every axe violation (id, help, where) on the page as it is now."""
+    violations = axe_violations(page)
+    if violations:
+        lines = [f"axe found {len(violations)} accessibility problem(s) on {page.url}:"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            for node in violation["nodes"]:
+                lines.append(f"    at {json.dumps(node['target'])}: {node['summary']}")
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def visit(page: Page, url: str, *, status: int = 200):
+    """Open a page, check its HTTP status and check it with axe."""
+    response = page.goto(url)
+    assert response is not None, f"No response for {url}"
+    assert response.status == status, f"{url} answered {response.status}, expected {status}"
+    assert_accessible(page)
+    return response
+
+
+def fill_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.get_by_label("Email address").fill(email)
+    # exact: the "Show password" button's name contains "password" too.
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD, *, name: str | None = None) -> None:
+    """Sign in from the sign-in page and check the home page greets the person."""
+    visit(page, "/sign-in")
+    fill_sign_in(page, email, password)
+    if name:
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {name}")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert_accessible(page)
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    assert_accessible(page)

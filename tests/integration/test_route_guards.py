@@ -1,0 +1,66 @@
+"""Every endpoint has the guard it must have. A new endpoint fails this test until it is listed here."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.conftest import sign_in
+
+EXPECTED_GUARDS = {
+    "main.home": "public",
+    "main.health": "public",
+    "main.accessibility": "public",
+    "main.privacy": "public",
+    "main.cookies": "public",
+    "auth.sign_in": "public",
+    "auth.sign_out": "public",
+    "auth.signed_out": "public",
+    "auth.forgotten_password": "public",
+    "auth.check_your_email": "public",
+    "auth.reset_password": "public",
+    "auth.accept_invitation": "public",
+    "auth.keep_alive": "signed_in",
+    "auth.account": "signed_in",
+    "auth.change_password": "signed_in",
+    "admin.users": "can_manage_users",
+    "admin.invite_user": "can_manage_users",
+    "admin.resend_invitation": "can_manage_users",
+    "admin.emails": "can_read_emails",
+    "admin.email": "can_read_emails",
+    "admin.email_html": "can_read_emails",
+    "admin.retry_email": "can_read_emails",
+}
+
+
+def test_every_endpoint_has_its_expected_guard(app):
+    actual = {
+        endpoint: getattr(view, "guard", None)
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static"
+    }
+    unlisted = sorted(set(actual) - set(EXPECTED_GUARDS))
+    assert not unlisted, f"New endpoints need a guard and an entry in EXPECTED_GUARDS: {unlisted}"
+    missing = sorted(set(EXPECTED_GUARDS) - set(actual))
+    assert not missing, f"Endpoints listed here no longer exist: {missing}"
+    wrong = {e: (actual[e], EXPECTED_GUARDS[e]) for e in actual if actual[e] != EXPECTED_GUARDS[e]}
+    assert not wrong, f"Endpoints with the wrong guard (actual, expected): {wrong}"
+
+
+ADMIN_PAGES = ["/admin/users", "/admin/users/invite", "/admin/emails"]
+
+
+@pytest.mark.parametrize("url", [*ADMIN_PAGES, "/account", "/account/password"])
+def test_signed_out_people_are_sent_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("role_factory", [factories.reviewer, factories.user])
+def test_people_who_are_not_administrators_cannot_open_administration_pages(client, role_factory):
+    person = role_factory()
+    sign_in(client, person.email, factories.PASSWORD)
+    for url in ADMIN_PAGES:
+        assert client.get(url).status_code == 403, url
+    assert "You do not have permission to see this page" in client.get("/admin/users").text
