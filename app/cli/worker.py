@@ -21,10 +21,7 @@ def send() -> None:
     """Send every email that is due, once, and exit."""
     result = outbox_service.send_due(limit=10_000)
     db.session.commit()
-    click.echo(
-        f"Emails: {result.sent} sent, {result.retrying} to retry, {result.failed} failed, "
-        f"{result.not_delivered} kept without a mail server"
-    )
+    click.echo(f"Emails: {result}")
 
 
 @click.command("worker")

@@ -72,6 +72,15 @@ class SendResult:
     def handled(self) -> int:
         return self.sent + self.retrying + self.failed + self.not_delivered
 
+    def __bool__(self) -> bool:  # the worker logs a pass only when it did something
+        return self.handled > 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.sent} sent, {self.retrying} to retry, {self.failed} failed, "
+            f"{self.not_delivered} kept without a mail server"
+        )
+
 
 def _due(now: datetime):
     return or_(

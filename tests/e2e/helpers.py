@@ -115,7 +115,7 @@ def sign_in(page: Page, email: str, password: str = PASSWORD, *, name: str | Non
     fill_sign_in(page, email, password)
     if name:
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {name}")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out")).to_be_visible()
     assert_accessible(page)
 
 
