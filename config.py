@@ -37,7 +37,7 @@ def _database_url(default: str) -> str:
 
 
 class Config:
-    """Read from the environment when the app is created, so that each app sees the environment of its time."""
+    """Read from the environment when the app is created, not when this module is imported."""
 
     ENV_NAME = "development"
 
