@@ -49,10 +49,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.errors import register as register_errors
     from app.main import bp as main_bp
     from app.sessions import register as register_sessions
+    from app.submit import bp as submit_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(submit_bp)
     register_errors(app)
     register_sessions(app)
     register_cli(app)
@@ -81,6 +83,9 @@ def _configure_templates(app: Flask) -> None:
 
     register_filters(app)
     app.add_template_global(error_summary)
+    from app.forms.questionnaire import page_heading
+
+    app.add_template_global(page_heading)
 
     @app.context_processor
     def _globals():

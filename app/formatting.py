@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -40,7 +41,27 @@ def govuk_datetime(value: datetime | None) -> str:
     return f"{govuk_time(value)} on {local:%A} {govuk_date(value)}"
 
 
+def time_left(deadline: datetime, now: datetime | None = None) -> str:
+    """'3 weeks left', '2 days left', '5 hours left', 'less than an hour left', 'the deadline has passed'."""
+    now = now or datetime.now(UTC)
+    seconds = (deadline - now).total_seconds()
+    if seconds <= 0:
+        return "the deadline has passed"
+    for unit, size in (("week", 7 * 86400), ("day", 86400), ("hour", 3600)):
+        count = int(seconds // size)
+        if count >= (2 if unit == "week" else 1):
+            return f"{count} {unit}{'s' if count != 1 else ''} left"
+    return "less than an hour left"
+
+
+def nl2br(text: str) -> Markup:
+    """Line breaks in an answer shown as line breaks, everything else escaped."""
+    return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(time_left, "time_left")
+    app.add_template_filter(nl2br, "nl2br")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(govuk_time, "govuk_time")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 import time
+from datetime import timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
 from app.extensions import db, login_manager
-from app.models import User
+from app.models import KeptForm, User
+from app.models.base import utcnow
 from app.services import accounts
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -39,6 +42,8 @@ def register(app: Flask) -> None:
         if now - last_seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
             user = current_user._get_current_object()
             accounts.record_sign_out(user, ip_address=request.remote_addr, reason="idle timeout")
+            if request.method == "POST":
+                _keep_form(user)
             db.session.commit()
             logout_user()
             session.pop("last_seen", None)
@@ -56,3 +61,28 @@ def register(app: Flask) -> None:
         else:
             db.session.rollback()
         return response
+
+
+KEPT_FORM_HOURS = 24
+
+
+def _keep_form(user: User) -> None:
+    """Keep what was posted after the session ended, to put back in the form once they have signed in."""
+    data = {key: values for key, values in request.form.lists() if key != "csrf_token"}
+    token = secrets.token_urlsafe(24)
+    db.session.add(KeptForm(token=token, user_id=user.id, path=request.path, data=data))
+    session["kept_form"] = token
+
+
+def take_kept_form(path: str) -> dict[str, list[str]] | None:
+    """The form data kept for this page and this person, once; None when there is none."""
+    token = session.get("kept_form")
+    if not token or not current_user.is_authenticated:
+        return None
+    kept = db.session.scalar(select(KeptForm).filter_by(token=token))
+    if kept is None or kept.path != path or kept.user_id != current_user.id:
+        return None
+    if utcnow() - kept.created_at > timedelta(hours=KEPT_FORM_HOURS):
+        return None
+    session.pop("kept_form", None)
+    return kept.data

@@ -55,7 +55,10 @@ def sign_in():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data, ip_address=request.remote_addr)
         if user is not None:
+            kept_form = session.get("kept_form")
             session.clear()
+            if kept_form:
+                session["kept_form"] = kept_form
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         g.sign_in_failed = True

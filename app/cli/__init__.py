@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask users`, `flask orgs`, `flask outbox`, `flask worker`, `flask demo`."""
+"""Flask CLI commands: users, orgs, rounds, outbox, worker and demo."""
 
 from flask import Flask
 
@@ -6,8 +6,9 @@ from flask import Flask
 def register(app: Flask) -> None:
     from app.cli.demo import demo
     from app.cli.orgs import orgs
+    from app.cli.rounds import rounds
     from app.cli.users import users
     from app.cli.worker import outbox, worker
 
-    for command in (demo, orgs, users, outbox, worker):
+    for command in (demo, orgs, rounds, users, outbox, worker):
         app.cli.add_command(command)

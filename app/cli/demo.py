@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.formatting import LONDON, govuk_datetime
 from app.models import Organisation, Role
+from app.models.base import utcnow
 from app.services import accounts
+from app.services import rounds as round_service
 from app.services.organisations import load_seed_organisations
 
 demo = AppGroup("demo", help="Demo data for trying the service.")
@@ -46,6 +51,19 @@ def setup() -> None:
             accounts.create_user(
                 email=email, name=name, role=role, organisation=organisation, password=DEMO_PASSWORD
             )
+    if not round_service.all_rounds():
+        now = utcnow()
+        opens = datetime.combine(now.astimezone(LONDON).date(), time(9), tzinfo=LONDON) - timedelta(days=7)
+        deadline = datetime.combine(
+            (now + timedelta(days=28)).astimezone(LONDON).date(), time(23, 59), tzinfo=LONDON
+        )
+        round_ = round_service.create_round(
+            title=f"Collaboration return {deadline.year}",
+            opens_at=opens,
+            deadline=deadline,
+            version=round_service.default_version(),
+        )
+        click.echo(f"Opened {round_.title}, deadline {govuk_datetime(round_.deadline)}")
     db.session.commit()
     click.echo("")
     click.echo(f"Demo sign-in details (password for everyone: {DEMO_PASSWORD})")

@@ -23,8 +23,14 @@ def email_validators(what: str = "your email address") -> list:
 def error_summary(form) -> dict:
     """The GOV.UK error summary for a form: each message once, linked to its first field."""
     from govuk_frontend_wtf.main import wtforms_errors
+    from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
     params = wtforms_errors(form)
+    # A date's error links to its day input, the first of its three boxes.
+    dates = {f"#{field.id}" for field in form if isinstance(field.widget, GovDateInput)}
+    for item in params["errorList"]:
+        if item["href"] in dates:
+            item["href"] += "-day"
     seen: set[str] = set()
     unique = []
     for item in params["errorList"]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db, limiter
 from app.main import bp
-from app.permissions import public
+from app.permissions import is_lead, public
 
 
 @bp.route("/")
@@ -17,6 +17,8 @@ from app.permissions import public
 def home():
     if not current_user.is_authenticated:
         return render_template("main/start.html")
+    if is_lead(current_user):
+        return redirect(url_for("submit.projects"))
     return render_template("main/home.html")
 
 

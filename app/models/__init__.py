@@ -1,20 +1,39 @@
 """The SQLAlchemy models, imported here so that Alembic sees every table."""
 
 from app.models.audit import AuditEvent
+from app.models.kept_form import KeptForm
 from app.models.organisation import Organisation, Region, Sector
 from app.models.outbox import EmailStatus, OutboundEmail
+from app.models.round import DeadlineExtension, QuestionnaireVersion, Round, RoundState
+from app.models.submission import (
+    NilReturn,
+    Revision,
+    Submission,
+    SubmissionPartner,
+    SubmissionStatus,
+)
 from app.models.token import EmailToken, TokenPurpose
 from app.models.user import Role, User
 
 __all__ = [
     "AuditEvent",
+    "DeadlineExtension",
     "EmailStatus",
     "EmailToken",
+    "KeptForm",
+    "NilReturn",
     "Organisation",
     "OutboundEmail",
+    "QuestionnaireVersion",
     "Region",
+    "Revision",
     "Role",
+    "Round",
+    "RoundState",
     "Sector",
+    "Submission",
+    "SubmissionPartner",
+    "SubmissionStatus",
     "TokenPurpose",
     "User",
 ]

@@ -21,3 +21,15 @@ def list_users() -> list[User]:
     return list(
         db.session.scalars(select(User).options(joinedload(User.organisation)).order_by(User.name, User.id))
     )
+
+
+def organisation_options() -> list:
+    """Active organisations for the organisation pickers, sector by sector."""
+    from app.forms.questionnaire import OrganisationOption
+
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector)
+        .filter_by(active=True)
+        .order_by(Organisation.sector, Organisation.name)
+    ).all()
+    return [OrganisationOption(id=i, name=n, sector=s.value, sector_label=s.label) for i, n, s in rows]

@@ -145,7 +145,7 @@ def test_an_administrator_invites_a_lead_who_sets_a_password_and_signs_in(client
     assert "Create your password" in client.get(link).text
     submit_form(client, link, {"password": "lee's new passphrase", "confirm": "lee's new passphrase"})
     sign_in(client, "lee@example.org", "lee's new passphrase")
-    assert "Kent Police" in client.get("/").text
+    assert "Kent Police" in client.get("/", follow_redirects=True).text
     assert client.get(link).status_code == 410
     assert audit_actions() == ["sign_in", "invitation.sent", "sign_out", "invitation.accepted", "sign_in"]
 

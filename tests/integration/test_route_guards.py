@@ -30,6 +30,19 @@ EXPECTED_GUARDS = {
     "admin.email": "can_read_emails",
     "admin.email_html": "can_read_emails",
     "admin.retry_email": "can_read_emails",
+    "admin.rounds": "can_manage_rounds",
+    "admin.new_round": "can_manage_rounds",
+    "admin.edit_round": "can_manage_rounds",
+    "submit.projects": "is_lead",
+    "submit.start": "is_lead",
+    "submit.task_list": "is_lead",
+    "submit.page": "is_lead",
+    "submit.check_answers": "is_lead",
+    "submit.submitted": "is_lead",
+    "submit.withdraw": "is_lead",
+    "submit.partner_view": "is_lead",
+    "submit.nil_return": "is_lead",
+    "submit.undo_nil_return": "is_lead",
 }
 
 
@@ -47,7 +60,7 @@ def test_every_endpoint_has_its_expected_guard(app):
     assert not wrong, f"Endpoints with the wrong guard (actual, expected): {wrong}"
 
 
-ADMIN_PAGES = ["/admin/users", "/admin/users/invite", "/admin/emails"]
+ADMIN_PAGES = ["/admin/users", "/admin/users/invite", "/admin/emails", "/admin/rounds", "/admin/rounds/new"]
 
 
 @pytest.mark.parametrize("url", [*ADMIN_PAGES, "/account", "/account/password"])

@@ -1,0 +1,372 @@
+"""The form for one page of a questionnaire, built from its definition at run time.
+
+    form = page_form(page, questionnaire, answers=saved, organisations=options, own_organisation_id=org.id)
+    typed = form.collect()                    # always: what was typed, valid or not, to save
+    if form.action: ...                       # "add:<id>" / "remove:<id>:<slot>": save, show the page again
+    elif form.check({**saved, **typed}): ...  # valid: move on
+
+Field names are the question ids; a repeating group's inputs are `<question id>-<slot>-<field id>`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as default
+from typing import Any
+
+from flask import request
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import Field
+
+from app.forms.questionnaire_fields import (
+    FIELD_CLASSES,
+    REVEALING_TYPES,
+    YES_NO_CHOICES,
+    AnswerField,
+    GroupAnswer,
+    input_id,
+)
+from app.forms.questionnaire_rules import OrganisationOption, answer_error, item_label, sentence_start
+from app.questionnaires.display import is_blank, item_field_shown
+from app.questionnaires.schema import (
+    Condition,
+    Page,
+    Question,
+    Questionnaire,
+    condition_holds,
+    is_question_visible,
+)
+
+__all__ = ["OrganisationOption", "PageForm", "page_form", "page_heading"]
+
+SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Without a max_items, a repeating group still takes no more items than this (a posted form names its slots).
+MAX_ITEMS = 50
+_ADD = re.compile(r"add:([a-z][a-z0-9_]*)")
+_REMOVE = re.compile(r"remove:([a-z][a-z0-9_]*):(\d{1,4})")
+
+
+@dataclass
+class Node:
+    """One question as render_questions lays it out."""
+
+    question: Question
+    field: Field
+    size: str = "m"  # of its label or legend: l (it is the page heading), m, s, or hidden (the h1 asks it)
+    heading: bool = False
+    reveals: dict[str, list[Node]] = default(default_factory=dict)  # choice value → questions it reveals
+    items: list[Item] = default(default_factory=list)  # repeating group only
+    add_button: dict[str, Any] | None = None
+
+
+@dataclass
+class Item:
+    """One item of a repeating group: an existing one (with a remove button) or the empty one to fill."""
+
+    legend: str
+    nodes: list[Node]
+    remove_button: dict[str, Any] | None = None
+
+
+class PageForm(FlaskForm):
+    page: Page
+    questionnaire: Questionnaire
+    answers: dict[str, Any]
+    action: str | None = None
+    _offered: dict[str, Sequence[OrganisationOption]]  # question id → the organisations it offers
+
+    @property
+    def question_is_heading(self) -> bool:
+        return question_is_heading(self.page)
+
+    def collect(self) -> dict[str, Any]:
+        """Every question on the page in its ANSWER SHAPE, valid or not: "", [] or {} when blank (so that
+        {**saved, **collect()} clears what was cleared). A repeating group keeps its non-blank items, without
+        the one a "remove" action names."""
+        typed: dict[str, Any] = {}
+        for question in self.page.questions:
+            if question.type == "repeating_group":
+                removed = self._removed_slot(question)
+                items = {slot: self._item_answers(question, slot) for slot in self[question.id].slots}
+                typed[question.id] = [
+                    item for slot, item in items.items() if slot != removed and not is_blank(item)
+                ]
+            else:
+                typed[question.id] = self[question.id].answer()
+        return typed
+
+    def check(self, answers: Mapping[str, Any]) -> bool:
+        """Validate the posted page against the definition's rules, skipping questions that `answers` hide.
+        Errors go on the fields (GOV.UK messages, one a field). True when the page is valid."""
+        super().validate()  # the CSRF token; the fields themselves have no WTForms validators
+        answers = dict(answers)
+        for question in self.page.questions:
+            if not self._shown(question, answers):
+                continue
+            if question.type == "repeating_group":
+                self._check_group(question, answers)
+            else:
+                answer = self[question.id]
+                self._add_error(
+                    answer, answer_error(question, answer.answer(), organisations=self._options(question))
+                )
+        return not self.errors
+
+    def layout(self, answers: Mapping[str, Any] | None = None) -> list[Node]:
+        """The page's questions as render_questions shows them: a question whose show_when names a radios,
+        checkboxes or yes/no question on this page sits inside that choice's conditional reveal; one whose
+        show_when names an earlier page's question that does not hold is left out."""
+        answers = dict(self.answers if answers is None else answers)
+        heading = self.question_is_heading
+        page_ids = {q.id for q in self.page.questions}
+
+        def keep(question: Question) -> bool:
+            named = question.show_when.question if question.show_when else None
+            return named is None or named in page_ids or self._shown(question, answers)
+
+        entries = [(q, self[q.id]) for q in self.page.questions]
+        nodes = _arrange(entries, "l" if heading else "m", keep)
+        for node in nodes:
+            node.heading = heading
+            if len(self.page.questions) == 1 and node.question.label == self.page.title and not heading:
+                node.size = "hidden"  # the h1 above the intro asks it already; screen readers still hear it
+        for node in _walk(nodes):
+            if node.question.type == "repeating_group":
+                self._lay_out_group(node)
+        return nodes
+
+    @property
+    def has_buttons(self) -> bool:
+        """Whether the questions include buttons of their own (add and remove): the page then needs a default
+        button first, so that pressing Enter in a field saves instead of removing an item."""
+        return any(q.type == "repeating_group" for q in self.page.questions)
+
+    @property
+    def action_anchor(self) -> str | None:
+        """After an action, the id to show the page again at: the new empty item, or the group."""
+        if not self.action:
+            return None
+        question = self.questionnaire.question(self.action.split(":")[1]) or self.page.questions[0]
+        if self.action.startswith("add:"):
+            slot = len(self.collect()[question.id])
+            first = question.fields[0]
+            return input_id(first, f"{question.id}-{slot}-{first.id}")
+        return input_id(question, question.id)
+
+    # -- helpers ------------------------------------------------------------------------------------------
+
+    def _shown(self, question: Question, answers: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
+        condition = question.show_when
+        if condition is None:
+            return True
+        if not condition_holds(condition, answers) or question.id in seen:
+            return False
+        controller = self.questionnaire.question(condition.question)
+        if controller is None or controller is question:
+            return True
+        if any(controller.id == q.id for q in self.page.questions):
+            return self._shown(controller, answers, seen | {question.id})
+        return is_question_visible(self.questionnaire, controller, answers)
+
+    def _check_group(self, question: Question, answers: dict[str, Any]) -> None:
+        group = self[question.id]
+        removed = self._removed_slot(question)
+        items = []
+        for slot in group.slots:
+            item = self._item_answers(question, slot)
+            if slot == removed or is_blank(item):
+                continue
+            items.append(item)
+            for part in question.fields:
+                if not item_field_shown(part, item, question.fields):
+                    continue
+                message = answer_error(
+                    item_label(question, part, slot + 1), item[part.id], organisations=self._options(part)
+                )
+                self._add_error(self[f"{question.id}-{slot}-{part.id}"], message)
+        self._add_error(group, answer_error(question, items))
+
+    def _item_answers(self, question: Question, slot: int) -> dict[str, Any]:
+        return {part.id: self[f"{question.id}-{slot}-{part.id}"].answer() for part in question.fields}
+
+    def _removed_slot(self, question: Question) -> int | None:
+        match = _REMOVE.fullmatch(self.action or "")
+        return int(match.group(2)) if match and match.group(1) == question.id else None
+
+    def _options(self, question: Question) -> Sequence[OrganisationOption]:
+        return self._offered.get(question.id, ())
+
+    @staticmethod
+    def _add_error(answer: AnswerField, message: str | None) -> None:
+        if message:
+            answer.errors = [*answer.errors, message]
+
+    def _lay_out_group(self, node: Node) -> None:
+        question, group = node.question, node.field
+        name = sentence_start(question.item_name or "item")
+        slots = list(group.slots)
+        blanks = [is_blank(self._item_answers(question, slot)) for slot in slots]
+        # Existing items, then one empty item to fill (trailing empty slots beyond the first are not shown).
+        while len(slots) > 1 and blanks[-1] and blanks[-2]:
+            slots.pop()
+            blanks.pop()
+        node.items = []
+        for position, slot in enumerate(slots):
+            last_and_empty = position == len(slots) - 1 and blanks[position]
+            entries = [(part, self[f"{question.id}-{slot}-{part.id}"]) for part in question.fields]
+            button = None
+            if not last_and_empty:
+                button = _button(f"Remove {name.lower()} {slot + 1}", f"remove:{question.id}:{slot}")
+            nodes = _arrange(entries, "s", lambda _q: True)
+            node.items.append(Item(legend=f"{name} {slot + 1}", nodes=nodes, remove_button=button))
+        if blanks and blanks[-1] and len(slots) < group.limit:
+            node.add_button = _button(f"Add another {name.lower()}", f"add:{question.id}")
+
+
+def question_is_heading(page: Page) -> bool:
+    """A page of one question, with no intro, has that question's label (or legend) as its h1."""
+    return len(page.questions) == 1 and not page.intro
+
+
+def page_heading(page: Page) -> str:
+    """The page's h1, which its <title> should repeat."""
+    return page.questions[0].label if question_is_heading(page) else page.title
+
+
+# Ids a question cannot have: the form's own attributes, and names WTForms would take for inline validators.
+RESERVED_IDS = frozenset(
+    {name for name in dir(PageForm) if not name.startswith("__")}
+    | {name.removeprefix("validate_") for name in dir(PageForm) if name.startswith("validate_")}
+    | {"csrf_token"}
+)
+
+
+def page_form(
+    page: Page,
+    questionnaire: Questionnaire,
+    *,
+    answers: Mapping[str, Any],
+    organisations: Sequence[OrganisationOption] = (),
+    own_organisation_id: int | None = None,
+    formdata: MultiDict | None = None,
+) -> PageForm:
+    """The page's form: bound to request.form when the request posts, prefilled from `answers` otherwise.
+    `formdata` binds it to other posted data instead (a form kept while its author signed in again)."""
+    posted = formdata if formdata is not None else request.form if request.method in SUBMIT_METHODS else None
+    unbound: dict[str, Any] = {}
+    prefill: dict[str, Any] = {}
+    choosers: dict[str, Sequence[OrganisationOption]] = {}
+
+    def add(question: Question, name: str, value: Any) -> None:
+        if name in RESERVED_IDS:
+            raise ValueError(
+                f"Question id '{name}' cannot be used: the page form has an attribute of that name"
+            )
+        kwargs: dict[str, Any] = {"question": question}
+        if question.type in ("organisation", "organisations"):
+            choosers[question.id] = _offered(question, organisations, own_organisation_id)
+            kwargs["options"] = choosers[question.id]
+        unbound[name] = FIELD_CLASSES[question.type](**kwargs)
+        prefill[name] = value
+
+    for question in page.questions:
+        if question.type != "repeating_group":
+            add(question, question.id, answers.get(question.id))
+            continue
+        saved = [item for item in answers.get(question.id) or [] if isinstance(item, Mapping)]
+        limit = question.validation.max_items or MAX_ITEMS
+        slots = _slots(question.id, posted, len(saved), limit)
+        first = question.fields[0]
+        target = input_id(first, f"{question.id}-0-{first.id}")
+        unbound[question.id] = GroupAnswer(question=question, slots=slots, limit=limit, target=target)
+        for slot in slots:
+            for part in question.fields:
+                item = saved[slot] if slot < len(saved) else {}
+                add(part, f"{question.id}-{slot}-{part.id}", item.get(part.id))
+
+    form_class = type("PageForm", (PageForm,), unbound)
+    form = form_class(formdata=posted, data=prefill)
+    form.page, form.questionnaire, form.answers = page, questionnaire, dict(answers)
+    form._offered = choosers
+    groups = {q.id: form[q.id].slots for q in page.questions if q.type == "repeating_group"}
+    form.action = _action(posted, groups)
+    return form
+
+
+def _offered(
+    question: Question, organisations: Sequence[OrganisationOption], own_organisation_id: int | None
+) -> tuple[OrganisationOption, ...]:
+    return tuple(
+        option
+        for option in organisations
+        if (not question.sectors or option.sector in question.sectors)
+        and not (question.type == "organisations" and option.id == own_organisation_id)
+    )
+
+
+def _slots(question_id: str, posted, saved: int, limit: int) -> list[int]:
+    """The item slots a repeating group's form has: the posted ones plus an empty one, or the saved items plus
+    an empty one; never more than `limit`."""
+    if posted is None:
+        count = min(saved, limit)
+    else:
+        pattern = re.compile(rf"{re.escape(question_id)}-(\d{{1,4}})-")
+        found = [int(m.group(1)) for key in posted if (m := pattern.match(key)) and int(m.group(1)) < limit]
+        count = max(found) + 1 if found else 0
+    return list(range(min(count + 1, limit)))
+
+
+def _action(posted, slots: dict[str, Sequence[int]]) -> str | None:
+    raw = (posted.get("action") or "").strip() if posted is not None else ""
+    if (match := _ADD.fullmatch(raw)) and match.group(1) in slots:
+        return raw
+    if (match := _REMOVE.fullmatch(raw)) and int(match.group(2)) in slots.get(match.group(1), ()):
+        return raw
+    return None
+
+
+def _arrange(
+    entries: list[tuple[Question, Field]], size: str, keep: Callable[[Question], bool]
+) -> list[Node]:
+    nodes: list[Node] = []
+    placed: dict[str, Node] = {}
+    left_out: set[str] = set()
+    for question, answer in entries:
+        condition = question.show_when
+        parent = placed.get(condition.question) if condition else None
+        if (condition and condition.question in left_out) or (parent is None and not keep(question)):
+            left_out.add(question.id)
+            continue
+        node = Node(question, answer, size)
+        value = _revealed_by(parent.question, condition) if parent and condition else None
+        if parent is not None and value is not None:
+            node.size = "s"
+            parent.reveals.setdefault(value, []).append(node)
+        else:
+            nodes.append(node)
+        placed[question.id] = node
+    return nodes
+
+
+def _revealed_by(controller: Question, condition: Condition) -> str | None:
+    """The one choice of `controller` whose conditional reveal can hold a question shown on `condition`.
+    A condition on several choices cannot be one reveal: that question is then shown after its controller."""
+    if controller.type not in REVEALING_TYPES or len(condition.values) != 1:
+        return None
+    choices = controller.choices or (YES_NO_CHOICES if controller.type == "yes_no" else ())
+    value = condition.values[0]
+    return value if any(choice.value == value for choice in choices) else None
+
+
+def _walk(nodes: list[Node]):
+    for node in nodes:
+        yield node
+        for children in node.reveals.values():
+            yield from _walk(children)
+
+
+def _button(text: str, value: str) -> dict[str, Any]:
+    return {"text": text, "name": "action", "value": value, "classes": "govuk-button--secondary"}

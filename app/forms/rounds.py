@@ -1,0 +1,77 @@
+"""The administrator's round form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from app.forms.common import strip
+from app.forms.dates import GovDateField, TimeOfDayField
+
+
+def parse_offsets(text: str) -> list[int] | None:
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if not parts or not all(p.isdigit() for p in parts):
+        return None
+    return [int(p) for p in parts]
+
+
+class RoundForm(FlaskForm):
+    title = StringField(
+        "Title",
+        description="For example, Collaboration return 2026",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter a title for the round"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    opens_date = GovDateField(
+        "Opening date",
+        description="For example, 1 10 2026",
+        what="Opening date",
+        validators=[DataRequired(message="Enter the opening date")],
+    )
+    opens_time = TimeOfDayField(
+        "Opening time",
+        description="For example, 9am",
+        widget=GovTextInput(),
+        filters=[strip],
+        what="Opening time",
+        default="9am",
+        validators=[InputRequired(message="Enter the opening time")],
+    )
+    deadline_date = GovDateField(
+        "Deadline date",
+        description="For example, 18 12 2026",
+        what="Deadline date",
+        validators=[DataRequired(message="Enter the deadline date")],
+    )
+    deadline_time = TimeOfDayField(
+        "Deadline time",
+        description="For example, 11:59pm",
+        widget=GovTextInput(),
+        filters=[strip],
+        what="Deadline time",
+        default="11:59pm",
+        validators=[InputRequired(message="Enter the deadline time")],
+    )
+    reminder_offsets = StringField(
+        "Send reminders this many days before the deadline",
+        description="Whole numbers separated by commas, for example 14, 7, 2, 1",
+        widget=GovTextInput(),
+        filters=[strip],
+        default="14, 7, 2, 1",
+        validators=[InputRequired(message="Enter the days on which to send reminders")],
+    )
+    submit = SubmitField("Save round", widget=GovSubmitInput())
+
+    def validate_reminder_offsets(self, field):
+        offsets = parse_offsets(field.data or "")
+        if offsets is None:
+            raise ValidationError("Reminder days must be whole numbers separated by commas, like 14, 7, 2, 1")
+        if any(o > 365 for o in offsets):
+            raise ValidationError("Reminder days must be 365 or fewer")

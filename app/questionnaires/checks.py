@@ -1,0 +1,296 @@
+"""The rules a definition must follow beyond its shape: what fits which question type, and the cross-
+references: ids used once, conditions naming earlier questions and real choices, sections after earlier ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from app.questionnaires.reading import Mapping, Reader, suggest
+from app.questionnaires.schema import QUESTION_TYPES, Condition
+
+# The values of app.models.organisation.Sector, repeated so that loading a definition needs no models.
+SECTORS = (
+    "police",
+    "fire_and_rescue",
+    "ambulance",
+    "police_and_crime_commissioner",
+    "local_authority",
+    "health",
+    "coastguard",
+    "other",
+)
+CHOICE_TYPES = ("radios", "checkboxes", "select")
+CONTROLLING_TYPES = ("yes_no", *CHOICE_TYPES)
+YES_NO = ("yes", "no")
+
+# Which validation rules apply to which question type.
+RULES: dict[str, tuple[str, ...]] = {
+    "text": ("min_length", "max_length", "pattern", "pattern_message"),
+    "long_text": ("min_length", "max_length", "max_words"),
+    "number": ("min_value", "max_value", "whole_number"),
+    "money": ("min_value", "max_value"),
+    "date": ("not_before", "not_after"),
+    "month_year": ("not_before", "not_after"),
+    "checkboxes": ("min_items", "max_items"),
+    "organisations": ("min_items", "max_items"),
+    "repeating_group": ("min_items", "max_items"),
+}
+# Question keys that only some types take (choices and fields are checked on their own: some types need them).
+KEY_TYPES: dict[str, tuple[str, ...]] = {
+    "item_name": ("repeating_group",),
+    "sectors": ("organisation", "organisations"),
+    "require_one_of_sectors": ("organisations",),
+    "require_one_of_sectors_message": ("organisations",),
+}
+LIMIT_PAIRS = (("min_length", "max_length"), ("min_value", "max_value"), ("min_items", "max_items"))
+
+
+def question_type(reader: Reader, node: yaml.Node | None) -> str | None:
+    value = reader.text(node, "the question type")
+    if value is not None and value not in QUESTION_TYPES:
+        reader.problem(node, f"Unknown question type '{value}'. Use one of: {', '.join(QUESTION_TYPES)}")
+        return None
+    return value
+
+
+def keys_fit_type(reader: Reader, question: Mapping, qtype: str, where: str) -> None:
+    """Choices only on choice types, fields only on repeating groups, and so on; and none missing."""
+    if qtype in CHOICE_TYPES and "choices" not in question.values:
+        reader.problem(question.line, f"{_capital(where)} is a {qtype} question, so it needs choices")
+    elif "choices" in question.values and qtype not in CHOICE_TYPES:
+        reason = "always has the choices yes and no" if qtype == "yes_no" else "does not take choices"
+        reader.problem(
+            question.key_line("choices"),
+            f"{_capital(where)} is a {qtype} question, which {reason}: remove 'choices'",
+        )
+    if qtype == "repeating_group" and "fields" not in question.values:
+        reader.problem(
+            question.line,
+            f"{_capital(where)} is a repeating_group, so it needs fields: the questions for each item",
+        )
+    elif "fields" in question.values and qtype != "repeating_group":
+        reader.problem(
+            question.key_line("fields"),
+            f"{_capital(where)} is a {qtype} question: only repeating_group questions have fields",
+        )
+    if (
+        "require_one_of_sectors_message" in question.values
+        and "require_one_of_sectors" not in question.values
+    ):
+        reader.problem(
+            question.key_line("require_one_of_sectors_message"),
+            f"{_capital(where)} has a require_one_of_sectors_message but no require_one_of_sectors",
+        )
+    for key, types in KEY_TYPES.items():
+        if key in question.values and qtype not in types:
+            reader.problem(
+                question.key_line(key),
+                f"'{key}' does not apply to {where}, a {qtype} question. It is for: {', '.join(types)}",
+            )
+
+
+def sectors_known(reader: Reader, sectors: list[tuple[str, yaml.Node]], key: str, where: str) -> None:
+    for value, node in sectors:
+        if value not in SECTORS:
+            reader.problem(
+                node, f"Unknown sector '{value}' in {key} of {where}. Use one of: {', '.join(SECTORS)}"
+            )
+
+
+def validation_fits(reader: Reader, rules: Mapping, values: dict[str, Any], qtype: str, where: str) -> None:
+    """Each rule fits the type; minimums are not above maximums; a pattern compiles and has its message."""
+    allowed = RULES.get(qtype, ())
+    for key in rules.values:
+        if key not in allowed:
+            fits = f"Rules for {qtype}: {', '.join(allowed)}" if allowed else f"{qtype} questions take none"
+            reader.problem(
+                rules.key_line(key),
+                f"The validation rule '{key}' does not apply to {where}, a {qtype} question. {fits}",
+            )
+    pairs = (*LIMIT_PAIRS, ("not_before", "not_after"))
+    for low_key, high_key in pairs:
+        low, high = values.get(low_key), values.get(high_key)
+        if low is None or high is None or "today" in (low, high):
+            continue
+        if low > high:
+            reader.problem(
+                rules.key_line(low_key),
+                f"{low_key} ({low}) is {'later' if low_key == 'not_before' else 'greater'} than {high_key} "
+                f"({high}) in the validation of {where}",
+            )
+    pattern = values.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            reader.problem(
+                rules.key_line("pattern"),
+                f"The pattern of {where} is not a valid regular expression: {error}",
+            )
+        if values.get("pattern_message") is None and "pattern_message" not in rules.values:
+            reader.problem(
+                rules.key_line("pattern"),
+                f"The pattern of {where} has no pattern_message: add the message to show when an answer "
+                "does not match, like 'Enter an email address in the correct format, like name@example.com'",
+            )
+    elif "pattern_message" in rules.values and "pattern" not in rules.values:
+        reader.problem(
+            rules.key_line("pattern_message"), f"{_capital(where)} has a pattern_message but no pattern"
+        )
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a question sits: its place in the questionnaire, its page, and its repeating group if any."""
+
+    order: int
+    page: int
+    page_id: str | None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingCondition:
+    condition: Condition
+    owner: str  # "page 'x'" or "question 'y'"
+    line: int  # of the condition's question
+    value_lines: tuple[int, ...]
+    page: int
+    order: int | None = None  # None for a page's condition
+    group: str | None = None
+    owner_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingAfter:
+    section: str
+    index: int
+    after: str
+    line: int
+
+
+@dataclass
+class Index:
+    """Ids and references met while reading, checked once everything has been read."""
+
+    reader: Reader
+    first_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    sections: dict[str, int] = field(default_factory=dict)
+    # The type and choice values of each question, for checking the conditions that name it.
+    controllers: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
+    conditions: list[PendingCondition] = field(default_factory=list)
+    afters: list[PendingAfter] = field(default_factory=list)
+
+    def claim(self, kind: str, ident: str, line: int) -> bool:
+        """Note that an id is used; say so if it was used before. Returns whether this is its first use."""
+        seen = self.first_lines.setdefault(kind, {})
+        if ident in seen:
+            self.reader.problem(
+                line,
+                f"{_capital(kind)} id '{ident}' is used more than once: "
+                f"it was first used on line {seen[ident]}",
+            )
+            return False
+        seen[ident] = line
+        return True
+
+    def check(self) -> None:
+        for pending in self.afters:
+            self._check_after(pending)
+        for pending in self.conditions:
+            self._check_condition(pending)
+
+    def _check_after(self, pending: PendingAfter) -> None:
+        where = f"Section '{pending.section}'"
+        if pending.after not in self.sections:
+            hint = suggest(pending.after, list(self.sections), "The sections are")
+            self.reader.problem(
+                pending.line, f"{where} comes after '{pending.after}', but there is no such section.{hint}"
+            )
+        elif pending.after == pending.section:
+            self.reader.problem(pending.line, f"{where} cannot come after itself")
+        elif self.sections[pending.after] >= pending.index:
+            self.reader.problem(
+                pending.line,
+                f"{where} can only come after earlier sections, and '{pending.after}' comes later",
+            )
+
+    def _check_condition(self, pending: PendingCondition) -> None:
+        name = pending.condition.question
+        owner = f"the show_when of {pending.owner}"
+        position = self.positions.get(name)
+        if position is None:
+            hint = suggest(name, list(self.positions))
+            self.reader.problem(
+                pending.line, f"{_capital(owner)} names question '{name}', but there is none.{hint}"
+            )
+            return
+        owner_name = _capital(pending.owner)
+        if pending.group is not None:
+            if position.group != pending.group or position.order >= (pending.order or 0):
+                self.reader.problem(
+                    pending.line,
+                    f"{owner_name} cannot depend on '{name}': a field of repeating group "
+                    f"'{pending.group}' can only depend on an earlier field of the same group",
+                )
+                return
+        elif position.group is not None:
+            self.reader.problem(
+                pending.line,
+                f"{owner_name} cannot depend on '{name}', a field of repeating group '{position.group}': "
+                "only questions outside a repeating group can control what is shown",
+            )
+            return
+        elif pending.order is None and position.page >= pending.page:
+            where = (
+                "on the same page"
+                if position.page == pending.page
+                else f"on a later page ('{position.page_id}')"
+            )
+            self.reader.problem(
+                pending.line,
+                f"{owner_name} cannot depend on '{name}', which is {where}: "
+                "a page can only depend on questions on earlier pages",
+            )
+            return
+        elif pending.order is not None and name == pending.owner_id:
+            self.reader.problem(pending.line, f"{owner_name} cannot depend on itself")
+            return
+        elif pending.order is not None and position.order > pending.order:
+            self.reader.problem(
+                pending.line,
+                f"{owner_name} cannot depend on '{name}', which comes later: a question can only "
+                "depend on questions before it on its page or on earlier pages",
+            )
+            return
+        if name in self.controllers:  # absent when its type could not be read: that is reported already
+            self._check_values(pending, owner, name, *self.controllers[name])
+
+    def _check_values(
+        self, pending: PendingCondition, owner: str, name: str, qtype: str, choices: tuple[str, ...]
+    ) -> None:
+        if qtype not in CONTROLLING_TYPES:
+            self.reader.problem(
+                pending.line,
+                f"{_capital(owner)} names '{name}', a {qtype} question: only questions "
+                f"with choices ({', '.join(CONTROLLING_TYPES)}) can control what is shown",
+            )
+            return
+        values = YES_NO if qtype == "yes_no" else tuple(dict.fromkeys(choices))
+        for value, line in zip(pending.condition.values, pending.value_lines, strict=True):
+            if value not in values:
+                self.reader.problem(
+                    line,
+                    f"'{value}' is not one of the choices of question '{name}', in {owner}. "
+                    f"Use one of: {', '.join(values)}",
+                )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

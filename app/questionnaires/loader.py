@@ -1,0 +1,363 @@
+"""Load a questionnaire definition from YAML into the schema's dataclasses, checking all of it first.
+
+Every problem is collected, each with the line it is on, so that whoever edits a definition can fix them all
+in one go; a definition with any problem is refused whole (DefinitionError), never loaded in part.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.questionnaires import checks
+from app.questionnaires.reading import DefinitionProblem, Mapping, Reader, describe, line_of
+from app.questionnaires.schema import Choice, Condition, Page, Question, Questionnaire, Section, Validation
+
+__all__ = ["DefinitionError", "DefinitionProblem", "default_questionnaire", "load_definition", "load_file"]
+
+DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+DEFAULT_DEFINITION = DEFINITIONS_DIR / "collaboration-2026.1.yaml"
+
+QUESTIONNAIRE_KEYS = ("id", "version", "title", "declaration", "sections")
+SECTION_KEYS, SECTION_OPTIONAL = ("id", "title", "pages"), ("after",)
+PAGE_KEYS, PAGE_OPTIONAL = ("id", "title", "questions"), ("intro", "show_when")
+QUESTION_KEYS = ("id", "type", "label")
+QUESTION_OPTIONAL = (
+    "short_label",
+    "hint",
+    "required",
+    "required_message",
+    "choices",
+    "validation",
+    "show_when",
+    "facet",
+    "searchable",
+    "fields",
+    "item_name",
+    "sectors",
+    "require_one_of_sectors",
+    "require_one_of_sectors_message",
+)
+CHOICE_KEYS, CHOICE_OPTIONAL = ("value", "label"), ("hint", "exclusive")
+CONDITION_KEYS = ("question", "is")
+VALIDATION_KEYS = tuple(f.name for f in fields(Validation))
+VERSION_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
+
+
+class DefinitionError(Exception):
+    """A definition that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[DefinitionProblem], source: str = "<definition>") -> None:
+        self.problems = list(problems)
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        heading = f"{self.source} has {count} problem{'s' if count != 1 else ''}:"
+        return "\n".join([heading, *(f"  {problem}" for problem in self.problems)])
+
+
+def load_definition(text: str, *, source: str = "<definition>") -> Questionnaire:
+    """The questionnaire a YAML definition declares; DefinitionError listing every problem if it has any."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        raise DefinitionError([_syntax_problem(error, text)], source) from None
+    if root is None:
+        raise DefinitionError([DefinitionProblem(1, "The definition is empty")], source)
+    builder = _Builder()
+    questionnaire = builder.questionnaire(root)
+    builder.index.check()
+    problems = sorted(dict.fromkeys(builder.read.problems), key=lambda problem: problem.line)
+    if problems or questionnaire is None:
+        raise DefinitionError(problems or [DefinitionProblem(1, "The definition could not be read")], source)
+    return questionnaire
+
+
+def load_file(path: str | Path) -> Questionnaire:
+    path = Path(path)
+    return load_definition(path.read_text(encoding="utf-8"), source=str(path))
+
+
+@functools.cache
+def default_questionnaire() -> Questionnaire:
+    """The shipped emergency services collaboration questionnaire, read once per process."""
+    return load_file(DEFAULT_DEFINITION)
+
+
+# YAML's own words for its commonest errors, and what to do about them.
+_SYNTAX_ADVICE = (
+    ("could not find expected ':'", "a key on this line has no colon after it"),
+    (
+        "mapping values are not allowed here",
+        "there is a colon in the wrong place: put text with a colon in quotes",
+    ),
+    ("expected <block end>", "this line does not fit the lines before it: check its indentation and quotes"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("found unexpected end of stream", "text in quotes is not closed: add the closing quote"),
+    ("found another document", "a definition is a single document: remove the '---' line"),
+)
+
+
+def _syntax_problem(error: yaml.YAMLError, text: str) -> DefinitionProblem:
+    if not isinstance(error, yaml.MarkedYAMLError):  # a reader error: a character YAML does not allow
+        position = getattr(error, "position", 0)
+        return DefinitionProblem(text[:position].count("\n") + 1, f"This is not valid YAML: {error}")
+    problem = error.problem or ""
+    mark = error.problem_mark or error.context_mark
+    # A missing colon or quote is noticed lines later; the key or quote that started it is the one to fix.
+    if (error.context or "").startswith("while scanning") and error.context_mark is not None:
+        mark = error.context_mark
+    advice = next((advice for words, advice in _SYNTAX_ADVICE if words in problem), None)
+    detail = f"{advice} ({problem})" if advice else " ".join(filter(None, (problem, error.context)))
+    return DefinitionProblem(mark.line + 1 if mark is not None else 1, f"This is not valid YAML: {detail}")
+
+
+def _where(node: yaml.Node, kind: str) -> str:
+    """How to name a part in a message: by its id if it has one, otherwise by its line."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            is_id = isinstance(key, yaml.ScalarNode) and key.value == "id"
+            if is_id and isinstance(value, yaml.ScalarNode) and value.value.strip():
+                return f"{kind} '{value.value.strip()}'"
+    return f"the {kind} on line {line_of(node)}"
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.read = Reader()
+        self.index = checks.Index(self.read)
+        self._pages = 0
+        self._questions = 0
+
+    def questionnaire(self, node: yaml.Node) -> Questionnaire | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.read.problem(
+                node,
+                f"A definition must be a mapping with the keys {', '.join(QUESTIONNAIRE_KEYS)}, "
+                f"not {describe(node)}",
+            )
+            return None
+        root = self.read.mapping(node, "the questionnaire", QUESTIONNAIRE_KEYS)
+        if root is None:
+            return None
+        ident = self.read.ident(root.get("id"), "questionnaire id")
+        version = self.read.text(root.get("version"), "the version")
+        if version is not None and not VERSION_PATTERN.match(version):
+            self.read.problem(
+                root.get("version"), f"Version '{version}' must be letters, digits and dots only, like 2026.1"
+            )
+        title = self.read.text(root.get("title"), "the questionnaire title")
+        declaration = self.read.text(root.get("declaration"), "the declaration")
+        section_nodes = self.read.sequence(root.get("sections"), "sections")
+        sections = [self.section(section, number) for number, section in enumerate(section_nodes)]
+        if None in (ident, version, title, declaration) or None in sections or not sections:
+            return None
+        return Questionnaire(ident, version, title, tuple(sections), declaration)
+
+    def section(self, node: yaml.Node, number: int) -> Section | None:
+        where = _where(node, "section")
+        section = self.read.mapping(node, where, SECTION_KEYS, SECTION_OPTIONAL)
+        if section is None:
+            return None
+        ident = self.read.ident(section.get("id"), "section id")
+        if ident is not None and self.index.claim("section", ident, section.key_line("id")):
+            self.index.sections[ident] = number
+        title = self.read.text(section.get("title"), f"the title of {where}")
+        after = self.read.idents(section.get("after"), "section id in after")
+        for name, name_node in after:
+            self.index.afters.append(checks.PendingAfter(ident or where, number, name, line_of(name_node)))
+        pages = [
+            self.page(page) for page in self.read.sequence(section.get("pages"), f"the pages of {where}")
+        ]
+        if None in (ident, title) or None in pages or not pages:
+            return None
+        return Section(ident, title, section.line, tuple(pages), tuple(name for name, _ in after))
+
+    def page(self, node: yaml.Node) -> Page | None:
+        where = _where(node, "page")
+        number = self._pages
+        self._pages += 1
+        page = self.read.mapping(node, where, PAGE_KEYS, PAGE_OPTIONAL)
+        if page is None:
+            return None
+        ident = self.read.ident(page.get("id"), "page id")
+        if ident is not None:
+            self.index.claim("page", ident, page.key_line("id"))
+        title = self.read.text(page.get("title"), f"the title of {where}")
+        intro = self.read.text(page.get("intro"), f"the intro of {where}")
+        show_when = self.condition(page.get("show_when"), where, page=number)
+        question_nodes = self.read.sequence(page.get("questions"), f"the questions of {where}")
+        questions = [self.question(question, number, ident) for question in question_nodes]
+        if None in (ident, title) or None in questions or not questions:
+            return None
+        return Page(ident, title, page.line, tuple(questions), intro, show_when)
+
+    def question(
+        self, node: yaml.Node, page: int, page_id: str | None, group: str | None = None
+    ) -> Question | None:
+        read = self.read
+        where = _where(node, "question")
+        order = self._questions
+        self._questions += 1
+        question = read.mapping(node, where, QUESTION_KEYS, QUESTION_OPTIONAL)
+        if question is None:
+            return None
+        ident = read.ident(question.get("id"), "question id")
+        first_use = ident is not None and self.index.claim("question", ident, question.key_line("id"))
+        if first_use:
+            self.index.positions[ident] = checks.Position(order, page, page_id, group)
+        qtype = checks.question_type(read, question.get("type"))
+        if qtype is not None:
+            checks.keys_fit_type(read, question, qtype, where)
+        if qtype == "repeating_group" and group is not None:
+            read.problem(
+                question.key_line("type"),
+                f"Repeating group '{group}' cannot contain another repeating group ({where})",
+            )
+        label = read.text(question.get("label"), f"the label of {where}")
+        short_label = read.text(question.get("short_label"), f"the short_label of {where}") or label
+        sectors = read.idents(question.get("sectors"), "sector")
+        one_of = read.idents(question.get("require_one_of_sectors"), "sector")
+        checks.sectors_known(read, sectors, "sectors", where)
+        checks.sectors_known(read, one_of, "require_one_of_sectors", where)
+        fields_ = ()
+        if qtype == "repeating_group" and group is None:
+            field_nodes = read.sequence(question.get("fields"), f"the fields of {where}")
+            fields_ = tuple(
+                self.question(field, page, page_id, group=ident or where) for field in field_nodes
+            )
+        choices, all_read = self.choices(question, qtype, where)
+        if first_use and qtype is not None:
+            self.index.controllers[ident] = (qtype, tuple(choice.value for choice in choices))
+        show_when = self.condition(
+            question.get("show_when"), where, page=page, order=order, group=group, owner_id=ident
+        )
+        validation = self.validation(question.get("validation"), qtype, where)
+        required = read.flag(question.get("required"), f"required in {where}")
+        searchable = read.flag(question.get("searchable"), f"searchable in {where}")
+        texts = {
+            key: read.text(question.get(key), f"the {key} of {where}")
+            for key in ("hint", "required_message", "item_name", "require_one_of_sectors_message")
+        }
+        facet = read.ident(question.get("facet"), "facet")
+        if None in (ident, qtype, label, validation) or None in fields_ or not all_read:
+            return None
+        return Question(
+            id=ident,
+            type=qtype,
+            label=label,
+            short_label=short_label,
+            line=question.line,
+            required=True if required is None else required,
+            choices=choices,
+            validation=validation,
+            show_when=show_when,
+            facet=facet,
+            searchable=bool(searchable),
+            fields=fields_,
+            sectors=tuple(name for name, _ in sectors),
+            require_one_of_sectors=tuple(name for name, _ in one_of),
+            **texts,
+        )
+
+    def choices(self, question: Mapping, qtype: str | None, where: str) -> tuple[tuple[Choice, ...], bool]:
+        """The choices that could be read, and whether that is all of them."""
+        if qtype not in (*checks.CHOICE_TYPES, None):
+            return (), True  # choices on other types are reported by checks.keys_fit_type
+        read = self.read
+        first_lines: dict[str, int] = {}
+        choices: list[Choice | None] = []
+        for node in read.sequence(question.get("choices"), f"the choices of {where}"):
+            choice = read.mapping(node, f"a choice of {where}", CHOICE_KEYS, CHOICE_OPTIONAL)
+            if choice is None:
+                choices.append(None)
+                continue
+            value = read.text(choice.get("value"), f"the value of a choice of {where}")
+            label = read.text(choice.get("label"), f"the label of a choice of {where}")
+            exclusive = read.flag(choice.get("exclusive"), f"exclusive in a choice of {where}")
+            if value is not None and value in first_lines:
+                read.problem(
+                    choice.get("value"),
+                    f"Choice value '{value}' appears twice in {where}: "
+                    f"it was first used on line {first_lines[value]}",
+                )
+            elif value is not None:
+                first_lines[value] = line_of(choice.get("value"))
+            if exclusive and qtype not in ("checkboxes", None):
+                read.problem(
+                    choice.key_line("exclusive"),
+                    f"Only checkboxes can have an exclusive choice ({where} is {qtype})",
+                )
+            hint = read.text(choice.get("hint"), f"the hint of a choice of {where}")
+            choices.append(None if None in (value, label) else Choice(value, label, hint, bool(exclusive)))
+        return tuple(choice for choice in choices if choice is not None), None not in choices
+
+    def validation(self, node: yaml.Node | None, qtype: str | None, where: str) -> Validation | None:
+        if node is None:
+            return Validation()
+        rules = self.read.mapping(node, f"the validation of {where}", (), VALIDATION_KEYS)
+        if rules is None:
+            return None
+        values: dict[str, Any] = {}
+        for key, value in rules.values.items():
+            what = f"the {key} rule of {where}"
+            if key in ("min_value", "max_value"):
+                values[key] = self.read.number(value, what)
+            elif key == "whole_number":
+                values[key] = self.read.flag(value, what)
+            elif key in ("pattern", "pattern_message"):
+                values[key] = self.read.text(value, what)
+            elif key in ("not_before", "not_after"):
+                values[key] = self.read.date_limit(value, what)
+            else:
+                values[key] = self.read.count(value, what)
+        if qtype is not None:
+            checks.validation_fits(self.read, rules, values, qtype, where)
+        if None in values.values():
+            return None
+        return Validation(**values)
+
+    def condition(
+        self,
+        node: yaml.Node | None,
+        owner: str,
+        *,
+        page: int,
+        order: int | None = None,
+        group: str | None = None,
+        owner_id: str | None = None,
+    ) -> Condition | None:
+        if node is None:
+            return None
+        condition = self.read.mapping(node, f"the show_when of {owner}", CONDITION_KEYS)
+        if condition is None:
+            return None
+        question = self.read.ident(condition.get("question"), "question id in show_when")
+        is_node = condition.get("is")
+        value_nodes = [] if is_node is None else [is_node]
+        if isinstance(is_node, yaml.SequenceNode):
+            value_nodes = self.read.sequence(is_node, f"'is' in the show_when of {owner}")
+        values = [self.read.text(value, f"'is' in the show_when of {owner}") for value in value_nodes]
+        if question is None or None in values or not values:
+            return None
+        result = Condition(question, tuple(values))
+        self.index.conditions.append(
+            checks.PendingCondition(
+                result,
+                owner,
+                condition.key_line("question"),
+                tuple(line_of(value) for value in value_nodes),
+                page,
+                order,
+                group,
+                owner_id,
+            )
+        )
+        return result

@@ -1,0 +1,169 @@
+"""The lead's list of projects, the task list, check your answers, submitting, withdrawing and nil returns."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.forms.submit import ConfirmForm, DeclarationForm
+from app.permissions import is_lead, requires
+from app.services import answers as answer_display
+from app.services import progress, rounds, submissions
+from app.services.errors import DomainError
+from app.submit import bp
+
+
+def _lead():
+    return current_user._get_current_object()
+
+
+def _own(submission_id: int):
+    return submissions.find_for_lead(submission_id, _lead()) or abort(404)
+
+
+@bp.route("")
+@requires(is_lead)
+def projects():
+    round_ = rounds.current_round()
+    if round_ is None:
+        return render_template("submit/no_round.html")
+    organisation_id = _lead().organisation_id
+    return render_template(
+        "submit/projects.html",
+        round=round_,
+        listing=submissions.listing(round_, organisation_id),
+        deadline=rounds.deadline_for(round_, organisation_id),
+        closed_reason=rounds.why_not_accepting(round_, organisation_id),
+        form=ConfirmForm(),
+        progress=progress,
+    )
+
+
+@bp.route("/start", methods=["POST"])
+@requires(is_lead)
+def start():
+    round_ = rounds.current_round() or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        submission = submissions.start(round_, by=_lead())
+    except DomainError as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("submit.projects"))
+    return redirect(url_for("submit.task_list", submission_id=submission.id))
+
+
+@bp.route("/<int:submission_id>")
+@requires(is_lead)
+def task_list(submission_id: int):
+    submission = _own(submission_id)
+    questionnaire = submissions.questionnaire_of(submission)
+    sections = progress.task_list(questionnaire, submission.answers, submission.page_states)
+    return render_template(
+        "submit/task_list.html",
+        submission=submission,
+        sections=sections,
+        editable=_editable(submission),
+        closed_reason=rounds.why_not_accepting(submission.round, submission.organisation_id),
+        incomplete=progress.incomplete_pages(questionnaire, submission.answers, submission.page_states),
+    )
+
+
+def _editable(submission) -> bool:
+    return submission.status.value in ("draft", "changes_requested") and rounds.accepting_changes(
+        submission.round, submission.organisation_id
+    )
+
+
+@bp.route("/<int:submission_id>/check-your-answers", methods=["GET", "POST"])
+@requires(is_lead)
+def check_answers(submission_id: int):
+    submission = _own(submission_id)
+    questionnaire = submissions.questionnaire_of(submission)
+    form = DeclarationForm()
+    incomplete = progress.incomplete_pages(questionnaire, submission.answers, submission.page_states)
+    if form.validate_on_submit():
+        try:
+            submissions.submit(submission, by=_lead())
+        except DomainError as problem:
+            form.confirm.errors = [str(problem)]
+        else:
+            return redirect(url_for("submit.submitted", submission_id=submission.id))
+    return render_template(
+        "submit/check_answers.html",
+        submission=submission,
+        questionnaire=questionnaire,
+        sections=answer_display.answer_sections(questionnaire, submission.answers),
+        incomplete=incomplete,
+        editable=_editable(submission),
+        form=form,
+    )
+
+
+@bp.route("/<int:submission_id>/submitted")
+@requires(is_lead)
+def submitted(submission_id: int):
+    submission = _own(submission_id)
+    if submission.reference is None:
+        return redirect(url_for("submit.task_list", submission_id=submission.id))
+    return render_template("submit/submitted.html", submission=submission)
+
+
+@bp.route("/<int:submission_id>/withdraw", methods=["GET", "POST"])
+@requires(is_lead)
+def withdraw(submission_id: int):
+    submission = _own(submission_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            submissions.withdraw(submission, by=_lead())
+        except DomainError as problem:
+            flash(str(problem), "error")
+        else:
+            flash("Your project has been withdrawn. You can change it and submit it again.", "success")
+        return redirect(url_for("submit.task_list", submission_id=submission.id))
+    return render_template("submit/withdraw.html", submission=submission, form=form)
+
+
+@bp.route("/partner/<int:submission_id>")
+@requires(is_lead)
+def partner_view(submission_id: int):
+    submission = submissions.find_as_partner(submission_id, _lead()) or abort(404)
+    questionnaire = submissions.questionnaire_of(submission)
+    revision = submission.revisions[-1]
+    return render_template(
+        "submit/partner_view.html",
+        submission=submission,
+        sections=answer_display.answer_sections(questionnaire, revision.answers),
+    )
+
+
+@bp.route("/nothing-to-report", methods=["GET", "POST"])
+@requires(is_lead)
+def nil_return():
+    round_ = rounds.current_round() or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            submissions.make_nil_return(round_, by=_lead())
+        except DomainError as problem:
+            flash(str(problem), "error")
+        else:
+            flash(
+                f"You have told us you have no collaboration projects to report for {round_.title}",
+                "success",
+            )
+        return redirect(url_for("submit.projects"))
+    return render_template("submit/nil_return.html", round=round_, form=form)
+
+
+@bp.route("/nothing-to-report/undo", methods=["POST"])
+@requires(is_lead)
+def undo_nil_return():
+    round_ = rounds.current_round() or abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            submissions.undo_nil_return(round_, by=_lead())
+        except DomainError as problem:
+            flash(str(problem), "error")
+    return redirect(url_for("submit.projects"))
