@@ -215,7 +215,13 @@ def _record_partners(submission: Submission, questionnaire: Questionnaire, answe
             ids.update(int(v) for v in answers.get(question.id, []) if str(v).isdigit())
     ids.discard(submission.organisation_id)
     known = set(db.session.scalars(select(Organisation.id).where(Organisation.id.in_(ids)))) if ids else set()
-    submission.partners = [SubmissionPartner(organisation_id=org_id) for org_id in sorted(known)]
+    # Changed in place: replacing the list would insert the kept rows again before deleting the old ones.
+    for partner in list(submission.partners):
+        if partner.organisation_id not in known:
+            submission.partners.remove(partner)
+    present = {p.organisation_id for p in submission.partners}
+    for org_id in sorted(known - present):
+        submission.partners.append(SubmissionPartner(organisation_id=org_id))
 
 
 def _send_receipt(submission: Submission, revision: Revision, by: User) -> None:
