@@ -82,7 +82,7 @@ junk_fields = st.dictionaries(
 def test_junk_posted_to_any_page_never_errors_and_loses_no_other_answer(client, draft, page_id, fields):
     before = dict(db.session.get(Submission, draft).answers)
     url = f"/projects/{draft}/{page_id}"
-    token = csrf_token(client, url)
+    token = csrf_token(client, "/projects")  # the page itself may be hidden by an earlier example's answers
     response = client.post(url, data={**fields, "csrf_token": token})
     assert response.status_code < 500, response.text[:500]
     db.session.expire_all()
@@ -92,7 +92,7 @@ def test_junk_posted_to_any_page_never_errors_and_loses_no_other_answer(client, 
     assert {k: v for k, v in after.items() if k not in on_page} == {
         k: v for k, v in before.items() if k not in on_page
     }
-    assert client.get(url).status_code == 200
+    assert client.get(url).status_code in (200, 302)  # 302: hidden by its condition, back to the task list
 
 
 def test_a_page_load_and_save_take_a_handful_of_queries(client, draft):
