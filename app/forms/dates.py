@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from app.formatting import LONDON
 
@@ -48,6 +48,21 @@ class GovDateField(Field):
         self.data = value
         if value is not None:
             self.raw_data = value.strftime("%d %m %Y").split(" ")
+
+
+class DateRequired:
+    """Like DataRequired, but a message about the date's parts (from processing) is kept, not replaced."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.errors:
+            raise StopValidation()
+        if field.data is None:
+            raise StopValidation(self.message)
 
 
 def parse_time(text: str) -> time | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.forms.common import strip
-from app.forms.dates import GovDateField, TimeOfDayField
+from app.forms.dates import DateRequired, GovDateField, TimeOfDayField
 
 
 def parse_offsets(text: str) -> list[int] | None:
@@ -33,7 +33,7 @@ class RoundForm(FlaskForm):
         "Opening date",
         description="For example, 1 10 2026",
         what="Opening date",
-        validators=[DataRequired(message="Enter the opening date")],
+        validators=[DateRequired("Enter the opening date")],
     )
     opens_time = TimeOfDayField(
         "Opening time",
@@ -48,7 +48,7 @@ class RoundForm(FlaskForm):
         "Deadline date",
         description="For example, 18 12 2026",
         what="Deadline date",
-        validators=[DataRequired(message="Enter the deadline date")],
+        validators=[DateRequired("Enter the deadline date")],
     )
     deadline_time = TimeOfDayField(
         "Deadline time",
