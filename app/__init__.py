@@ -48,6 +48,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.cli import register as register_cli
     from app.errors import register as register_errors
     from app.main import bp as main_bp
+    from app.reminders import bp as reminders_bp
     from app.sessions import register as register_sessions
     from app.submit import bp as submit_bp
 
@@ -55,6 +56,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(submit_bp)
+    app.register_blueprint(reminders_bp)
     register_errors(app)
     register_sessions(app)
     register_cli(app)

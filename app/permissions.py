@@ -69,6 +69,8 @@ def public(view: Callable) -> Callable:
 
 
 def _to_sign_in():
+    if request.accept_mimetypes.best == "application/json":
+        return {"signed_in": False}, 401  # the timeout warning's fetch: it sends the person to sign in itself
     return redirect(url_for("auth.sign_in", next=request.full_path if request.query_string else request.path))
 
 

@@ -42,12 +42,15 @@ def register(app: Flask) -> None:
         if now - last_seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
             user = current_user._get_current_object()
             accounts.record_sign_out(user, ip_address=request.remote_addr, reason="idle timeout")
-            if request.method == "POST":
+            wants_json = request.accept_mimetypes.best == "application/json"
+            if request.method == "POST" and not wants_json:
                 _keep_form(user)
             db.session.commit()
             logout_user()
             session.pop("last_seen", None)
             flash("You were signed out because you did not do anything for a while", "timeout")
+            if wants_json:
+                return {"signed_in": False}, 401
             return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
         session["last_seen"] = now
         session.permanent = True

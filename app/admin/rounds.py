@@ -42,6 +42,7 @@ def new_round():
                 deadline=deadline,
                 version=round_service.default_version(),
                 reminder_offsets=parse_offsets(form.reminder_offsets.data),
+                deadline_passed_notice=form.deadline_passed_notice.data,
                 by=current_user._get_current_object(),
             )
         except DomainError as problem:
@@ -65,6 +66,7 @@ def edit_round(round_id: int):
         form.deadline_date.process_data(deadline.date())
         form.deadline_time.data = f"{deadline:%H:%M}"
         form.reminder_offsets.data = ", ".join(str(o) for o in round_.reminder_offsets)
+        form.deadline_passed_notice.data = round_.deadline_passed_notice
     if form.validate_on_submit():
         opens_at, deadline = _times(form)
         try:
@@ -74,6 +76,7 @@ def edit_round(round_id: int):
                 opens_at=opens_at,
                 deadline=deadline,
                 reminder_offsets=parse_offsets(form.reminder_offsets.data),
+                deadline_passed_notice=form.deadline_passed_notice.data,
                 by=current_user._get_current_object(),
             )
         except DomainError as problem:

@@ -10,9 +10,10 @@ from flask_login import current_user, login_user, logout_user
 from app.auth import bp
 from app.extensions import limiter
 from app.forms.auth import ChangePasswordForm, ForgottenPasswordForm, NewPasswordForm, SignInForm
+from app.forms.submit import ConfirmForm
 from app.models import TokenPurpose
 from app.permissions import public, signed_in
-from app.services import accounts, tokens
+from app.services import accounts, reminders, tokens
 from app.services.errors import DomainError, InvalidToken
 
 
@@ -156,7 +157,19 @@ def accept_invitation(token: str):
 @bp.route("/account")
 @signed_in
 def account():
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", form=None, reminders_form=ConfirmForm())
+
+
+@bp.route("/account/reminders", methods=["POST"])
+@signed_in
+def account_reminders():
+    if ConfirmForm().validate_on_submit():
+        wanted = request.form.get("reminders") == "on"
+        reminders.set_opt_out(current_user._get_current_object(), not wanted, via="account page")
+        flash(
+            "You will get deadline reminders" if wanted else "You will not get deadline reminders", "success"
+        )
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

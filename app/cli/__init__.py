@@ -6,9 +6,10 @@ from flask import Flask
 def register(app: Flask) -> None:
     from app.cli.demo import demo
     from app.cli.orgs import orgs
+    from app.cli.reminders import reminders
     from app.cli.rounds import rounds
     from app.cli.users import users
     from app.cli.worker import outbox, worker
 
-    for command in (demo, orgs, rounds, users, outbox, worker):
+    for command in (demo, orgs, reminders, rounds, users, outbox, worker):
         app.cli.add_command(command)

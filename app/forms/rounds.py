@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.forms.common import strip
@@ -66,6 +66,10 @@ class RoundForm(FlaskForm):
         filters=[strip],
         default="14, 7, 2, 1",
         validators=[InputRequired(message="Enter the days on which to send reminders")],
+    )
+    deadline_passed_notice = BooleanField(
+        "Also email leads with work outstanding on the morning after the deadline, to say it has passed",
+        widget=GovCheckboxInput(),
     )
     submit = SubmitField("Save round", widget=GovSubmitInput())
 

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.kept_form import KeptForm
 from app.models.organisation import Organisation, Region, Sector
 from app.models.outbox import EmailStatus, OutboundEmail
+from app.models.reminder import DEADLINE_PASSED, Reminder, ReminderStatus
 from app.models.round import DeadlineExtension, QuestionnaireVersion, Round, RoundState
 from app.models.submission import (
     NilReturn,
@@ -16,6 +17,7 @@ from app.models.token import EmailToken, TokenPurpose
 from app.models.user import Role, User
 
 __all__ = [
+    "DEADLINE_PASSED",
     "AuditEvent",
     "DeadlineExtension",
     "EmailStatus",
@@ -26,6 +28,8 @@ __all__ = [
     "OutboundEmail",
     "QuestionnaireVersion",
     "Region",
+    "Reminder",
+    "ReminderStatus",
     "Revision",
     "Role",
     "Round",

@@ -41,6 +41,8 @@ class OutboundEmail(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     template: Mapped[str] = mapped_column(String(100))
+    # For emails people can opt out of: the one-click List-Unsubscribe address (RFC 8058).
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[EmailStatus] = mapped_column(
         Enum(
             EmailStatus,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -43,6 +43,8 @@ class Round(db.Model):
     deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     # Days before the deadline on which leads with work outstanding are reminded.
     reminder_offsets: Mapped[list[int]] = mapped_column(JSON, default=lambda: list(DEFAULT_REMINDER_OFFSETS))
+    # Also tell those with work outstanding, on the morning after the deadline, that it has passed.
+    deadline_passed_notice: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.links import external_url
 from app.models import Organisation, Role, TokenPurpose, User
 from app.models.base import utcnow
 from app.services import audit, outbox, tokens
@@ -102,10 +103,6 @@ def create_user(
     return user
 
 
-def _link(endpoint: str, **values: str) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-
-
 def invite(
     *,
     by: User,
@@ -149,7 +146,7 @@ def _send_invitation(user: User, *, by: User) -> None:
         idempotency_key=f"invitation:{user.id}:{raw[:16]}",
         user=user,
         invited_by=by,
-        link=_link("auth.accept_invitation", token=raw),
+        link=external_url("auth.accept_invitation", token=raw),
         days=days,
     )
 
@@ -181,7 +178,7 @@ def request_password_reset(email: str, *, ip_address: str | None = None) -> None
         "password_reset",
         idempotency_key=f"password_reset:{user.id}:{raw[:16]}",
         user=user,
-        link=_link("auth.reset_password", token=raw),
+        link=external_url("auth.reset_password", token=raw),
         hours=hours,
     )
     audit.record("password_reset.requested", actor=user, subject=user, ip_address=ip_address)
@@ -201,7 +198,7 @@ def reset_password(raw_token: str, password: str, *, ip_address: str | None = No
         "password_changed",
         idempotency_key=f"password_changed:{user.id}:{secrets.token_hex(8)}",
         user=user,
-        reset_link=_link("auth.forgotten_password"),
+        reset_link=external_url("auth.forgotten_password"),
     )
     return user
 

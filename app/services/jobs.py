@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.extensions import db
-from app.services import outbox
+from app.services import outbox, reminders
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,10 @@ class Job:
 
 
 def default_jobs(interval: float) -> list[Job]:
-    return [Job("send emails", lambda: outbox.send_due(), interval)]
+    return [
+        Job("send deadline reminders", lambda: reminders.run(), 60),
+        Job("send emails", lambda: outbox.send_due(), interval),
+    ]
 
 
 def run_due(jobs: list[Job], now: float | None = None) -> None:

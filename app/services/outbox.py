@@ -32,6 +32,8 @@ def enqueue(
     subject: str,
     template: str,
     idempotency_key: str,
+    *,
+    list_unsubscribe: str | None = None,
     **context: Any,
 ) -> OutboundEmail:
     """Queue an email rendered from emails/<template>.txt and .html. A repeated key queues nothing new."""
@@ -49,6 +51,7 @@ def enqueue(
         recipient=recipient,
         subject=subject,
         template=template,
+        list_unsubscribe=list_unsubscribe,
         body_text=render_template(f"emails/{template}.txt", **context),
         body_html=render_template(f"emails/{template}.html", **context),
         status=EmailStatus.PENDING,
@@ -124,13 +127,17 @@ class _TimeoutConnection(Connection):
 
 
 def _message(email: OutboundEmail) -> Message:
+    headers = {"X-Outbox-Key": email.idempotency_key[:200]}
+    if email.list_unsubscribe:
+        headers["List-Unsubscribe"] = f"<{email.list_unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return Message(
         subject=email.subject,
         recipients=[email.recipient],
         body=email.body_text,
         html=email.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        extra_headers={"X-Outbox-Key": email.idempotency_key[:200]},
+        extra_headers=headers,
     )
 
 

@@ -107,6 +107,7 @@ def create_round(
     deadline: datetime,
     version: QuestionnaireVersion,
     reminder_offsets: list[int] | None = None,
+    deadline_passed_notice: bool = False,
     by: User | None = None,
 ) -> Round:
     if deadline <= opens_at:
@@ -119,6 +120,7 @@ def create_round(
         reminder_offsets=validate_offsets(
             reminder_offsets if reminder_offsets is not None else [14, 7, 2, 1]
         ),
+        deadline_passed_notice=deadline_passed_notice,
     )
     db.session.add(round_)
     db.session.flush()
@@ -133,12 +135,19 @@ def update_round(
     opens_at: datetime,
     deadline: datetime,
     reminder_offsets: list[int],
+    deadline_passed_notice: bool = False,
     by: User,
 ) -> None:
     if deadline <= opens_at:
         raise DomainError("The deadline must be after the opening time")
     changes = {}
-    for name, value in (("title", title.strip()), ("opens_at", opens_at), ("deadline", deadline)):
+    fields = (
+        ("title", title.strip()),
+        ("opens_at", opens_at),
+        ("deadline", deadline),
+        ("deadline_passed_notice", deadline_passed_notice),
+    )
+    for name, value in fields:
         if getattr(round_, name) != value:
             changes[name] = str(value)
             setattr(round_, name, value)

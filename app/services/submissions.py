@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, url_for
 from sqlalchemy import delete, select
 
 from app.extensions import db
+from app.links import external_url
 from app.models import (
     NilReturn,
     Organisation,
@@ -237,7 +237,7 @@ def _send_receipt(submission: Submission, revision: Revision, by: User) -> None:
         submission=submission,
         revision=revision,
         sections=answer_sections(questionnaire, revision.answers),
-        link=current_app.config["BASE_URL"] + url_for("submit.task_list", submission_id=submission.id),
+        link=external_url("submit.task_list", submission_id=submission.id),
     )
 
 

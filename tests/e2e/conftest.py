@@ -3,8 +3,8 @@
 See /work/shared/FRONTEND.md for why the browser is launched this way. The whole tier is skipped, with a
 message saying why, when /usr/bin/chromium is missing.
 
-Every page a test looks at must pass `assert_accessible` (axe-core): use `visit(page, url)` for a navigation
-and call `assert_accessible(page)` after any other step that lands on a new page.
+Every page a test looks at must pass `assert_accessible` (axe-core, in helpers.py): use `visit(page, url)`
+for a navigation and call `assert_accessible(page)` after any other step that lands on a new page.
 """
 
 from __future__ import annotations

@@ -8,18 +8,20 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.factories import PASSWORD
 
 AXE_JS = Path(__file__).resolve().parent / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
-# The one allowed exception. GOV.UK Frontend's radios and checkboxes script sets aria-expanded on an input that
-# reveals conditional content (it marks such inputs with data-aria-controls), and axe reports aria-allowed-attr
-# for it. GOV.UK keeps this on purpose (govuk-frontend issue 979). Only that rule, only on those inputs, and
-# only when aria-expanded is the sole attribute axe objects to, is ignored; nothing else is.
-_VIOLATIONS_LEFT = """
-(results) => {
+# The one allowed exception. GOV.UK Frontend's radios and checkboxes script sets aria-expanded on an input
+# that reveals conditional content (it marks such inputs with data-aria-controls), and axe reports
+# aria-allowed-attr for it. GOV.UK keeps this on purpose (govuk-frontend issue 979). Only that rule, only on
+# those inputs, and only when aria-expanded is the sole attribute axe objects to, is ignored; nothing else is.
+_START_AXE = """
+(tags) => {
+  // The one allowed exception, as described above.
   const isConditionalReveal = (node) => {
     if (node.target.length !== 1) return false;
     const element = document.querySelector(node.target[0]);
@@ -29,7 +31,7 @@ _VIOLATIONS_LEFT = """
     const attributes = node.any.concat(node.all, node.none).flatMap((check) => check.data || []);
     return attributes.length > 0 && attributes.every((item) => String(item).startsWith("aria-expanded"));
   };
-  return results.violations
+  const left = (results) => results.violations
     .map((violation) => violation.id !== "aria-allowed-attr" ? violation
       : {...violation, nodes: violation.nodes.filter((node) => !isConditionalReveal(node))})
     .filter((violation) => violation.nodes.length > 0)
@@ -39,9 +41,16 @@ _VIOLATIONS_LEFT = """
       impact: violation.impact,
       nodes: violation.nodes.map((node) => ({target: node.target, summary: node.failureSummary})),
     }));
+  window.__e2eAxe = undefined;
+  axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]}).then(
+    (results) => { window.__e2eAxe = {violations: left(results)}; },
+    (error) => { window.__e2eAxe = {error: String(error)}; },
+  );
 }
 """
-_RUN_AXE = "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+# axe waits on the page's timers; polling from Playwright (whose timers a paused page clock does not stop)
+# turns a run that cannot finish into a clear failure instead of a hang.
+AXE_TIMEOUT_MS = 15_000
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
 
 
@@ -50,7 +59,14 @@ def _axe_loaded(page: Page) -> bool:
 
 
 def _run_axe(page: Page) -> list[dict]:
-    return page.evaluate(_VIOLATIONS_LEFT, page.evaluate(_RUN_AXE, AXE_TAGS))
+    page.evaluate(_START_AXE, AXE_TAGS)
+    try:
+        outcome = page.wait_for_function("() => window.__e2eAxe", timeout=AXE_TIMEOUT_MS).json_value()
+    except PlaywrightTimeoutError:
+        pytest.fail(f"axe did not finish on {page.url} (is the page's clock paused?)", pytrace=False)
+    if "error" in outcome:
+        pytest.fail(f"axe failed on {page.url}: {outcome['error']}", pytrace=False)
+    return outcome["violations"]
 
 
 def _violations_without_javascript(page: Page) -> list[dict]:

@@ -89,7 +89,7 @@ def test_signing_in_with_the_keyboard_only(app, page: Page):
 
 def test_signing_in_and_out_without_javascript(app, page_without_javascript: Page):
     page = page_without_javascript
-    lead = factories.user(name="Lee Lead")
+    lead = factories.user(name="Lee Lead", organisation_=factories.organisation("Essex Police"))
 
     visit(page, "/sign-in")
     expect(page.locator("body")).not_to_have_class(re.compile("js-enabled"))
@@ -97,7 +97,8 @@ def test_signing_in_and_out_without_javascript(app, page_without_javascript: Pag
     expect(page.get_by_role("button", name="Show password")).to_have_count(0)
 
     fill_sign_in(page, lead.email)
-    expect(heading(page)).to_have_text("Welcome, Lee Lead")
+    expect(heading(page)).to_have_text("Your collaboration projects")  # a lead's home
+    expect(page.get_by_role("main").get_by_text("Essex Police", exact=True)).to_be_visible()
     expect(page.get_by_role("dialog")).to_have_count(0)  # the timeout warning needs JavaScript
     assert_accessible(page)
 
@@ -107,7 +108,7 @@ def test_signing_in_and_out_without_javascript(app, page_without_javascript: Pag
 def test_an_unknown_address_shows_page_not_found(app, page: Page):
     visit(page, "/no-such-page", status=404)
     expect(heading(page)).to_have_text("Page not found")
-    expect(page).to_have_title(re.compile(r"^Page not found – "))
+    expect(page).to_have_title(re.compile(r"^Page not found – "))  # noqa: RUF001 (the page's own dash)
     expect(page.get_by_role("link", name="Go to the home page")).to_be_visible()
 
 
@@ -128,7 +129,7 @@ def test_the_timeout_warning_lets_a_person_stay_signed_in(app, page: Page):
     visit(page, "/sign-in")
     fill_sign_in(page, admin.email)
 
-    dialog = page.get_by_role("dialog", name="You’re about to be signed out")
+    dialog = page.get_by_role("dialog", name="You’re about to be signed out")  # noqa: RUF001 (its apostrophe)
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("we will sign you out in 1 minute")
     expect(dialog.get_by_role("button", name="Stay signed in")).to_be_visible()
@@ -136,7 +137,7 @@ def test_the_timeout_warning_lets_a_person_stay_signed_in(app, page: Page):
 
     # With the warning as long as the idle time, the script would show the warning again at once; stop the
     # page's clock so that the test can see the dialog close.
-    page.clock.pause_at(page.evaluate("() => Date.now()") + 1000)
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 1)  # Unix time in seconds
     with page.expect_response("**/session/keep-alive") as keep_alive:
         dialog.get_by_role("button", name="Stay signed in").click()
     assert keep_alive.value.status == 200
@@ -144,6 +145,35 @@ def test_the_timeout_warning_lets_a_person_stay_signed_in(app, page: Page):
     expect(dialog).to_be_hidden()
     expect(heading(page)).to_have_text("Welcome, Ada Administrator")
 
+    page.clock.resume()
     visit(page, "/account")
     expect(heading(page)).to_have_text("Your account")
     expect(page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def _age_session(page: Page, app, seconds: int) -> None:
+    """Make the server see the browser's session as idle for `seconds` longer, as after a laptop sleeps."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    cookie = next(c for c in page.context.cookies() if c["name"] == app.config["SESSION_COOKIE_NAME"])
+    data = serializer.loads(cookie["value"])
+    data["last_seen"] -= seconds
+    page.context.add_cookies([{**cookie, "value": serializer.dumps(data)}])
+
+
+def test_staying_signed_in_after_the_session_ended_goes_to_the_sign_in_page(app, page: Page):
+    app.config.update(SESSION_IDLE_MINUTES=1, SESSION_WARNING_MINUTES=1)
+    admin = factories.administrator()
+    page.clock.install()
+    visit(page, "/sign-in")
+    fill_sign_in(page, admin.email)
+    dialog = page.get_by_role("dialog", name="You’re about to be signed out")  # noqa: RUF001 (its apostrophe)
+    expect(dialog).to_be_visible()
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 1)  # as above: keep it from reopening
+
+    _age_session(page, app, 120)  # the server has ended the session meanwhile
+    dialog.get_by_role("button", name="Stay signed in").click()
+
+    expect(page).to_have_url(re.compile(r"/sign-in"), timeout=3000)
+    expect(heading(page)).to_have_text("Sign in")
+    page.clock.resume()
+    assert_accessible(page)

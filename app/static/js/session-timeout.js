@@ -41,7 +41,8 @@ if (dialog && typeof dialog.showModal === "function") {
       headers: { "X-CSRFToken": dialog.dataset.csrfToken, Accept: "application/json" },
       credentials: "same-origin",
     });
-    if (response.ok) {
+    // A session that has already ended answers 401 (or, from an older server, a redirect to sign in).
+    if (response.ok && !response.redirected) {
       dialog.close();
       start();
     } else {
