@@ -49,6 +49,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.errors import register as register_errors
     from app.main import bp as main_bp
     from app.reminders import bp as reminders_bp
+    from app.review import bp as review_bp
     from app.sessions import register as register_sessions
     from app.submit import bp as submit_bp
 
@@ -57,6 +58,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(submit_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(review_bp)
     register_errors(app)
     register_sessions(app)
     register_cli(app)

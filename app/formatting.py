@@ -54,6 +54,21 @@ def time_left(deadline: datetime, now: datetime | None = None) -> str:
     return "less than an hour left"
 
 
+def ago(value: datetime | None, now: datetime | None = None) -> str:
+    """'today', 'yesterday', '3 days ago', '2 weeks ago'."""
+    if value is None:
+        return ""
+    now = now or datetime.now(UTC)
+    days = (london(now).date() - london(value).date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    return f"{days // 7} weeks ago"
+
+
 def nl2br(text: str) -> Markup:
     """Line breaks in an answer shown as line breaks, everything else escaped."""
     return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
@@ -62,6 +77,7 @@ def nl2br(text: str) -> Markup:
 def register(app: Flask) -> None:
     app.add_template_filter(time_left, "time_left")
     app.add_template_filter(nl2br, "nl2br")
+    app.add_template_filter(ago, "ago")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(govuk_time, "govuk_time")

@@ -34,7 +34,7 @@ def invite_user():
                 email=form.email.data,
                 name=form.name.data,
                 role=role,
-                organisation=organisation if role == Role.LEAD else None,
+                organisation=organisation if role != Role.ADMINISTRATOR else None,
                 ip_address=request.remote_addr,
             )
         except DomainError as problem:

@@ -5,9 +5,11 @@ from app.models.kept_form import KeptForm
 from app.models.organisation import Organisation, Region, Sector
 from app.models.outbox import EmailStatus, OutboundEmail
 from app.models.reminder import DEADLINE_PASSED, Reminder, ReminderStatus
+from app.models.review import Record, ReviewComment
 from app.models.round import DeadlineExtension, QuestionnaireVersion, Round, RoundState
 from app.models.submission import (
     NilReturn,
+    PartnerConfirmation,
     Revision,
     Submission,
     SubmissionPartner,
@@ -26,10 +28,13 @@ __all__ = [
     "NilReturn",
     "Organisation",
     "OutboundEmail",
+    "PartnerConfirmation",
     "QuestionnaireVersion",
+    "Record",
     "Region",
     "Reminder",
     "ReminderStatus",
+    "ReviewComment",
     "Revision",
     "Role",
     "Round",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -47,6 +47,16 @@ def _status_enum(cls: type[enum.Enum], name: str) -> Enum:
     return Enum(cls, name=name, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 
+class PartnerConfirmation(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DENIED = "denied"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "Not answered yet", "confirmed": "Confirmed", "denied": "Denied"}[self]
+
+
 class Submission(db.Model):
     __tablename__ = "submissions"
 
@@ -68,10 +78,18 @@ class Submission(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The reviewer working on it (claimed, or assigned by an administrator).
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why it was rejected, or the overall comment when changes were requested, for the lead to read.
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    # Set when a reviewer rejected it as a duplicate: "record:4" or "submission:12".
+    duplicate_of: Mapped[str | None] = mapped_column(String(40))
 
     round: Mapped[Round] = relationship()
     organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     revisions: Mapped[list[Revision]] = relationship(back_populates="submission", order_by="Revision.number")
     partners: Mapped[list[SubmissionPartner]] = relationship(cascade="all, delete-orphan")
@@ -86,8 +104,16 @@ class SubmissionPartner(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The partner's own answer: do they agree they are part of this project?
+    confirmation: Mapped[PartnerConfirmation] = mapped_column(
+        _status_enum(PartnerConfirmation, "partner_confirmation"), default=PartnerConfirmation.PENDING
+    )
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comment: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship()
+    answered_by: Mapped[User | None] = relationship()
 
 
 class Revision(db.Model):

@@ -43,6 +43,8 @@ class User(UserMixin, db.Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the person opts out of deadline reminders (from an email's link or their account page).
     reminders_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Reviewers: set when they opt out of the daily digest of items waiting for review.
+    review_digest_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship()
 

@@ -29,7 +29,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.submission import EDITABLE_STATUSES, WITHDRAWABLE_STATUSES
 from app.questionnaires.schema import Page, Questionnaire, visible_answers
-from app.services import audit, outbox, progress, rounds
+from app.services import audit, outbox, partners, progress, rounds
 from app.services.errors import DomainError, InvalidTransition, NotAllowed
 
 
@@ -188,6 +188,8 @@ def submit(submission: Submission, *, by: User) -> Revision:
     )
     db.session.add(revision)
     submission.status = SubmissionStatus.SUBMITTED
+    submission.edit_version += 1
+    submission.decision_note = None
     submission.submitted_at = now
     submission.updated_at = now
     if submission.reference is None:
@@ -205,6 +207,7 @@ def submit(submission: Submission, *, by: User) -> Revision:
         revision=revision.number,
     )
     _send_receipt(submission, revision, by)
+    partners.ask_partners(submission)
     return revision
 
 
@@ -241,11 +244,34 @@ def _send_receipt(submission: Submission, revision: Revision, by: User) -> None:
     )
 
 
+def start_update(submission: Submission, *, by: User) -> None:
+    """A lead proposes an update to an approved project; the published record stays until it is approved."""
+    if submission.status != SubmissionStatus.APPROVED:
+        raise InvalidTransition("Only an approved project can be updated")
+    reason = rounds.why_not_accepting(submission.round, submission.organisation_id)
+    if reason:
+        raise NotAllowed(reason)
+    submission.status = SubmissionStatus.DRAFT
+    submission.decision_note = None
+    submission.edit_version += 1
+    submission.updated_at = utcnow()
+    audit.record(
+        "submission.update_started",
+        actor=by,
+        subject=submission,
+        organisation_id=submission.organisation_id,
+        before=SubmissionStatus.APPROVED.value,
+        after=SubmissionStatus.DRAFT.value,
+    )
+
+
 def withdraw(submission: Submission, *, by: User) -> None:
     if submission.status not in WITHDRAWABLE_STATUSES:
         raise InvalidTransition("Only a submitted project that is waiting for a decision can be withdrawn")
     before = submission.status
     submission.status = SubmissionStatus.DRAFT
+    submission.claimed_by_id = None
+    submission.edit_version += 1
     submission.updated_at = utcnow()
     audit.record(
         "submission.withdrawn",

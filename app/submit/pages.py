@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from app.forms.questionnaire import page_form
 from app.permissions import is_lead, requires
 from app.questionnaires.schema import is_page_visible
-from app.services import answers, directory, progress, submissions
+from app.services import answers, directory, progress, reviews, submissions
 from app.services.errors import DomainError
 from app.sessions import take_kept_form
 from app.submit import bp
@@ -50,6 +50,7 @@ def page(submission_id: int, page_id: str):
         "kept": bool(kept),
         "closed_reason": None,
         "conflict": None,
+        "review_comments": reviews.latest_comments(submission)[0],
     }
     if kept:
         form.check({**submission.answers, **form.collect()})

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.forms.submit import ConfirmForm, DeclarationForm
+from app.forms.submit import ConfirmForm, DeclarationForm, PartnerForm
 from app.permissions import is_lead, requires
 from app.services import answers as answer_display
-from app.services import progress, rounds, submissions
+from app.services import partners, progress, reviews, rounds, submissions
 from app.services.errors import DomainError
 from app.submit import bp
 
@@ -59,14 +59,40 @@ def task_list(submission_id: int):
     submission = _own(submission_id)
     questionnaire = submissions.questionnaire_of(submission)
     sections = progress.task_list(questionnaire, submission.answers, submission.page_states)
+    per_question, _ = reviews.latest_comments(submission)
+    comments = [
+        (questionnaire.question(qid), _page_of(questionnaire, qid), text)
+        for qid, text in per_question.items()
+        if questionnaire.question(qid) is not None
+    ]
     return render_template(
         "submit/task_list.html",
         submission=submission,
         sections=sections,
+        comments=comments,
+        update_form=ConfirmForm(),
         editable=_editable(submission),
         closed_reason=rounds.why_not_accepting(submission.round, submission.organisation_id),
         incomplete=progress.incomplete_pages(questionnaire, submission.answers, submission.page_states),
     )
+
+
+def _page_of(questionnaire, question_id: str):
+    return next(p for p in questionnaire.pages if any(q.id == question_id for q in p.questions))
+
+
+@bp.route("/<int:submission_id>/propose-update", methods=["POST"])
+@requires(is_lead)
+def propose_update(submission_id: int):
+    submission = _own(submission_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            submissions.start_update(submission, by=_lead())
+        except DomainError as problem:
+            flash(str(problem), "error")
+        else:
+            flash("Make your changes, then check your answers and submit the update for review.", "success")
+    return redirect(url_for("submit.task_list", submission_id=submission.id))
 
 
 def _editable(submission) -> bool:
@@ -125,16 +151,27 @@ def withdraw(submission_id: int):
     return render_template("submit/withdraw.html", submission=submission, form=form)
 
 
-@bp.route("/partner/<int:submission_id>")
+@bp.route("/partner/<int:submission_id>", methods=["GET", "POST"])
 @requires(is_lead)
 def partner_view(submission_id: int):
-    submission = submissions.find_as_partner(submission_id, _lead()) or abort(404)
+    lead = _lead()
+    submission = submissions.find_as_partner(submission_id, lead) or abort(404)
     questionnaire = submissions.questionnaire_of(submission)
     revision = submission.revisions[-1]
+    form = PartnerForm()
+    if form.validate_on_submit():
+        partners.answer(
+            submission, by=lead, confirmed=form.answer.data == "yes", comment=form.comment.data or ""
+        )
+        flash("Thank you. The reviewers will see your answer.", "success")
+        return redirect(url_for("submit.partner_view", submission_id=submission.id))
+    mine = next(p for p in submission.partners if p.organisation_id == lead.organisation_id)
     return render_template(
         "submit/partner_view.html",
         submission=submission,
         sections=answer_display.answer_sections(questionnaire, revision.answers),
+        form=form,
+        mine=mine,
     )
 
 

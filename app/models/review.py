@@ -1,0 +1,57 @@
+"""Reviewers' comments and the published records of the collaboration database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+from app.models.organisation import Organisation
+from app.models.submission import Revision, Submission
+from app.models.user import User
+
+
+class ReviewComment(db.Model):
+    """A reviewer's comment when asking for changes: on one question, or overall (question_id is null)."""
+
+    __tablename__ = "review_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    revision_number: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class Record(db.Model):
+    """An approved project as published in the database; it changes only when an update is approved."""
+
+    __tablename__ = "records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), unique=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # facet name -> list of values, e.g. {"themes": ["co_responding"], "region": ["south_east"]}
+    facets: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    search_text: Mapped[str] = mapped_column(Text)
+    sharing: Mapped[str] = mapped_column(String(20), default="sector")  # public, sector, figures_only
+    approved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission: Mapped[Submission] = relationship()
+    revision: Mapped[Revision] = relationship()
+    organisation: Mapped[Organisation] = relationship()
