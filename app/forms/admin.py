@@ -37,7 +37,10 @@ class InviteUserForm(FlaskForm):
     organisation = SelectField(
         "Organisation",
         widget=GovSelect(),
-        description="Required for collaboration leads. For a reviewer, their own organisation: they will not review its projects.",
+        description=(
+            "Required for collaboration leads. For a reviewer, their own organisation: "
+            "they will not review its projects."
+        ),
         coerce=str,
         validate_choice=False,
     )

@@ -140,3 +140,14 @@ def sign_out(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
     assert_accessible(page)
+
+
+def tab_to(page: Page, target, *, backwards: bool = False, limit: int = 40) -> None:
+    """Press Tab (Shift+Tab when `backwards`) until the `target` locator has the focus, as a keyboard user
+    would; fail if it is not reached within `limit` presses."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if target.evaluate("(element) => element === document.activeElement"):
+            return
+    pytest.fail(f"{target} not reached with {limit} presses of {key} on {page.url}", pytrace=False)
