@@ -65,26 +65,30 @@ def publish(submission: Submission, revision: Revision, questionnaire: Questionn
     answers = revision.answers
     partner_ids = [p.organisation_id for p in submission.partners]
     partners = list(db.session.scalars(select(Organisation).where(Organisation.id.in_(partner_ids))))
+    # Everything is worked out before the record is added, so no query flushes a half-filled row.
+    content = {
+        "revision_id": revision.id,
+        "round_id": submission.round_id,
+        "organisation_id": submission.organisation_id,
+        "name": str(answers.get(questionnaire.questions[0].id) or submission.name or "Untitled project")[
+            :300
+        ],
+        "summary": str(answers.get("summary", "")),
+        "answers": answers,
+        "facets": facets_for(questionnaire, answers, submission, partners),
+        "search_text": search_text_for(
+            questionnaire, answers, [submission.organisation.name, *(p.name for p in partners)]
+        ),
+        "sharing": str(answers.get("sharing", "sector")),
+        "approved_by_id": by.id,
+        "updated_at": utcnow(),
+    }
     record = db.session.scalar(select(Record).filter_by(submission_id=submission.id))
-    now = utcnow()
     if record is None:
-        record = Record(submission_id=submission.id, approved_at=now)
+        record = Record(submission_id=submission.id, approved_at=content["updated_at"])
         db.session.add(record)
-    record.revision_id = revision.id
-    record.round_id = submission.round_id
-    record.organisation_id = submission.organisation_id
-    record.name = str(answers.get(questionnaire.questions[0].id) or submission.name or "Untitled project")[
-        :300
-    ]
-    record.summary = str(answers.get("summary", ""))
-    record.answers = answers
-    record.facets = facets_for(questionnaire, answers, submission, partners)
-    record.search_text = search_text_for(
-        questionnaire, answers, [submission.organisation.name, *(p.name for p in partners)]
-    )
-    record.sharing = str(answers.get("sharing", "sector"))
-    record.approved_by_id = by.id
-    record.updated_at = now
+    for name, value in content.items():
+        setattr(record, name, value)
     db.session.flush()
     return record
 
