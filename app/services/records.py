@@ -70,9 +70,7 @@ def publish(submission: Submission, revision: Revision, questionnaire: Questionn
         "revision_id": revision.id,
         "round_id": submission.round_id,
         "organisation_id": submission.organisation_id,
-        "name": str(answers.get(questionnaire.questions[0].id) or submission.name or "Untitled project")[
-            :300
-        ],
+        "name": str(answers.get(questionnaire.questions[0].id) or submission.name or "Untitled")[:300],
         "summary": str(answers.get("summary", "")),
         "answers": answers,
         "facets": facets_for(questionnaire, answers, submission, partners),
