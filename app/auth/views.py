@@ -13,7 +13,7 @@ from app.forms.auth import ChangePasswordForm, ForgottenPasswordForm, NewPasswor
 from app.forms.submit import ConfirmForm
 from app.models import TokenPurpose
 from app.permissions import public, signed_in
-from app.services import accounts, reminders, tokens
+from app.services import accounts, digest, reminders, tokens
 from app.services.errors import DomainError, InvalidToken
 
 
@@ -158,6 +158,18 @@ def accept_invitation(token: str):
 @signed_in
 def account():
     return render_template("auth/account.html", form=None, reminders_form=ConfirmForm())
+
+
+@bp.route("/account/review-digest", methods=["POST"])
+@signed_in
+def account_review_digest():
+    if ConfirmForm().validate_on_submit():
+        wanted = request.form.get("digest") == "on"
+        digest.set_opt_out(current_user._get_current_object(), not wanted)
+        flash(
+            f"You will {'' if wanted else 'not '}get the daily digest of items waiting for review", "success"
+        )
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/reminders", methods=["POST"])

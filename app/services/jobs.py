@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.extensions import db
-from app.services import outbox, reminders
+from app.services import digest, outbox, reminders
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ class Job:
 def default_jobs(interval: float) -> list[Job]:
     return [
         Job("send deadline reminders", lambda: reminders.run(), 60),
+        Job("send reviewers' daily digest", lambda: digest.run(), 300),
         Job("send emails", lambda: outbox.send_due(), interval),
     ]
 

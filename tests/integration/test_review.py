@@ -322,3 +322,27 @@ def test_an_update_to_an_approved_project_changes_the_record_only_when_approved(
     db.session.refresh(record)
     assert record.name == "Kent co-responding, phase 2"
     assert db.session.scalar(select(func.count(Record.id))) == 1
+
+
+def test_reviewers_get_one_digest_a_day_unless_they_opt_out(client, world):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from app.services import digest
+
+    morning = datetime.combine(utcnow().date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    with time_machine.travel(morning + timedelta(hours=6), tick=False):  # 6am UK time: too early
+        assert digest.run() == 0
+    with time_machine.travel(morning + timedelta(hours=9), tick=False):
+        assert digest.run() == 2  # Rhys and Rowan; Pat is from the submitting organisation
+        assert digest.run() == 0  # once a day, however often the worker runs
+    [email] = emails_to("rhys@example.org", "review_digest")
+    assert (
+        "1 collaboration project is waiting" in email.body_text or "1 collaboration project" in email.subject
+    )
+    assert "Kent and Medway co-responding" in email.body_text
+    sign_in(client, "rowan@example.org", factories.PASSWORD)
+    submit_form(client, "/account/review-digest", {"digest": "off"}, form_url="/account")
+    with time_machine.travel(morning + timedelta(days=1, hours=9), tick=False):
+        assert digest.run() == 1

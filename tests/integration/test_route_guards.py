@@ -38,6 +38,7 @@ EXPECTED_GUARDS = {
     "admin.preview_reminder": "can_manage_rounds",
     "admin.preview_reminder_html": "can_manage_rounds",
     "auth.account_reminders": "signed_in",
+    "auth.account_review_digest": "signed_in",
     "reminders.opt_out": "public",
     "submit.propose_update": "is_lead",
     "review.queue": "is_reviewer",
