@@ -47,6 +47,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.auth import bp as auth_bp
     from app.cli import register as register_cli
     from app.errors import register as register_errors
+    from app.find import bp as find_bp
     from app.main import bp as main_bp
     from app.reminders import bp as reminders_bp
     from app.review import bp as review_bp
@@ -59,6 +60,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(submit_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(find_bp)
     register_errors(app)
     register_sessions(app)
     register_cli(app)

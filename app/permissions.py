@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from app.models import Role, User
@@ -50,6 +50,24 @@ def can_read_audit_log(user: Any) -> bool:
     return is_administrator(user)
 
 
+def can_use_database(user: Any) -> bool:
+    """Signed-in people always; anyone else only when the instance opens its public records (PUBLIC_DATABASE)."""
+    return is_signed_in(user) or bool(current_app.config.get("PUBLIC_DATABASE"))
+
+
+def database_reader(view: Callable) -> Callable:
+    """The collaboration database's pages: signed-in people, or anyone on a public instance."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any):
+        if not can_use_database(current_user):
+            return _to_sign_in()
+        return view(*args, **kwargs)
+
+    guarded.guard = "can_use_database"  # type: ignore[attr-defined]
+    return guarded
+
+
 # Exposed to templates as `can.<name>(current_user)`.
 TEMPLATE_PREDICATES = {
     "administrator": is_administrator,
@@ -59,6 +77,7 @@ TEMPLATE_PREDICATES = {
     "manage_rounds": can_manage_rounds,
     "read_emails": can_read_emails,
     "read_audit_log": can_read_audit_log,
+    "use_database": can_use_database,
 }
 
 

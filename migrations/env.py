@@ -67,6 +67,15 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+# Full-text search lives outside the models: SQLite's FTS5 table (and its shadow tables) and PostgreSQL's
+# generated tsvector column are made by migration 0005; autogenerate must not offer to drop them.
+SEARCH_OBJECTS = ("record_search", "search_vector", "ix_records_search_vector")
+
+
+def include_name(name, type_, parent_names):
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -93,7 +102,11 @@ def run_migrations_online():
 
     with connectable.connect() as connection:
         context.configure(
-            connection=connection, target_metadata=get_metadata(), render_item=render_item, **conf_args
+            connection=connection,
+            target_metadata=get_metadata(),
+            render_item=render_item,
+            include_name=include_name,
+            **conf_args,
         )
 
         with context.begin_transaction():

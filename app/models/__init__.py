@@ -2,7 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.kept_form import KeptForm
-from app.models.organisation import Organisation, Region, Sector
+from app.models.organisation import REGION_LABELS_BY_VALUE, Organisation, Region, Sector
 from app.models.outbox import EmailStatus, OutboundEmail
 from app.models.reminder import DEADLINE_PASSED, Reminder, ReminderStatus
 from app.models.review import Record, ReviewComment
@@ -20,6 +20,7 @@ from app.models.user import Role, User
 
 __all__ = [
     "DEADLINE_PASSED",
+    "REGION_LABELS_BY_VALUE",
     "AuditEvent",
     "DeadlineExtension",
     "EmailStatus",

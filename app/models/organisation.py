@@ -70,6 +70,9 @@ REGION_LABELS = {
 }
 
 
+REGION_LABELS_BY_VALUE = {region.value: label for region, label in REGION_LABELS.items()}
+
+
 class Organisation(db.Model):
     __tablename__ = "organisations"
 

@@ -11,6 +11,7 @@ from app.models import Organisation, Record, Revision, Sector, Submission, User
 from app.models.base import utcnow
 from app.questionnaires.display import format_answer
 from app.questionnaires.schema import Questionnaire
+from app.services import search_index
 from app.services.answers import organisation_names
 
 SERVICE_OF_SECTOR = {
@@ -87,6 +88,8 @@ def publish(submission: Submission, revision: Revision, questionnaire: Questionn
         db.session.add(record)
     for name, value in content.items():
         setattr(record, name, value)
+    db.session.flush()
+    search_index.index_record(record)
     db.session.flush()
     return record
 

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("find", __name__, url_prefix="/find")
+
+from app.find import downloads, views  # noqa: E402, F401

@@ -1,0 +1,90 @@
+"""Find collaboration projects: search with filters, a record, figures and the overview report."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from app.find import bp
+from app.permissions import database_reader, is_signed_in
+from app.questionnaires.loader import default_questionnaire
+from app.services import answers, facets, find
+
+
+def _signed_in() -> bool:
+    return is_signed_in(current_user)
+
+
+def current_query() -> tuple[find.FindQuery, dict[str, dict[str, str]]]:
+    labels = facets.labels(default_questionnaire())
+    query = find.parse(request.args, {name: set(values) for name, values in labels.items()})
+    return query, labels
+
+
+def describe(query: find.FindQuery, labels: dict[str, dict[str, str]]) -> str:
+    parts = [f'containing "{query.text}"'] if query.text else []
+    for name, values in query.filters.items():
+        parts.append(f"{facets.FACET_TITLES[name]}: " + ", ".join(labels[name].get(v, v) for v in values))
+    return "; ".join(parts) or "All projects"
+
+
+@bp.route("")
+@database_reader
+def search():
+    query, labels = current_query()
+    result = find.find(query, signed_in=_signed_in())
+    return render_template(
+        "find/search.html",
+        query=query,
+        result=result,
+        labels=labels,
+        titles=facets.FACET_TITLES,
+        description=describe(query, labels),
+    )
+
+
+@bp.route("/records/<int:record_id>")
+@database_reader
+def record(record_id: int):
+    item = find.visible_record(record_id, signed_in=_signed_in()) or abort(404)
+    questionnaire = default_questionnaire()
+    sections = answers.answer_sections(questionnaire, item.answers)
+    if not _signed_in():
+        # Contact details are for people in the sector, who are signed in.
+        sections = [s for s in sections if s.section.id != "sharing_and_contact"]
+    return render_template(
+        "find/record.html",
+        record=item,
+        sections=sections,
+        partners=answers.organisation_names(item.answers, questionnaire),
+        related=find.related(item, signed_in=_signed_in()),
+        signed_in=_signed_in(),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>")
+@database_reader
+def organisation(organisation_id: int):
+    from app.services.directory import organisation as get_organisation
+
+    org = get_organisation(organisation_id) or abort(404)
+    return render_template(
+        "find/organisation.html",
+        organisation=org,
+        records=find.records_of_organisation(organisation_id, signed_in=_signed_in()),
+    )
+
+
+@bp.route("/figures")
+@database_reader
+def figures():
+    from app.services.figures import figures as build_figures
+
+    query, labels = current_query()
+    records = find.for_figures(query, signed_in=_signed_in())
+    return render_template(
+        "find/figures.html",
+        query=query,
+        figures=build_figures(records, default_questionnaire()),
+        description=describe(query, labels),
+    )

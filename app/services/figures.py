@@ -1,0 +1,191 @@
+"""The published figures: how many projects there are by theme, services, region, stage and round, what helped
+and what got in the way, and the money, worked out from the records the caller passes in.
+
+Every record passed in is counted, including those whose owners chose "figures only": the questionnaire
+promises them that they are counted in the totals and charts, so it is the caller's job to pass them in.
+A project with several themes (regions, enablers...) counts once under each, so those rows add up to more than
+the number of projects.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from app.models import Record
+from app.models.organisation import REGION_LABELS
+from app.questionnaires.display import parse_money
+from app.questionnaires.schema import Questionnaire
+
+Row = tuple[str, int]
+
+COMBINATION_LABELS = {
+    "police_fire_ambulance": "Police, fire and ambulance",
+    "police_fire": "Police and fire",
+    "police_ambulance": "Police and ambulance",
+    "fire_ambulance": "Fire and ambulance",
+    "single": "One emergency service with other partners",
+}
+NO_BARRIERS = "none"  # "Nothing got in the way" is not a barrier, so it is counted apart from them
+
+
+@dataclass(frozen=True)
+class Headline:
+    projects: int
+    organisations: int  # lead and partner organisations, each counted once
+    evaluated: int  # projects that have been evaluated
+
+
+@dataclass(frozen=True)
+class Savings:
+    cashable_savings: Decimal  # a year, summed over the projects that gave a figure
+    cashable_savings_count: int
+    cost: Decimal
+    cost_count: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    headline: Headline
+    by_theme: list[Row]
+    by_combination: list[Row]
+    by_region: list[Row]
+    by_stage: list[Row]  # every stage in the questionnaire's order, with 0 for a stage no project is at
+    by_round: list[Row]  # oldest round first
+    enablers: list[Row]
+    barriers: list[Row]
+    no_barriers: int  # projects that said nothing got in the way
+    savings: Savings
+
+
+def figures(records: Sequence[Record], questionnaire: Questionnaire) -> Figures:
+    return Figures(
+        headline=headline(records),
+        by_theme=_ranked(records, "themes", _choice_order(questionnaire, "themes"), questionnaire),
+        by_combination=_ranked(records, "combination", list(COMBINATION_LABELS), labels=COMBINATION_LABELS),
+        by_region=_ranked(records, "region", [str(r) for r in REGION_LABELS], labels=_region_labels()),
+        by_stage=_by_stage(records, questionnaire),
+        by_round=_by_round(records),
+        enablers=_ranked(records, "enablers", _choice_order(questionnaire, "enablers"), questionnaire),
+        barriers=_ranked(
+            records,
+            "barriers",
+            _choice_order(questionnaire, "barriers"),
+            questionnaire,
+            leave_out=NO_BARRIERS,
+        ),
+        no_barriers=sum(1 for record in records if NO_BARRIERS in facet_values(record, "barriers")),
+        savings=savings(records),
+    )
+
+
+def headline(records: Sequence[Record]) -> Headline:
+    organisations: set[str] = set()
+    for record in records:
+        organisations.add(_lead_key(record))
+        organisations.update(f"id:{value}" for value in facet_values(record, "partners"))
+    evaluated = sum(1 for record in records if "yes" in facet_values(record, "has_evaluation"))
+    return Headline(projects=len(records), organisations=len(organisations), evaluated=evaluated)
+
+
+def savings(records: Iterable[Record]) -> Savings:
+    cashable, cashable_count, cost, cost_count = Decimal(0), 0, Decimal(0), 0
+    for record in records:
+        amount = money_answer(record, "cashable_savings")
+        if amount is not None:
+            cashable, cashable_count = cashable + amount, cashable_count + 1
+        amount = money_answer(record, "cost")
+        if amount is not None:
+            cost, cost_count = cost + amount, cost_count + 1
+    return Savings(cashable, cashable_count, cost, cost_count)
+
+
+def money_answer(record: Record, question_id: str) -> Decimal | None:
+    """A money answer as typed ("£1,250.50", "40000"), or None when it is missing or not a sum of money."""
+    value = (record.answers or {}).get(question_id)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return parse_money(value) if isinstance(value, str) else None
+
+
+def facet_values(record: Record, facet: str) -> list[str]:
+    """A facet's values, each once, in the order given. Records published before a facet existed lack it."""
+    values = (record.facets or {}).get(facet) or []
+    if isinstance(values, str):
+        values = [values]
+    return list(dict.fromkeys(str(value) for value in values))
+
+
+def _ranked(
+    records: Sequence[Record],
+    facet: str,
+    natural_order: list[str],
+    questionnaire: Questionnaire | None = None,
+    *,
+    labels: dict[str, str] | None = None,
+    leave_out: str | None = None,
+) -> list[Row]:
+    """Most projects first; a tie in the natural order (the questionnaire's, say), unknown values last."""
+    counts = Counter(
+        value for record in records for value in facet_values(record, facet) if value != leave_out
+    )
+    position = {value: index for index, value in enumerate(natural_order)}
+    ordered = sorted(counts, key=lambda value: (-counts[value], position.get(value, len(position)), value))
+    return [(_label(value, facet, questionnaire, labels), counts[value]) for value in ordered]
+
+
+def _by_stage(records: Sequence[Record], questionnaire: Questionnaire) -> list[Row]:
+    counts = Counter(value for record in records for value in facet_values(record, "stage"))
+    stages = _choice_order(questionnaire, "stage")
+    stages += sorted(value for value in counts if value not in stages)
+    return [(_label(value, "stage", questionnaire), counts[value]) for value in stages]
+
+
+def _by_round(records: Sequence[Record]) -> list[Row]:
+    counts: Counter[tuple] = Counter()
+    for record in records:
+        counts[_round_key(record)] += 1
+    return [(key[-1], count) for key, count in sorted(counts.items())]
+
+
+def _round_key(record: Record) -> tuple:
+    """(opens at, round id, title): rounds sort by when they opened."""
+    submission = getattr(record, "submission", None)
+    round_ = getattr(submission, "round", None)
+    opens_at = getattr(round_, "opens_at", None)
+    round_id = record.round_id if record.round_id is not None else getattr(round_, "id", None)
+    title = getattr(round_, "title", None) or (
+        f"Round {round_id}" if round_id is not None else "Unknown round"
+    )
+    when = opens_at.timestamp() if isinstance(opens_at, datetime) else float("inf")
+    return (when, round_id or 0, title)
+
+
+def _lead_key(record: Record) -> str:
+    if record.organisation_id is not None:
+        return f"id:{record.organisation_id}"
+    organisation = getattr(record, "organisation", None)
+    if getattr(organisation, "id", None) is not None:
+        return f"id:{organisation.id}"
+    return f"name:{getattr(organisation, 'name', record.name)}"
+
+
+def _choice_order(questionnaire: Questionnaire, question_id: str) -> list[str]:
+    question = questionnaire.question(question_id)
+    return [choice.value for choice in question.choices] if question else []
+
+
+def _label(
+    value: str, facet: str, questionnaire: Questionnaire | None = None, labels: dict[str, str] | None = None
+) -> str:
+    if labels is not None:
+        return labels.get(value, value.replace("_", " ").capitalize())
+    question = questionnaire.question(facet) if questionnaire else None
+    return question.choice_label(value) if question else value
+
+
+def _region_labels() -> dict[str, str]:
+    return {str(region): label for region, label in REGION_LABELS.items()}

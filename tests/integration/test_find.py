@@ -1,0 +1,141 @@
+"""Find collaboration projects: search, filters, visibility and the record page, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models import Sector
+from tests import factories
+from tests.conftest import sign_in
+from tests.records import a_round, published
+
+
+@pytest.fixture
+def library(app):
+    round_ = a_round()
+    kent_police = factories.organisation("Kent Police", sector=Sector.POLICE)
+    kent_fire = factories.organisation("Kent Fire and Rescue Service", sector=Sector.FIRE_AND_RESCUE)
+    ambulance = factories.organisation("South East Coast Ambulance Service", sector=Sector.AMBULANCE)
+    approver = factories.reviewer(email="rhys@example.org")
+    made = {
+        "coresponding": published(
+            round_,
+            kent_fire,
+            name="Kent co-responding",
+            partners=[ambulance],
+            approver=approver,
+            summary="Firefighters respond to cardiac arrests alongside paramedics in rural Kent.",
+        ),
+        "estates": published(
+            round_,
+            kent_police,
+            name="Shared estates in Maidstone",
+            partners=[kent_fire],
+            approver=approver,
+            summary="Police and fire share a station, cutting running costs.",
+            themes=["shared_estates"],
+            has_evaluation="yes",
+        ),
+        "sector_only": published(
+            round_,
+            kent_police,
+            name="Joint control room",
+            partners=[kent_fire, ambulance],
+            approver=approver,
+            summary="One control room takes emergency calls for police and fire.",
+            sharing="sector",
+            themes=["joint_control_rooms"],
+        ),
+        "figures_only": published(
+            round_,
+            ambulance,
+            name="Secret fleet workshop",
+            partners=[kent_fire],
+            approver=approver,
+            summary="Shared vehicle maintenance workshop.",
+            sharing="figures_only",
+            themes=["fleet_and_equipment"],
+        ),
+    }
+    factories.user(email="lee@example.org", organisation_=kent_police)
+    return made
+
+
+def names(page: str, library) -> set[str]:
+    return {key for key, record in library.items() if f'/find/records/{record.id}"' in page}
+
+
+def test_signed_in_people_find_public_and_sector_records_but_never_figures_only(client, library):
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    page = client.get("/find").text
+    assert names(page, library) == {"coresponding", "estates", "sector_only"}
+    assert "3 projects" in page
+    assert client.get(f"/find/records/{library['figures_only'].id}").status_code == 404
+    assert "Secret fleet" not in client.get("/find?q=workshop").text
+    assert client.get(f"/find/records/{library['sector_only'].id}").status_code == 200
+
+
+def test_search_ranks_and_highlights_with_prefixes(client, library):
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    page = client.get("/find?q=cardiac").text
+    assert names(page, library) == {"coresponding"}
+    assert "<mark>cardiac</mark>" in page.lower()
+    assert names(client.get("/find?q=cardi").text, library) == {"coresponding"}  # a prefix still finds it
+    assert names(client.get("/find?q=station costs").text, library) == {"estates"}
+    page = client.get("/find?q=nothing+like+this").text
+    assert "There are no matching projects" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "NEAR(a b)",
+        "a OR b",
+        "*",
+        "'; DROP TABLE records; --",
+        "x" * 10_000,
+        "ñandú 東京 🚒",
+        "c++ -x",
+    ],
+)
+def test_any_query_string_gives_results_or_no_results_never_an_error(client, library, query):
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    response = client.get("/find", query_string={"q": query})
+    assert response.status_code == 200
+
+
+def test_filters_with_counts_and_unknown_values_ignored(client, library):
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    page = client.get("/find?themes=shared_estates").text
+    assert names(page, library) == {"estates"}
+    page = client.get("/find?combination=police_fire_ambulance").text
+    assert names(page, library) == {"sector_only"}
+    page = client.get("/find?services=ambulance").text
+    assert names(page, library) == {"coresponding", "sector_only"}
+    page = client.get("/find?has_evaluation=yes&themes=shared_estates&themes=co_responding").text
+    assert names(page, library) == {"estates"}
+    page = client.get("/find?themes=moon_bases").text
+    assert "We ignored a filter we did not recognise (themes)" in page
+    assert names(page, library) == {"coresponding", "estates", "sector_only"}
+    assert "Remove filter" in client.get("/find?themes=shared_estates").text
+
+
+def test_anonymous_people_need_to_sign_in_unless_the_database_is_public(client, app, library):
+    response = client.get("/find")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    app.config["PUBLIC_DATABASE"] = True
+    page = client.get("/find").text
+    assert names(page, library) == {"coresponding", "estates"}
+    assert client.get(f"/find/records/{library['sector_only'].id}").status_code == 404
+    record_page = client.get(f"/find/records/{library['estates'].id}").text
+    assert "Casey Contact" not in record_page  # contact details are for signed-in people only
+    assert "Sign in</a> to see who to contact" in record_page
+
+
+def test_the_record_page_shows_partners_related_and_contacts(client, library):
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    page = client.get(f"/find/records/{library['estates'].id}").text
+    assert "Kent Fire and Rescue Service" in page and "/find/organisations/" in page
+    assert "Casey Contact" in page
+    assert "Approved" in page

@@ -1,0 +1,70 @@
+"""Published records for the Find tests, made the way approval makes them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.extensions import db
+from app.models import Revision, Round, Submission, SubmissionPartner, SubmissionStatus
+from app.models.base import utcnow
+from app.questionnaires.loader import default_questionnaire
+from app.services import records, rounds
+from tests import factories
+
+
+def a_round(title: str = "Collaboration return 2026", year: int | None = None) -> Round:
+    now = utcnow()
+    opens = now.replace(year=year) if year else now - timedelta(days=30)
+    round_ = rounds.create_round(
+        title=title, opens_at=opens, deadline=opens + timedelta(days=60), version=rounds.default_version()
+    )
+    db.session.commit()
+    return round_
+
+
+def published(
+    round_, organisation, *, name, summary, partners=(), sharing="public", approver=None, **answers
+):
+    """An approved submission and its record."""
+    approver = approver or factories.reviewer()
+    lead = factories.user(organisation_=organisation)
+    values = {
+        "project_name": name,
+        "summary": summary,
+        "partners": [str(p.id) for p in partners],
+        "themes": ["co_responding"],
+        "stage": "implemented",
+        "has_evaluation": "no",
+        "sharing": sharing,
+        "lessons_learnt": "Agree the data sharing first.",
+        "contact_name": "Casey Contact",
+        "contact_email": "casey@example.org",
+        **answers,
+    }
+    submission = Submission(
+        round=round_,
+        organisation=organisation,
+        created_by=lead,
+        questionnaire_version_id=round_.questionnaire_version_id,
+        status=SubmissionStatus.APPROVED,
+        name=name,
+        answers=values,
+        page_states={},
+        reference=None,
+    )
+    db.session.add(submission)
+    db.session.flush()
+    submission.reference = f"CP-TEST-{submission.id:05d}"
+    submission.partners = [SubmissionPartner(organisation_id=p.id) for p in partners]
+    revision = Revision(
+        submission=submission,
+        number=1,
+        questionnaire_version_id=round_.questionnaire_version_id,
+        answers=values,
+        submitted_by=lead,
+    )
+    db.session.add(revision)
+    db.session.flush()
+    record = records.publish(submission, revision, default_questionnaire(), by=approver)
+    db.session.commit()
+    return record
