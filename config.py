@@ -82,6 +82,8 @@ class Config:
         self.INVITATION_DAYS = 7
 
         self.FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+        # Open the records whose owners chose public sharing to anyone, without signing in.
+        self.PUBLIC_DATABASE = _bool("PUBLIC_DATABASE", False)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
 
 

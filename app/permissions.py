@@ -51,7 +51,7 @@ def can_read_audit_log(user: Any) -> bool:
 
 
 def can_use_database(user: Any) -> bool:
-    """Signed-in people always; anyone else only when the instance opens its public records (PUBLIC_DATABASE)."""
+    """Signed-in people; anyone else only when the instance opens its public records (PUBLIC_DATABASE)."""
     return is_signed_in(user) or bool(current_app.config.get("PUBLIC_DATABASE"))
 
 

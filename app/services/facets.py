@@ -19,7 +19,12 @@ FACET_TITLES = {
     "barriers": "Barriers",
     "has_evaluation": "Evaluated",
 }
-SERVICES = {"police": "Police", "fire": "Fire and rescue", "ambulance": "Ambulance", "other": "Other partners"}
+SERVICES = {
+    "police": "Police",
+    "fire": "Fire and rescue",
+    "ambulance": "Ambulance",
+    "other": "Other partners",
+}
 COMBINATIONS = {
     "police_fire": "Police and fire",
     "police_ambulance": "Police and ambulance",

@@ -151,3 +151,49 @@ def tab_to(page: Page, target, *, backwards: bool = False, limit: int = 40) -> N
         if target.evaluate("(element) => element === document.activeElement"):
             return
     pytest.fail(f"{target} not reached with {limit} presses of {key} on {page.url}", pytrace=False)
+
+
+def empty_hints(page: Page) -> list[str]:
+    """The ids of GOV.UK hint elements on the page with no text: an empty description for the field that
+    points at one (aria-describedby), and a stray gap on screen (see FRONTEND.md)."""
+    return page.locator(".govuk-hint").evaluate_all(
+        "(hints) => hints.filter((hint) => !hint.textContent.trim()).map((hint) => hint.id)"
+    )
+
+
+def expect_page(page: Page, title: str) -> None:
+    """Land on a page whose h1 is `title`, and check it with axe."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    assert_accessible(page)
+
+
+def save_and_continue(page: Page) -> None:
+    """Press a questionnaire page's main button."""
+    page.get_by_role("button", name="Save and continue").click()
+
+
+def task_status(page: Page, section: str):
+    """The status shown against a section on a project's task list."""
+    return page.locator(".govuk-task-list__item").filter(has_text=section).locator(".govuk-task-list__status")
+
+
+def summary_value(page: Page, key: str):
+    """The value next to `key` in a GOV.UK summary list (Check your answers, Your account...)."""
+    return page.locator(f"xpath=//dt[normalize-space()='{key}']/following-sibling::dd[1]")
+
+
+def complete_project(app, lead_email: str, *, lead_organisation_id: int, partner_id: int) -> int:
+    """A lead's project with every page of the default questionnaire answered, as tests/journey.py posts them
+    (through the real forms, by a test client): a quick start for tests about what comes after."""
+    from tests.conftest import sign_in as sign_in_client
+    from tests.conftest import submit_form
+    from tests.journey import fill_every_page, valid_posts
+
+    client = app.test_client()
+    sign_in_client(client, lead_email, PASSWORD)
+    response = submit_form(client, "/projects/start", {}, form_url="/projects")
+    match = re.fullmatch(r"/projects/(\d+)", response.headers["Location"])
+    assert match, response.headers["Location"]
+    submission_id = int(match.group(1))
+    fill_every_page(client, submission_id, valid_posts(lead_id=lead_organisation_id, partner_id=partner_id))
+    return submission_id
