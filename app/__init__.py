@@ -44,6 +44,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from app import models  # noqa: F401  (every table registered before Alembic looks)
     from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.cli import register as register_cli
     from app.errors import register as register_errors
@@ -61,6 +62,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(find_bp)
+    app.register_blueprint(api_bp)
     register_errors(app)
     register_sessions(app)
     register_cli(app)

@@ -139,3 +139,22 @@ def test_the_record_page_shows_partners_related_and_contacts(client, library):
     assert "Kent Fire and Rescue Service" in page and "/find/organisations/" in page
     assert "Casey Contact" in page
     assert "Approved" in page
+
+
+def test_the_api_follows_the_same_filters_and_visibility(client, app, library):
+    response = client.get("/api/v1/records")
+    assert response.status_code == 302  # not public: sign in first
+    app.config["PUBLIC_DATABASE"] = True
+    data = client.get("/api/v1/records?themes=shared_estates").json
+    assert [r["name"] for r in data["data"]] == ["Shared estates in Maidstone"]
+    assert data["meta"]["total"] == 1
+    assert "contact_name" not in data["data"][0]["answers"]
+    anonymous = client.get("/api/v1/records").json
+    assert {r["name"] for r in anonymous["data"]} == {"Kent co-responding", "Shared estates in Maidstone"}
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    signed_in = client.get("/api/v1/records?q=control").json
+    assert [r["name"] for r in signed_in["data"]] == ["Joint control room"]
+    assert signed_in["data"][0]["answers"]["contact_name"] == "Casey Contact"
+    assert client.get("/api/v1/records?themes=nope").json["meta"]["ignored_filters"] == ["themes"]
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["openapi"].startswith("3.") and "/api/v1/records" in spec["paths"]

@@ -56,6 +56,8 @@ EXPECTED_GUARDS = {
     "find.download": "can_use_database",
     "find.overview": "can_use_database",
     "find.overview_pdf": "can_use_database",
+    "api.records": "can_use_database",
+    "api.openapi": "public",
     "submit.projects": "is_lead",
     "submit.start": "is_lead",
     "submit.task_list": "is_lead",
