@@ -81,7 +81,7 @@ def openapi():
             "title": "Collaboration database API",
             "version": "1.0.0",
             "description": (
-                "Approved emergency services collaboration projects. Read only. Signed-in sessions see records "
+                "Approved emergency services collaboration projects. Read only. Signed-in sessions see those "
                 "shared with the sector; without signing in, only public records, and only where the service "
                 "is configured to be public."
             ),
