@@ -158,3 +158,26 @@ def test_the_api_follows_the_same_filters_and_visibility(client, app, library):
     assert client.get("/api/v1/records?themes=nope").json["meta"]["ignored_filters"] == ["themes"]
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.") and "/api/v1/records" in spec["paths"]
+
+
+def test_downloads_hold_exactly_the_filtered_view(client, library):
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    response = client.get("/find/download.csv?themes=shared_estates")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    assert "Shared estates in Maidstone" in text
+    assert "Kent co-responding" not in text and "Secret fleet" not in text
+    data = json.loads(client.get("/find/download.json").get_data(as_text=True))
+    assert {r["name"] for r in data} == {"Kent co-responding", "Shared estates in Maidstone", "Joint control room"}
+    workbook = load_workbook(io.BytesIO(client.get("/find/download.xlsx?q=control").data))
+    rows = list(workbook["Projects"].iter_rows(values_only=True))
+    assert len(rows) == 2 and "Joint control room" in rows[1]
+    assert "Data dictionary" in workbook.sheetnames
+    assert "Column" in client.get("/find/download.dictionary.csv").get_data(as_text=True)
+    assert client.get("/find/download.exe").status_code == 404
