@@ -29,7 +29,7 @@ def _records():
 @bp.route("/download.<fmt>")
 @database_reader
 def download(fmt: str):
-    from app.services import exports
+    from app.services import exports, exports_xlsx
 
     questionnaire = default_questionnaire()
     records = _records()
@@ -41,7 +41,7 @@ def download(fmt: str):
         body = exports.json_stream(records, questionnaire, names)
         mimetype, name = "application/json", "collaboration-projects.json"
     elif fmt == "xlsx":
-        body = [exports.xlsx_bytes(records, questionnaire, names)]
+        body = [exports_xlsx.xlsx_bytes(records, questionnaire, names)]
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = "collaboration-projects.xlsx"
     elif fmt == "dictionary.csv":

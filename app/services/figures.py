@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from app.models import Record
 from app.models.organisation import REGION_LABELS
-from app.questionnaires.display import parse_money
+from app.questionnaires.display import format_money, parse_money
 from app.questionnaires.schema import Questionnaire
 
 Row = tuple[str, int]
@@ -45,6 +45,14 @@ class Savings:
     cashable_savings_count: int
     cost: Decimal
     cost_count: int
+
+    @property
+    def cashable_savings_text(self) -> str:
+        return format_money(self.cashable_savings)
+
+    @property
+    def cost_text(self) -> str:
+        return format_money(self.cost)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organisation, Record
-from app.questionnaires.display import format_money
 from app.questionnaires.schema import Questionnaire
 from app.services.figures import Figures, facet_values, figures
 
@@ -199,6 +198,13 @@ LATIN_1_EQUIVALENTS = str.maketrans(
         "\u2002": " ",
         "\u2003": " ",
         "\u20ac": "EUR ",
+        "\u0141": "L",  # letters that have no accent to take off
+        "\u0142": "l",
+        "\u0110": "D",
+        "\u0111": "d",
+        "\u0131": "i",
+        "\u0152": "OE",
+        "\u0153": "oe",
         "\u2122": "TM",
         "\t": " ",
     }
@@ -270,12 +276,12 @@ def headline_lines(report: OverviewReport) -> list[str]:
     ]
     if savings.cashable_savings_count:
         lines.append(
-            f"Cashable savings of {format_money(savings.cashable_savings)} a year, from the "
+            f"Cashable savings of {savings.cashable_savings_text} a year, from the "
             f"{_count(savings.cashable_savings_count, 'project', 'projects')} that gave a figure."
         )
     if savings.cost_count:
         lines.append(
-            f"A total cost of {format_money(savings.cost)}, from the "
+            f"A total cost of {savings.cost_text}, from the "
             f"{_count(savings.cost_count, 'project', 'projects')} that gave a figure."
         )
     if report.figures_only:
