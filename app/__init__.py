@@ -90,6 +90,9 @@ def _configure_templates(app: Flask) -> None:
     from app.forms.common import error_summary
 
     register_filters(app)
+    from app.charts import register as register_charts
+
+    register_charts(app)
     app.add_template_global(error_summary)
     from app.forms.questionnaire import page_heading
 

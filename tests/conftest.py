@@ -58,7 +58,8 @@ class FreshGlobalsClient(FlaskClient):
             g.__dict__.clear()
         response = super().open(*args, **kwargs)
         # The page as a person reads it: entities such as &#39; turned back into characters.
-        response.text = html.unescape(response.get_data(as_text=True))
+        if response.mimetype.startswith(("text/", "application/json")):
+            response.text = html.unescape(response.get_data(as_text=True))
         return response
 
 

@@ -76,8 +76,12 @@ def overview():
 def overview_pdf():
     from app.services import overview as overview_service
 
+    query, labels = current_query()
     report = overview_service.build(
-        _records(), default_questionnaire(), include_contacts=current_user.is_authenticated
+        _records(),
+        default_questionnaire(),
+        include_contacts=current_user.is_authenticated,
+        filters_description=describe(query, labels),
     )
     response = Response(overview_service.pdf_bytes(report), mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="collaboration-overview.pdf"'

@@ -174,10 +174,33 @@ def test_downloads_hold_exactly_the_filtered_view(client, library):
     assert "Shared estates in Maidstone" in text
     assert "Kent co-responding" not in text and "Secret fleet" not in text
     data = json.loads(client.get("/find/download.json").get_data(as_text=True))
-    assert {r["name"] for r in data} == {"Kent co-responding", "Shared estates in Maidstone", "Joint control room"}
+    assert {r["name"] for r in data} == {
+        "Kent co-responding",
+        "Shared estates in Maidstone",
+        "Joint control room",
+    }
     workbook = load_workbook(io.BytesIO(client.get("/find/download.xlsx?q=control").data))
     rows = list(workbook["Projects"].iter_rows(values_only=True))
     assert len(rows) == 2 and "Joint control room" in rows[1]
     assert "Data dictionary" in workbook.sheetnames
     assert "Column" in client.get("/find/download.dictionary.csv").get_data(as_text=True)
     assert client.get("/find/download.exe").status_code == 404
+
+
+def test_figures_count_figures_only_records_and_follow_the_filters(client, library):
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    page = client.get("/find/figures").text
+    assert 'role="img"' in page and "<table" in page
+    assert "Fleet and equipment" in page  # from the figures-only record: counted, never shown
+    assert "Secret fleet" not in page
+    filtered = client.get("/find/figures?themes=shared_estates").text
+    assert "Fleet and equipment" not in filtered
+
+
+def test_the_overview_report_in_html_and_pdf(client, library):
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    page = client.get("/find/overview").text
+    assert "Collaboration overview" in page and "Kent co-responding" in page
+    assert "Secret fleet" not in page
+    pdf = client.get("/find/overview.pdf?themes=co_responding")
+    assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
