@@ -11,15 +11,16 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.formatting import LONDON, govuk_datetime
-from app.models import Organisation, Role
+from app.models import Organisation, Record, Role
 from app.models.base import utcnow
-from app.services import accounts
+from app.services import accounts, demo_records
 from app.services import rounds as round_service
 from app.services.organisations import load_seed_organisations
 
 demo = AppGroup("demo", help="Demo data for trying the service.")
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (printed for people trying the service locally)
+DEMO_RECORDS = 220
 DEMO_PEOPLE = [
     ("admin@example.org", "Alex Administrator", Role.ADMINISTRATOR, None),
     ("reviewer@example.org", "Riley Reviewer", Role.REVIEWER, None),
@@ -35,6 +36,20 @@ def _organisation(name: str) -> Organisation:
     if organisation is None:
         raise click.ClickException(f"The seed organisations do not include {name}")
     return organisation
+
+
+@demo.command("records")
+@click.option("--count", default=200, show_default=True, type=click.IntRange(1, 200_000))
+@click.option("--seed", default=2026, show_default=True)
+def add_records(count: int, seed: int) -> None:
+    """Publish more realistic example records in the current round."""
+    round_ = round_service.current_round()
+    approver = accounts.find_by_email("reviewer@example.org")
+    if round_ is None or approver is None:
+        raise click.ClickException("Run `flask demo setup` first")
+    made = demo_records.generate(count, round_=round_, approver=approver, seed=seed)
+    db.session.commit()
+    click.echo(f"Published {made} example records")
 
 
 @demo.command("setup")
@@ -64,6 +79,10 @@ def setup() -> None:
             version=round_service.default_version(),
         )
         click.echo(f"Opened {round_.title}, deadline {govuk_datetime(round_.deadline)}")
+    if db.session.scalar(select(func.count(Record.id))) == 0:
+        approver = accounts.find_by_email("reviewer@example.org")
+        made = demo_records.generate(DEMO_RECORDS, round_=round_service.current_round(), approver=approver)
+        click.echo(f"Published {made} example records in the collaboration database")
     db.session.commit()
     click.echo("")
     click.echo(f"Demo sign-in details (password for everyone: {DEMO_PASSWORD})")

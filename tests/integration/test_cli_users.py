@@ -46,6 +46,7 @@ def test_demo_setup_loads_organisations_and_people_once(runner):
     first = runner.invoke(args=["demo", "setup"])
     assert first.exit_code == 0, first.output
     assert "Loaded 147 organisations" in first.output
+    assert "Published 220 example records" in first.output
     assert "admin@example.org" in first.output
     second = runner.invoke(args=["demo", "setup"])
     assert "Loaded" not in second.output
