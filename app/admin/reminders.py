@@ -54,7 +54,8 @@ def send_reminders_now(round_id: int):
     if form.validate_on_submit():
         planned = reminders.send_now(round_, by=current_user._get_current_object())
         flash(
-            f"Reminders are on their way: {planned} leads will be checked and those with work to do emailed",
+            f"Reminders are on their way: {planned} lead{'s' if planned != 1 else ''} will be checked "
+            "and those with work to do emailed",
             "success",
         )
         return redirect(url_for("admin.round_reminders", round_id=round_.id))

@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length
 class DeclarationForm(FlaskForm):
     confirm = BooleanField(
         "I confirm that the information in this return is accurate to the best of my knowledge",
+        description="Reviewers may contact you or your partners to check it.",
         widget=GovCheckboxInput(),
         validators=[InputRequired(message="Confirm that the information is accurate to submit this project")],
     )
