@@ -31,9 +31,23 @@ def questionnaire_for(version: QuestionnaireVersion) -> Questionnaire:
     return _parse(version.id, version.definition)
 
 
+_BY_ID: dict[int, Questionnaire] = {}
+
+
+def questionnaire_by_id(version_id: int) -> Questionnaire:
+    """As questionnaire_for, without loading the version's YAML from the database on every request.
+
+    A version in use never changes; register_version, the one way to store or change a version, empties
+    this cache, so a version changed before any round used it is read again."""
+    if version_id not in _BY_ID:
+        _BY_ID[version_id] = questionnaire_for(db.session.get(QuestionnaireVersion, version_id))
+    return _BY_ID[version_id]
+
+
 def register_version(definition_text: str) -> QuestionnaireVersion:
     """Store a definition as a version, or return the stored one with the same key and text."""
     questionnaire = load_definition(definition_text)
+    _BY_ID.clear()
     existing = db.session.scalar(select(QuestionnaireVersion).filter_by(key=questionnaire.key))
     if existing is not None:
         if existing.definition != definition_text and is_used(existing):

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.links import external_url
@@ -49,7 +50,7 @@ class Listing:
 
 
 def questionnaire_of(submission: Submission) -> Questionnaire:
-    return rounds.questionnaire_for(submission.questionnaire_version)
+    return rounds.questionnaire_by_id(submission.questionnaire_version_id)
 
 
 def page_answers(page: Page, answers: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +86,10 @@ def listing(round_: Round, organisation_id: int) -> Listing:
 
 def find_for_lead(submission_id: int, user: User) -> Submission | None:
     """A submission the lead's organisation owns. Others' ids are not confirmed (the caller answers 404)."""
-    submission = db.session.get(Submission, submission_id)
+    # The round and its extensions come with it: every page checks the deadline.
+    submission = db.session.get(
+        Submission, submission_id, options=[selectinload(Submission.round).selectinload(Round.extensions)]
+    )
     if (
         submission is None
         or user.organisation_id is None

@@ -34,7 +34,10 @@ def page(submission_id: int, page_id: str):
         page,
         questionnaire,
         answers=submission.answers,
-        organisations=directory.organisation_options(),
+        # Only the pages that ask for organisations need the list of them.
+        organisations=directory.organisation_options()
+        if any(q.type in ("organisation", "organisations") for q in page.questions)
+        else (),
         own_organisation_id=submission.organisation_id,
         **({"formdata": MultiDict(kept)} if kept else {}),
     )
