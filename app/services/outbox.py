@@ -146,45 +146,58 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=base * 2 ** (attempts - 1))
 
 
+COMMIT_EVERY = 50
+
+
 def send_due(limit: int = 100, now: datetime | None = None) -> SendResult:
-    """One pass: send every due email, committing each outcome as it happens."""
+    """One pass: send every due email over one connection, committing outcomes COMMIT_EVERY emails at a time.
+
+    A worker that dies between sending and committing leaves at most that many emails claimed; they are sent
+    again when the claim lapses (at least once, never lost)."""
     result = SendResult()
     ids = claim_due(limit, now)
     if not ids:
         return result
     deliver = bool(current_app.config["MAIL_SERVER"])
-    mail = current_app.extensions["mail"]
     connection: _TimeoutConnection | None = None
     try:
-        for email_id in ids:
-            email = db.session.get(OutboundEmail, email_id)
-            if email is None or email.status != EmailStatus.SENDING:
-                continue
-            if not deliver:
-                email.status = EmailStatus.NOT_DELIVERED
-                email.claimed_until = None
-                result.not_delivered += 1
-                db.session.commit()
-                continue
-            try:
-                if connection is None:
-                    connection = _TimeoutConnection(mail)
-                    connection.host = connection.configure_host()
-                connection.send(_message(email))
-            except (smtplib.SMTPException, OSError) as error:
-                connection = _drop(connection)
-                _record_failure(email, error, result)
-            else:
-                email.attempts += 1
-                email.status = EmailStatus.SENT
-                email.sent_at = utcnow()
-                email.claimed_until = None
-                email.last_error = None
-                result.sent += 1
+        for start in range(0, len(ids), COMMIT_EVERY):
+            chunk = ids[start : start + COMMIT_EVERY]
+            emails = db.session.scalars(
+                select(OutboundEmail).where(OutboundEmail.id.in_(chunk)).order_by(OutboundEmail.id)
+            ).all()
+            for email in emails:
+                if email.status != EmailStatus.SENDING:
+                    continue
+                if deliver:
+                    connection = _deliver(email, connection, result)
+                else:
+                    email.status = EmailStatus.NOT_DELIVERED
+                    email.claimed_until = None
+                    result.not_delivered += 1
             db.session.commit()
     finally:
         _drop(connection)
     return result
+
+
+def _deliver(email: OutboundEmail, connection: _TimeoutConnection | None, result: SendResult):
+    """Send one email, opening the connection if need be; returns the connection to reuse (None if broken)."""
+    try:
+        if connection is None:
+            connection = _TimeoutConnection(current_app.extensions["mail"])
+            connection.host = connection.configure_host()
+        connection.send(_message(email))
+    except (smtplib.SMTPException, OSError) as error:
+        _record_failure(email, error, result)
+        return _drop(connection)
+    email.attempts += 1
+    email.status = EmailStatus.SENT
+    email.sent_at = utcnow()
+    email.claimed_until = None
+    email.last_error = None
+    result.sent += 1
+    return connection
 
 
 def _drop(connection: _TimeoutConnection | None) -> None:

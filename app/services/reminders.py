@@ -90,11 +90,11 @@ def _leads_by_organisation() -> dict[int, list[int]]:
 
 
 def _insert_ignoring_duplicates(rows: list[dict]) -> None:
+    """One executemany: a reminder another worker planned meanwhile is skipped, never doubled."""
     dialect = db.engine.dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Reminder).values(rows)
-    db.session.execute(
-        statement.on_conflict_do_nothing(index_elements=["round_id", "offset_days", "user_id"])
-    )
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Reminder)
+    statement = statement.on_conflict_do_nothing(index_elements=["round_id", "offset_days", "user_id"])
+    db.session.execute(statement, rows)
 
 
 def plan(now: datetime | None = None, *, round_: Round | None = None, manual: bool = False) -> int:
@@ -136,8 +136,8 @@ def plan(now: datetime | None = None, *, round_: Round | None = None, manual: bo
                 for user_id in user_ids
                 if (offset, user_id) not in existing
             )
-        for start in range(0, len(rows), BATCH):
-            _insert_ignoring_duplicates(rows[start : start + BATCH])
+        if rows:
+            _insert_ignoring_duplicates(rows)
         planned += len(rows)
     db.session.flush()
     return planned
