@@ -69,6 +69,7 @@ class RoundForm(FlaskForm):
     )
     deadline_passed_notice = BooleanField(
         "Also email leads with work outstanding on the morning after the deadline, to say it has passed",
+        description="Sent at 9am UK time to the leads of organisations that have not finished.",
         widget=GovCheckboxInput(),
     )
     submit = SubmitField("Save round", widget=GovSubmitInput())

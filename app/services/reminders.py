@@ -344,14 +344,19 @@ class OffsetSummary:
 def schedule(round_: Round) -> list[OffsetSummary]:
     """Each offset of the round with what was sent for it, and any manual sends."""
     rows = db.session.execute(
-        select(Reminder.offset_days, Reminder.status, func.count(Reminder.id), func.min(Reminder.decided_at))
+        select(
+            Reminder.offset_days,
+            Reminder.status,
+            func.count(Reminder.id),
+            func.min(func.coalesce(Reminder.decided_at, Reminder.due_at)),
+        )
         .where(Reminder.round_id == round_.id)
         .group_by(Reminder.offset_days, Reminder.status)
     ).all()
     counts: dict[int, dict] = defaultdict(lambda: {"sent": 0, "skipped": 0, "planned": 0, "first": None})
     for offset, status, count, first in rows:
         counts[offset][status.value] = count
-        if status == ReminderStatus.SENT:
+        if counts[offset]["first"] is None or (first is not None and first < counts[offset]["first"]):
             counts[offset]["first"] = first
     offsets = offsets_for(round_) + sorted((o for o in counts if is_manual(o)), reverse=True)
     return [
