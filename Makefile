@@ -37,6 +37,7 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.reminders
 
 check-migrations: $(VENV)/.installed
 	./scripts/check-migrations.sh
