@@ -59,7 +59,11 @@ def register(app: Flask) -> None:
     @app.after_request
     def _commit(response):
         """Changes made answering a successful POST are committed once, here; anything else rolls back."""
-        if request.method not in SAFE_METHODS and response.status_code < 400 and not g.get("rollback"):
+        if request.method in SAFE_METHODS:
+            # Nothing to commit. A download may still be streaming from loaded rows, so they are not expired
+            # here: the session is rolled back and closed when the request ends.
+            return response
+        if response.status_code < 400 and not g.get("rollback"):
             db.session.commit()
         else:
             db.session.rollback()
