@@ -95,7 +95,7 @@ def run(kind: str, workdir: Path) -> dict:
                 sample = db.session.scalars(
                     select(OutboundEmail).order_by(OutboundEmail.id).limit(DELIVERED)
                 ).all()
-                messages = [(e.recipient, outbox._message(e).as_bytes()) for e in sample]
+                messages = [(e.recipient, e.message) for e in sample]
                 sender = app.config["MAIL_DEFAULT_SENDER"]
                 started = time.perf_counter()
                 with smtplib.SMTP("127.0.0.1", smtp.port, timeout=10) as connection:

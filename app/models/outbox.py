@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Integer, String, Text
+from sqlalchemy import Enum, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -40,6 +40,8 @@ class OutboundEmail(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The whole message (headers, text and HTML parts) built when it was queued: the worker only sends bytes.
+    message: Mapped[bytes | None] = mapped_column(LargeBinary)
     template: Mapped[str] = mapped_column(String(100))
     # For emails people can opt out of: the one-click List-Unsubscribe address (RFC 8058).
     list_unsubscribe: Mapped[str | None] = mapped_column(String(500))

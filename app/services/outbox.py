@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, render_template
-from flask_mail import Connection, Message
+from flask_mail import Message, sanitize_address
 from sqlalchemy import and_, or_, select, update
 
 from app.extensions import db
@@ -58,6 +58,7 @@ def enqueue(
         attempts=0,
         next_attempt_at=utcnow(),
     )
+    email.message = _message(email).as_bytes()
     db.session.add(email)
     db.session.flush()
     return email
@@ -98,32 +99,32 @@ def claim_due(limit: int, now: datetime | None = None) -> list[int]:
     query = select(OutboundEmail.id).where(_due(now)).order_by(OutboundEmail.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    claimed = []
-    for email_id in db.session.scalars(query).all():
-        result = db.session.execute(
-            update(OutboundEmail)
-            .where(OutboundEmail.id == email_id, _due(now))
-            .values(status=EmailStatus.SENDING, claimed_until=now + CLAIM_LEASE)
-        )
-        if result.rowcount == 1:
-            claimed.append(email_id)
+    candidates = db.session.scalars(query).all()
+    if not candidates:
+        db.session.commit()
+        return []
+    # One conditional UPDATE: only rows still due are claimed, so another worker's claims are never taken.
+    claimed = db.session.scalars(
+        update(OutboundEmail)
+        .where(OutboundEmail.id.in_(candidates), _due(now))
+        .values(status=EmailStatus.SENDING, claimed_until=now + CLAIM_LEASE)
+        .returning(OutboundEmail.id)
+        .execution_options(synchronize_session=False)
+    ).all()
     db.session.commit()
-    return claimed
+    return sorted(claimed)
 
 
-class _TimeoutConnection(Connection):
-    """Flask-Mail's connection, with a socket timeout so that a stalled server cannot hang the worker, and
-    the settings read when sending (Flask-Mail keeps a copy taken at start-up)."""
-
-    def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
-        config = current_app.config
-        smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-        host = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
-        if config["MAIL_USE_TLS"]:
-            host.starttls()
-        if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
-            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        return host
+def _open_smtp() -> smtplib.SMTP:
+    """A connection to the mail server, with a timeout so that a stalled server cannot hang the worker."""
+    config = current_app.config
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    host = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+    if config["MAIL_USE_TLS"]:
+        host.starttls()
+    if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+        host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    return host
 
 
 def _message(email: OutboundEmail) -> Message:
@@ -146,7 +147,7 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=base * 2 ** (attempts - 1))
 
 
-COMMIT_EVERY = 50
+COMMIT_EVERY = 100
 
 
 def send_due(limit: int = 100, now: datetime | None = None) -> SendResult:
@@ -159,7 +160,7 @@ def send_due(limit: int = 100, now: datetime | None = None) -> SendResult:
     if not ids:
         return result
     deliver = bool(current_app.config["MAIL_SERVER"])
-    connection: _TimeoutConnection | None = None
+    connection: smtplib.SMTP | None = None
     try:
         for start in range(0, len(ids), COMMIT_EVERY):
             chunk = ids[start : start + COMMIT_EVERY]
@@ -181,13 +182,14 @@ def send_due(limit: int = 100, now: datetime | None = None) -> SendResult:
     return result
 
 
-def _deliver(email: OutboundEmail, connection: _TimeoutConnection | None, result: SendResult):
+def _deliver(email: OutboundEmail, connection: smtplib.SMTP | None, result: SendResult):
     """Send one email, opening the connection if need be; returns the connection to reuse (None if broken)."""
     try:
         if connection is None:
-            connection = _TimeoutConnection(current_app.extensions["mail"])
-            connection.host = connection.configure_host()
-        connection.send(_message(email))
+            connection = _open_smtp()
+        raw = email.message or _message(email).as_bytes()
+        sender = sanitize_address(current_app.config["MAIL_DEFAULT_SENDER"])
+        connection.sendmail(sender, [email.recipient], raw)
     except (smtplib.SMTPException, OSError) as error:
         _record_failure(email, error, result)
         return _drop(connection)
@@ -200,12 +202,12 @@ def _deliver(email: OutboundEmail, connection: _TimeoutConnection | None, result
     return connection
 
 
-def _drop(connection: _TimeoutConnection | None) -> None:
-    if connection is not None and connection.host is not None:
+def _drop(connection: smtplib.SMTP | None) -> None:
+    if connection is not None:
         try:
-            connection.host.quit()
+            connection.quit()
         except (smtplib.SMTPException, OSError):
-            connection.host.close()
+            connection.close()
     return None
 
 
