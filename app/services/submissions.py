@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.links import external_url
@@ -86,10 +86,8 @@ def listing(round_: Round, organisation_id: int) -> Listing:
 
 def find_for_lead(submission_id: int, user: User) -> Submission | None:
     """A submission the lead's organisation owns. Others' ids are not confirmed (the caller answers 404)."""
-    # The round and its extensions come with it: every page checks the deadline.
-    submission = db.session.get(
-        Submission, submission_id, options=[selectinload(Submission.round).selectinload(Round.extensions)]
-    )
+    # The round comes in the same query: every save checks its deadline.
+    submission = db.session.get(Submission, submission_id, options=[joinedload(Submission.round)])
     if (
         submission is None
         or user.organisation_id is None
