@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.questionnaires.display import format_answer
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organisation
+from app.questionnaires.display import format_answer
 from app.questionnaires.schema import Page, Question, Questionnaire, Section, is_question_visible
 
 
