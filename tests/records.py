@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.extensions import db
-from app.models import Revision, Round, Submission, SubmissionPartner, SubmissionStatus
+from app.models import Round
 from app.models.base import utcnow
 from app.questionnaires.loader import default_questionnaire
-from app.services import records, rounds
+from app.services import demo_records, rounds
 from tests import factories
 
 
@@ -41,30 +41,9 @@ def published(
         "contact_email": "casey@example.org",
         **answers,
     }
-    submission = Submission(
-        round=round_,
-        organisation=organisation,
-        created_by=lead,
-        questionnaire_version_id=round_.questionnaire_version_id,
-        status=SubmissionStatus.APPROVED,
-        name=name,
-        answers=values,
-        page_states={},
-        reference=None,
+    record = demo_records.publish_approved(
+        round_, organisation, partners, values, approver, default_questionnaire()
     )
-    db.session.add(submission)
-    db.session.flush()
-    submission.reference = f"CP-TEST-{submission.id:05d}"
-    submission.partners = [SubmissionPartner(organisation_id=p.id) for p in partners]
-    revision = Revision(
-        submission=submission,
-        number=1,
-        questionnaire_version_id=round_.questionnaire_version_id,
-        answers=values,
-        submitted_by=lead,
-    )
-    db.session.add(revision)
-    db.session.flush()
-    record = records.publish(submission, revision, default_questionnaire(), by=approver)
+    record.submission.created_by = lead
     db.session.commit()
     return record

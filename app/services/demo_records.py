@@ -79,7 +79,7 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
         theme, short, summary = rng.choice(ACTIVITIES)
         place = lead.name.split(" ")[0]
         answers = _answers(rng, choices, theme, f"{place} {short}", summary, lead, partners, n)
-        _publish(round_, lead, partners, answers, approver, questionnaire)
+        publish_approved(round_, lead, partners, answers, approver, questionnaire)
         made += 1
     db.session.flush()
     return made
@@ -117,7 +117,8 @@ def _answers(rng, choices, theme, name, summary, lead, partners: Sequence[Organi
     }
 
 
-def _publish(round_, lead, partners, answers, approver, questionnaire) -> None:
+def publish_approved(round_, lead, partners, answers, approver, questionnaire):
+    """An approved submission with one revision, and its record, as a reviewer's approval leaves them."""
     submission = Submission(
         round=round_,
         organisation=lead,
@@ -141,4 +142,4 @@ def _publish(round_, lead, partners, answers, approver, questionnaire) -> None:
     )
     db.session.add(revision)
     db.session.flush()
-    records.publish(submission, revision, questionnaire, by=approver)
+    return records.publish(submission, revision, questionnaire, by=approver)
