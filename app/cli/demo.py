@@ -43,6 +43,8 @@ def _organisation(name: str) -> Organisation:
 @click.option("--seed", default=2026, show_default=True)
 def add_records(count: int, seed: int) -> None:
     """Publish more realistic example records in the current round."""
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("Example records are not published in production")
     round_ = round_service.current_round()
     approver = accounts.find_by_email("reviewer@example.org")
     if round_ is None or approver is None:
