@@ -13,6 +13,7 @@ from app.questionnaires.loader import default_questionnaire
 from app.review import bp
 from app.services import answers, duplicates, history, partners, review_queue, reviews, submissions
 from app.services.errors import DomainError
+from app.services.revision_diff import changes_between
 
 
 def _me() -> User:
@@ -57,8 +58,6 @@ def submission(submission_id: int):
     latest = revisions[-1] if revisions else None
     changes = []
     if len(revisions) > 1:
-        from app.services.revision_diff import changes_between
-
         names = answers.organisation_names({**revisions[-2].answers, **latest.answers}, questionnaire)
         changes = changes_between(questionnaire, revisions[-2].answers, latest.answers, names)
     return render_template(

@@ -87,8 +87,6 @@ def create_user(
         raise DomainError(f"There is already an account for {email}")
     if role == Role.LEAD and organisation is None:
         raise DomainError("Select the lead's organisation")
-    if role != Role.LEAD:
-        organisation = None if organisation is None else organisation
     user = User(
         email=email,
         name=name.strip(),

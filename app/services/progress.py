@@ -96,7 +96,3 @@ def incomplete_pages(
         for page in questionnaire.pages
         if is_page_visible(questionnaire, page, answers) and page_states.get(page.id) != COMPLETED
     ]
-
-
-def is_started(page_states: dict[str, str]) -> bool:
-    return bool(page_states)

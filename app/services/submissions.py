@@ -106,6 +106,13 @@ def find_as_partner(submission_id: int, user: User) -> Submission | None:
     return None
 
 
+def is_editable(submission: Submission) -> bool:
+    """Whether its lead may change and submit it now: a draft or changes requested, within the deadline."""
+    return submission.status in EDITABLE_STATUSES and rounds.accepting_changes(
+        submission.round, submission.organisation_id
+    )
+
+
 def _require_changes_allowed(submission: Submission) -> None:
     if submission.status not in EDITABLE_STATUSES:
         raise InvalidTransition(

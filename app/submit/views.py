@@ -71,7 +71,7 @@ def task_list(submission_id: int):
         sections=sections,
         comments=comments,
         update_form=ConfirmForm(),
-        editable=_editable(submission),
+        editable=submissions.is_editable(submission),
         closed_reason=rounds.why_not_accepting(submission.round, submission.organisation_id),
         incomplete=progress.incomplete_pages(questionnaire, submission.answers, submission.page_states),
     )
@@ -95,12 +95,6 @@ def propose_update(submission_id: int):
     return redirect(url_for("submit.task_list", submission_id=submission.id))
 
 
-def _editable(submission) -> bool:
-    return submission.status.value in ("draft", "changes_requested") and rounds.accepting_changes(
-        submission.round, submission.organisation_id
-    )
-
-
 @bp.route("/<int:submission_id>/check-your-answers", methods=["GET", "POST"])
 @requires(is_lead)
 def check_answers(submission_id: int):
@@ -121,7 +115,7 @@ def check_answers(submission_id: int):
         questionnaire=questionnaire,
         sections=answer_display.answer_sections(questionnaire, submission.answers),
         incomplete=incomplete,
-        editable=_editable(submission),
+        editable=submissions.is_editable(submission),
         form=form,
     )
 
