@@ -11,6 +11,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+from app.templating import Template
 from config import CONFIGS, INSTANCE_DIR
 
 CONTENT_SECURITY_POLICY = {
@@ -81,6 +82,7 @@ def _configure_templates(app: Flask) -> None:
             ),
         ]
     )
+    app.jinja_env.template_class = Template
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
