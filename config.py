@@ -77,6 +77,10 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = False
         self.SIGN_IN_LIMIT_PER_ACCOUNT = env.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
         self.SIGN_IN_LIMIT_PER_ADDRESS = env.get("SIGN_IN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+        self.TWO_FACTOR_LIMIT_PER_ACCOUNT = env.get("TWO_FACTOR_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+        # Reviewers and administrators must sign in with a code from an authenticator app as well as their
+        # password. Off by default for a laptop and the tests; on by default in production.
+        self.REQUIRE_2FA = _bool("REQUIRE_2FA", False)
 
         self.PASSWORD_RESET_HOURS = 1
         self.INVITATION_DAYS = 7
@@ -104,6 +108,7 @@ class TestingConfig(Config):
         self.OUTBOX_BACKOFF_SECONDS = 1
         self.BASE_URL = "http://127.0.0.1:5000"
         self.SERVICE_NAME = "Emergency services collaboration returns"
+        self.REQUIRE_2FA = False  # tests that need it turn it on themselves
 
 
 class ProductionConfig(Config):
@@ -121,6 +126,7 @@ class ProductionConfig(Config):
         self.SESSION_COOKIE_SECURE = True
         self.REMEMBER_COOKIE_SECURE = True
         self.FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+        self.REQUIRE_2FA = _bool("REQUIRE_2FA", True)
 
 
 CONFIGS = {

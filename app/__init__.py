@@ -90,6 +90,7 @@ def _configure_templates(app: Flask) -> None:
     from app import permissions
     from app.formatting import register as register_filters
     from app.forms.common import error_summary
+    from app.services import two_factor
 
     register_filters(app)
     from app.charts import register as register_charts
@@ -107,6 +108,7 @@ def _configure_templates(app: Flask) -> None:
             "can": permissions.TEMPLATE_PREDICATES,
             "session_idle_minutes": app.config["SESSION_IDLE_MINUTES"],
             "session_warning_minutes": app.config["SESSION_WARNING_MINUTES"],
+            "must_set_up_two_factor": two_factor.must_set_up,
         }
 
 

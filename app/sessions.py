@@ -7,17 +7,27 @@ import time
 from datetime import timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from app.extensions import db, login_manager
 from app.models import KeptForm, User
 from app.models.base import utcnow
-from app.services import accounts
+from app.services import accounts, two_factor
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Requests that must not count as activity: the page asking how long is left would otherwise keep it alive.
 PASSIVE_ENDPOINTS = {"static", "main.health"}
+# All that someone who must set up two-factor authentication (REQUIRE_2FA) may use until they have.
+SET_UP_FIRST_ENDPOINTS = PASSIVE_ENDPOINTS | {
+    "auth.two_factor_set_up",
+    "auth.sign_out",
+    "auth.signed_out",
+    "auth.keep_alive",
+    "main.accessibility",
+    "main.privacy",
+    "main.cookies",
+}
 
 
 @login_manager.user_loader
@@ -56,6 +66,16 @@ def register(app: Flask) -> None:
         session.permanent = True
         return None
 
+    @app.before_request
+    def _set_up_two_factor_first():
+        """Runs after the idle check, so that an idle session ends before anything else is said."""
+        if request.endpoint in SET_UP_FIRST_ENDPOINTS or not two_factor.must_set_up(current_user):
+            return None
+        if request.accept_mimetypes.best == "application/json":
+            return {"signed_in": True, "two_factor_set_up_needed": True}, 403
+        target = request.full_path.rstrip("?") if request.method in SAFE_METHODS else None
+        return redirect(url_for("auth.two_factor_set_up", next=target))
+
     @app.after_request
     def _commit(response):
         """Changes made answering a successful POST are committed once, here; anything else rolls back."""
@@ -68,6 +88,67 @@ def register(app: Flask) -> None:
         else:
             db.session.rollback()
         return response
+
+
+def start_session(user: User) -> None:
+    """Sign the person in on a new session, as after every change of privilege, so that a session identifier
+    planted before cannot ride along; only the form kept from an ended session carries over."""
+    fresh_session()
+    login_user(user)
+
+
+# Between a correct password and a correct second factor: who, until when, and where they were going.
+SECOND_STEP = "second_step"
+SECOND_STEP_MINUTES = 5
+
+
+def begin_second_step(user: User, next_url: str) -> None:
+    """The password was right but the person is not signed in yet: remember them for a few minutes while
+    they find their code. The session is new from here on."""
+    fresh_session()
+    session[SECOND_STEP] = {
+        "user": user.id,
+        "token": user.session_token,
+        "until": time.time() + SECOND_STEP_MINUTES * 60,
+        "next": next_url,
+    }
+
+
+def second_step() -> tuple[User | None, str | None, str | None]:
+    """(the person half-way through signing in, where they were going, why there is nobody): the reason is
+    "expired" when they took too long, None otherwise."""
+    pending = session.get(SECOND_STEP)
+    if not isinstance(pending, dict):
+        return None, None, None
+    next_url = pending.get("next")
+    if time.time() > pending.get("until", 0):
+        session.pop(SECOND_STEP, None)
+        return None, next_url, "expired"
+    user_id = pending.get("user")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    # A password changed or an account deactivated meanwhile ends the attempt too.
+    if (
+        user is None
+        or user.session_token != pending.get("token")
+        or not user.active
+        or not user.has_two_factor
+    ):
+        session.pop(SECOND_STEP, None)
+        return None, next_url, None
+    return user, next_url, None
+
+
+def second_step_user_id() -> int | None:
+    pending = session.get(SECOND_STEP)
+    return pending.get("user") if isinstance(pending, dict) else None
+
+
+def fresh_session() -> None:
+    """An empty session but for the form kept from an ended one, which its owner gets back once signed in."""
+    kept_form = session.get("kept_form")
+    session.clear()
+    if kept_form:
+        session["kept_form"] = kept_form
 
 
 KEPT_FORM_HOURS = 24

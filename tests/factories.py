@@ -53,3 +53,17 @@ def administrator(**kwargs) -> User:
 
 def reviewer(**kwargs) -> User:
     return user(Role.REVIEWER, name=kwargs.pop("name", "Rhys Reviewer"), **kwargs)
+
+
+def with_two_factor(person: User) -> tuple[str, list[str]]:
+    """Turn two-factor authentication on for `person` as the set-up page does, as if some time ago (no code
+    used yet); return the secret (for pyotp to compute codes) and the recovery codes."""
+    import pyotp
+
+    from app.services import two_factor
+
+    secret = two_factor.new_secret()
+    codes = two_factor.turn_on(person, secret, pyotp.TOTP(secret).now())
+    person.totp_last_step = None
+    db.session.commit()
+    return secret, codes

@@ -13,8 +13,9 @@ from app.forms.auth import ChangePasswordForm, ForgottenPasswordForm, NewPasswor
 from app.forms.submit import ConfirmForm
 from app.models import TokenPurpose
 from app.permissions import public, signed_in
-from app.services import accounts, digest, reminders, tokens
+from app.services import accounts, digest, reminders, tokens, two_factor
 from app.services.errors import DomainError, InvalidToken
+from app.sessions import begin_second_step, start_session
 
 
 def _safe_next(target: str | None) -> str:
@@ -56,12 +57,15 @@ def sign_in():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data, ip_address=request.remote_addr)
         if user is not None:
-            kept_form = session.get("kept_form")
-            session.clear()
-            if kept_form:
-                session["kept_form"] = kept_form
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            next_url = _safe_next(request.args.get("next"))
+            if user.has_two_factor:
+                begin_second_step(user, next_url)
+                return redirect(url_for("auth.two_factor_code"))
+            accounts.record_sign_in(user, ip_address=request.remote_addr)
+            start_session(user)
+            if two_factor.must_set_up(user):
+                return redirect(url_for("auth.two_factor_set_up", next=next_url))
+            return redirect(next_url)
         g.sign_in_failed = True
         message = "Enter a correct email address and password"
         form.email.errors = [message]
@@ -157,7 +161,14 @@ def accept_invitation(token: str):
 @bp.route("/account")
 @signed_in
 def account():
-    return render_template("auth/account.html", form=None, reminders_form=ConfirmForm())
+    user = current_user._get_current_object()
+    return render_template(
+        "auth/account.html",
+        form=None,
+        reminders_form=ConfirmForm(),
+        recovery_codes_left=two_factor.recovery_codes_left(user) if user.has_two_factor else 0,
+        two_factor_required=two_factor.required_for(user),
+    )
 
 
 @bp.route("/account/review-digest", methods=["POST"])

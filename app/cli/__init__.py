@@ -8,6 +8,7 @@ def register(app: Flask) -> None:
     from app.cli.orgs import orgs
     from app.cli.reminders import reminders
     from app.cli.rounds import rounds
+    from app.cli.two_factor import reset_two_factor  # noqa: F401  (a command of the users group)
     from app.cli.users import users
     from app.cli.worker import outbox, worker
 

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.kept_form import KeptForm
 from app.models.organisation import REGION_LABELS_BY_VALUE, Organisation, Region, Sector
 from app.models.outbox import EmailStatus, OutboundEmail
+from app.models.recovery_code import RecoveryCode
 from app.models.reminder import DEADLINE_PASSED, Reminder, ReminderStatus
 from app.models.review import Record, ReviewComment
 from app.models.round import DeadlineExtension, QuestionnaireVersion, Round, RoundState
@@ -32,6 +33,7 @@ __all__ = [
     "PartnerConfirmation",
     "QuestionnaireVersion",
     "Record",
+    "RecoveryCode",
     "Region",
     "Reminder",
     "ReminderStatus",

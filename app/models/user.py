@@ -45,6 +45,12 @@ class User(UserMixin, db.Model):
     reminders_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Reviewers: set when they opt out of the daily digest of items waiting for review.
     review_digest_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in with an authenticator app (TOTP): the shared secret, set once the person has entered
+    # a code to confirm it; when they turned it on; and the last time step whose code was accepted, so that
+    # no code can be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -54,6 +60,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_enabled_at is not None and self.totp_secret is not None
 
     def __repr__(self) -> str:
         return f"<User {self.email!r} {self.role.value}>"

@@ -48,7 +48,8 @@ def password_problem(password: str, *, email: str = "") -> str | None:
 
 
 def authenticate(email: str, password: str, *, ip_address: str | None = None) -> User | None:
-    """Return the user when the email and password match an active account; audit either way."""
+    """Return the user when the email and password match an active account; audit a failure. The caller
+    records the sign-in (record_sign_in) once any second factor has been checked too."""
     user = find_by_email(email)
     if user is None or user.password_hash is None or not user.active:
         check_password_hash(_DUMMY_HASH, password)
@@ -63,11 +64,20 @@ def authenticate(email: str, password: str, *, ip_address: str | None = None) ->
             ip_address=ip_address,
         )
         return None
+    return user
+
+
+def record_sign_in(user: User, *, ip_address: str | None = None, **details: str) -> None:
+    """The person is signed in: after their password, or after their second factor when they use one."""
     user.last_sign_in_at = utcnow()
     audit.record(
-        "sign_in", actor=user, subject=user, organisation_id=user.organisation_id, ip_address=ip_address
+        "sign_in",
+        actor=user,
+        subject=user,
+        organisation_id=user.organisation_id,
+        ip_address=ip_address,
+        **details,
     )
-    return user
 
 
 def record_sign_out(user: User, *, ip_address: str | None = None, reason: str = "signed out") -> None:

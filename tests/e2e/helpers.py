@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
+import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -125,10 +127,29 @@ def fill_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def sign_in(page: Page, email: str, password: str = PASSWORD, *, name: str | None = None) -> None:
-    """Sign in from the sign-in page and check the home page greets the person."""
+def next_code(secret: str) -> str:
+    """The code an authenticator app shows for the next 30 seconds: accepted (a phone's clock may run a little
+    ahead) and never the one just used to set up or sign in, which would be refused as a replay."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
+
+
+def enter_code(page: Page, secret: str) -> None:
+    """On the page asking for the authenticator app's code: check it with axe, type the code, continue."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter the code from your authenticator app")
+    assert_accessible(page)
+    page.get_by_label("Code").fill(next_code(secret))
+    page.get_by_role("button", name="Continue").click()
+
+
+def sign_in(
+    page: Page, email: str, password: str = PASSWORD, *, name: str | None = None, secret: str | None = None
+) -> None:
+    """Sign in from the sign-in page and check the home page greets the person. With `secret`, the person uses
+    two-factor authentication: the code their app would show is entered after the password."""
     visit(page, "/sign-in")
     fill_sign_in(page, email, password)
+    if secret:
+        enter_code(page, secret)
     if name:
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {name}")
     expect(page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out")).to_be_visible()
