@@ -62,11 +62,14 @@ class OrganisationProgress:
 
     @property
     def status_summary(self) -> str:
-        """'2 approved, 1 submitted, 1 in progress': each status as people see it, commonest first."""
+        """'1 submitted, 2 approved, 1 in progress': each status as people see it, in journey order."""
         labels: Counter[str] = Counter()
         for status, count in self.statuses.items():
             labels[STATUS_LABELS[status]] += count
-        return ", ".join(f"{count} {label.lower()}" for label, count in labels.most_common())
+        return ", ".join(f"{labels[label]} {label.lower()}" for label in SUMMARY_ORDER if labels[label])
+
+
+SUMMARY_ORDER = ("Submitted", "Changes requested", "Approved", "Rejected", "In progress")
 
 
 @dataclass
