@@ -16,6 +16,8 @@ from app.services import rounds, submissions
 from tests import factories
 from tests.conftest import sign_in, submit_form
 
+HIDDEN = '<span class="govuk-visually-hidden">'
+
 
 @pytest.fixture
 def admin_client(client):
@@ -40,7 +42,7 @@ def test_an_upcoming_round_is_opened_now_after_confirming(admin_client):
     now = utcnow()
     round_ = _round(now + timedelta(days=5), now + timedelta(days=40))
     lead = factories.user()
-    assert "Open now" in admin_client.get("/admin/rounds").text
+    assert f"Open{HIDDEN} {round_.title}</span> now" in admin_client.get("/admin/rounds").text
     page = admin_client.get(f"/admin/rounds/{round_.id}/open").text
     assert "Open the round now" in page
     assert "(unchanged)" in page
