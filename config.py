@@ -72,6 +72,10 @@ class Config:
         self.OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 6)
         self.OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 60)
         self.WORKER_INTERVAL_SECONDS = _int("WORKER_INTERVAL_SECONDS", 5)
+        # Data retention: drafts never submitted, untouched this long after their round closed, are deleted;
+        # the bodies of emails sent this long ago are cleared (the row stays for the record).
+        self.RETENTION_DRAFT_DAYS = _int("RETENTION_DRAFT_DAYS", 365)
+        self.RETENTION_OUTBOX_DAYS = _int("RETENTION_OUTBOX_DAYS", 90)
 
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = False

@@ -2,4 +2,13 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import emails, reminders, rounds, two_factor, users  # noqa: E402, F401
+from app.admin import (  # noqa: E402, F401
+    emails,
+    questionnaires,
+    reminders,
+    round_extensions,
+    round_progress,
+    rounds,
+    two_factor,
+    users,
+)

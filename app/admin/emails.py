@@ -50,6 +50,10 @@ def email(email_id: int):
 def email_html(email_id: int):
     """The HTML body on its own, shown in a sandboxed frame on the email page; its styles are inline."""
     message = db.session.get(OutboundEmail, email_id) or abort(404)
+    if message.body_removed:
+        return current_app.response_class(
+            f"<p>Body removed after {message.body_kept_days} days.</p>", mimetype="text/html"
+        )
     return current_app.response_class(message.body_html, mimetype="text/html")
 
 

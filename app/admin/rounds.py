@@ -1,4 +1,4 @@
-"""Administrators create and change rounds."""
+"""Administrators create and change rounds, and open or close one straight away."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from app.extensions import db
 from app.formatting import london
 from app.forms.dates import london_to_utc
 from app.forms.rounds import RoundForm, parse_offsets
-from app.models import Round
+from app.forms.submit import ConfirmForm
+from app.models import Round, RoundState
+from app.models.base import utcnow
 from app.permissions import can_manage_rounds, requires
+from app.services import questionnaire_versions
 from app.services import rounds as round_service
 from app.services.errors import DomainError
 
@@ -33,6 +36,7 @@ def _times(form: RoundForm):
 @requires(can_manage_rounds, hide=False)
 def new_round():
     form = RoundForm()
+    form.offer_versions(questionnaire_versions.choices())
     if form.validate_on_submit():
         opens_at, deadline = _times(form)
         try:
@@ -40,7 +44,7 @@ def new_round():
                 title=form.title.data,
                 opens_at=opens_at,
                 deadline=deadline,
-                version=round_service.default_version(),
+                version=_chosen_version(form),
                 reminder_offsets=parse_offsets(form.reminder_offsets.data),
                 deadline_passed_notice=form.deadline_passed_notice.data,
                 by=current_user._get_current_object(),
@@ -58,6 +62,11 @@ def new_round():
 def edit_round(round_id: int):
     round_ = db.session.get(Round, round_id) or abort(404)
     form = RoundForm()
+    fixed_version = round_service.has_returns(round_)
+    if fixed_version:
+        form.offer_versions([])
+    else:
+        form.offer_versions(questionnaire_versions.choices())
     if request.method == "GET":
         opens, deadline = london(round_.opens_at), london(round_.deadline)
         form.title.data = round_.title
@@ -67,6 +76,8 @@ def edit_round(round_id: int):
         form.deadline_time.data = f"{deadline:%H:%M}"
         form.reminder_offsets.data = ", ".join(str(o) for o in round_.reminder_offsets)
         form.deadline_passed_notice.data = round_.deadline_passed_notice
+        if not fixed_version:
+            form.questionnaire.data = str(round_.questionnaire_version_id)
     if form.validate_on_submit():
         opens_at, deadline = _times(form)
         try:
@@ -77,6 +88,7 @@ def edit_round(round_id: int):
                 deadline=deadline,
                 reminder_offsets=parse_offsets(form.reminder_offsets.data),
                 deadline_passed_notice=form.deadline_passed_notice.data,
+                version=None if fixed_version else _chosen_version(form),
                 by=current_user._get_current_object(),
             )
         except DomainError as problem:
@@ -84,4 +96,49 @@ def edit_round(round_id: int):
         else:
             flash(f"{round_.title} has been saved", "success")
             return redirect(url_for("admin.rounds"))
-    return render_template("admin/round_form.html", form=form, round=round_)
+    return render_template("admin/round_form.html", form=form, round=round_, fixed_version=fixed_version)
+
+
+def _chosen_version(form: RoundForm):
+    return questionnaire_versions.chosen(form.questionnaire.data) or abort(400)
+
+
+@bp.route("/rounds/<int:round_id>/open", methods=["GET", "POST"])
+@requires(can_manage_rounds, hide=False)
+def open_round(round_id: int):
+    round_ = db.session.get(Round, round_id) or abort(404)
+    return _open_or_close(round_, "open", RoundState.UPCOMING, round_service.open_now)
+
+
+@bp.route("/rounds/<int:round_id>/close", methods=["GET", "POST"])
+@requires(can_manage_rounds, hide=False)
+def close_round(round_id: int):
+    round_ = db.session.get(Round, round_id) or abort(404)
+    return _open_or_close(round_, "close", RoundState.OPEN, round_service.close_now)
+
+
+PAST = {"open": "opened", "close": "closed"}
+
+
+def _open_or_close(round_: Round, action: str, from_state: RoundState, change):
+    """A confirmation page, then the change. A round no longer in the state it must be in (opened or closed
+    meanwhile, or in another tab) says so and changes nothing."""
+    form = ConfirmForm()
+    now = utcnow()
+    problem = None
+    if round_.state(now) != from_state:
+        problem = f"{round_.title} is {round_.state(now).value}, so it cannot be {PAST[action]} now"
+    elif form.validate_on_submit():
+        try:
+            change(round_, by=current_user._get_current_object(), now=now)
+        except DomainError as refused:
+            problem = str(refused)
+        else:
+            flash(f"{round_.title} is now {'open' if action == 'open' else 'closed'}", "success")
+            return redirect(url_for("admin.rounds"))
+    still_open = sorted(
+        (e for e in round_.extensions if e.deadline > now), key=lambda e: (e.deadline, e.organisation.name)
+    )
+    return render_template(
+        f"admin/round_{action}.html", round=round_, form=form, problem=problem, now=now, still_open=still_open
+    )

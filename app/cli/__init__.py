@@ -1,4 +1,4 @@
-"""Flask CLI commands: users, orgs, rounds, outbox, worker and demo."""
+"""Flask CLI commands: users, orgs, rounds, outbox, worker, retention and demo."""
 
 from flask import Flask
 
@@ -7,10 +7,11 @@ def register(app: Flask) -> None:
     from app.cli.demo import demo
     from app.cli.orgs import orgs
     from app.cli.reminders import reminders
+    from app.cli.retention import retention
     from app.cli.rounds import rounds
     from app.cli.two_factor import reset_two_factor  # noqa: F401  (a command of the users group)
     from app.cli.users import users
     from app.cli.worker import outbox, worker
 
-    for command in (demo, orgs, reminders, rounds, users, outbox, worker):
+    for command in (demo, orgs, reminders, retention, rounds, users, outbox, worker):
         app.cli.add_command(command)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.forms.common import strip
@@ -72,7 +72,25 @@ class RoundForm(FlaskForm):
         description="Sent at 9am UK time to the leads of organisations that have not finished.",
         widget=GovCheckboxInput(),
     )
+    questionnaire = SelectField(
+        "Questionnaire version",
+        description="The questions leads answer in this round. It cannot change once a lead has started.",
+        widget=GovSelect(),
+        coerce=str,
+        validate_choice=False,
+    )
     submit = SubmitField("Save round", widget=GovSubmitInput())
+
+    def offer_versions(self, versions: list[tuple[str, str]]) -> None:
+        """The versions to choose from, as (value, label); with none to choose, the question is not asked."""
+        if versions:
+            self.questionnaire.choices = [SelectChoice(value, label) for value, label in versions]
+        else:
+            del self.questionnaire
+
+    def validate_questionnaire(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Select a questionnaire version")
 
     def validate_reminder_offsets(self, field):
         offsets = parse_offsets(field.data or "")

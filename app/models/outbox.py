@@ -63,3 +63,10 @@ class OutboundEmail(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Data retention clears the bodies (text, HTML and the built message) of old emails and keeps the row.
+    body_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    body_kept_days: Mapped[int | None] = mapped_column(Integer)
+
+    @property
+    def body_removed(self) -> bool:
+        return self.body_removed_at is not None

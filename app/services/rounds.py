@@ -9,12 +9,20 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import DeadlineExtension, QuestionnaireVersion, Round, RoundState, User
+from app.models import (
+    DeadlineExtension,
+    Organisation,
+    QuestionnaireVersion,
+    Round,
+    RoundState,
+    Submission,
+    User,
+)
 from app.models.base import utcnow
 from app.questionnaires.loader import load_definition
 from app.questionnaires.schema import Questionnaire
 from app.services import audit
-from app.services.errors import DomainError
+from app.services.errors import DomainError, InvalidTransition
 
 DEFAULT_DEFINITION = (
     Path(__file__).resolve().parent.parent / "questionnaires/definitions/collaboration-2026.1.yaml"
@@ -72,6 +80,11 @@ def is_used(version: QuestionnaireVersion) -> bool:
         db.session.scalar(select(Round.id).filter_by(questionnaire_version_id=version.id).limit(1))
         is not None
     )
+
+
+def has_returns(round_: Round) -> bool:
+    """Whether any lead has started a project in the round: its questionnaire is then fixed."""
+    return db.session.scalar(select(Submission.id).filter_by(round_id=round_.id).limit(1)) is not None
 
 
 def current_round(now: datetime | None = None) -> Round | None:
@@ -150,11 +163,17 @@ def update_round(
     deadline: datetime,
     reminder_offsets: list[int],
     deadline_passed_notice: bool = False,
+    version: QuestionnaireVersion | None = None,
     by: User,
 ) -> None:
     if deadline <= opens_at:
         raise DomainError("The deadline must be after the opening time")
     changes = {}
+    if version is not None and version.id != round_.questionnaire_version_id:
+        if has_returns(round_):
+            raise DomainError("Leads have started returns in this round, so its questionnaire cannot change")
+        changes["questionnaire"] = version.key
+        round_.questionnaire_version = version
     fields = (
         ("title", title.strip()),
         ("opens_at", opens_at),
@@ -173,24 +192,102 @@ def update_round(
         audit.record("round.changed", actor=by, subject=round_, **changes)
 
 
+def open_now(round_: Round, *, by: User, now: datetime | None = None) -> None:
+    """Open an upcoming round straight away: its opening time becomes now; the deadline stays."""
+    now = now or utcnow()
+    if round_.state(now) != RoundState.UPCOMING:
+        raise InvalidTransition(f"{round_.title} has already opened")
+    before = round_.opens_at
+    round_.opens_at = now
+    audit.record("round.opened_now", actor=by, subject=round_, opens_at_before=str(before), opens_at=str(now))
+
+
+def close_now(round_: Round, *, by: User, now: datetime | None = None) -> None:
+    """Close an open round straight away: its deadline becomes now. Organisations with a later deadline of
+    their own (an extension) may carry on until it; nobody else can change or submit."""
+    now = now or utcnow()
+    if round_.state(now) != RoundState.OPEN:
+        raise InvalidTransition(f"{round_.title} is not open")
+    before = round_.deadline
+    round_.deadline = now
+    audit.record(
+        "round.closed_now",
+        actor=by,
+        subject=round_,
+        deadline_before=str(before),
+        deadline=str(now),
+        extensions_still_open=[e.organisation_id for e in round_.extensions if e.deadline > now],
+    )
+
+
 def extend_deadline(
     round_: Round, organisation_id: int, deadline: datetime, *, by: User, reason: str = ""
-) -> None:
+) -> DeadlineExtension:
     if deadline <= round_.deadline:
         raise DomainError("An extended deadline must be after the round's deadline")
     extension = next((e for e in round_.extensions if e.organisation_id == organisation_id), None)
+    before = extension.deadline if extension is not None else None
     if extension is None:
-        round_.extensions.append(
-            DeadlineExtension(organisation_id=organisation_id, deadline=deadline, reason=reason or None)
+        extension = DeadlineExtension(
+            organisation_id=organisation_id, deadline=deadline, reason=reason or None
         )
+        round_.extensions.append(extension)
     else:
         extension.deadline = deadline
+        extension.reason = reason or extension.reason
     audit.record(
         "round.deadline_extended",
         actor=by,
         subject=round_,
         organisation_id=organisation_id,
         deadline=str(deadline),
+        **({"deadline_before": str(before)} if before is not None else {}),
+        **({"reason": reason} if reason else {}),
+    )
+    return extension
+
+
+def extend_deadlines(
+    round_: Round,
+    organisation_ids: list[int],
+    deadline: datetime,
+    *,
+    by: User,
+    reason: str,
+    now: datetime | None = None,
+) -> list[DeadlineExtension]:
+    """Give several organisations the same later deadline (or move theirs to it); one audit event each."""
+    now = now or utcnow()
+    if not organisation_ids:
+        raise DomainError("Select at least one organisation")
+    if deadline <= round_.deadline:
+        raise DomainError("The new deadline must be after the round's deadline")
+    if deadline <= now:
+        raise DomainError("The new deadline must be in the future")
+    known = set(
+        db.session.scalars(
+            select(Organisation.id).where(
+                Organisation.id.in_(organisation_ids), Organisation.active.is_(True)
+            )
+        )
+    )
+    if known != set(organisation_ids):
+        raise DomainError("Select organisations from the list")
+    return [
+        extend_deadline(round_, organisation_id, deadline, by=by, reason=reason)
+        for organisation_id in sorted(known)
+    ]
+
+
+def remove_extension(round_: Round, extension: DeadlineExtension, *, by: User) -> None:
+    """The organisation goes back to the round's deadline."""
+    round_.extensions.remove(extension)
+    audit.record(
+        "round.extension_removed",
+        actor=by,
+        subject=round_,
+        organisation_id=extension.organisation_id,
+        deadline=str(extension.deadline),
     )
 
 

@@ -18,6 +18,7 @@ FORM = {
     "deadline_date": ["18", "12", "2027"],
     "deadline_time": "11:59pm",
     "reminder_offsets": "14, 7, 2, 1",
+    "questionnaire": "shipped",  # the version that comes with the service, stored when first chosen
 }
 
 
@@ -95,6 +96,7 @@ def test_an_administrator_changes_a_round(client, runner):
             "opens_date": ["5", "1", "2027"],
             "deadline_date": ["8", "2", "2027"],
             "reminder_offsets": "3, 10",
+            "questionnaire": str(round_.questionnaire_version_id),
         },
     )
     assert response.status_code == 302

@@ -43,6 +43,17 @@ EXPECTED_GUARDS = {
     "admin.send_reminders_now": "can_manage_rounds",
     "admin.preview_reminder": "can_manage_rounds",
     "admin.preview_reminder_html": "can_manage_rounds",
+    "admin.open_round": "can_manage_rounds",
+    "admin.close_round": "can_manage_rounds",
+    "admin.round_extensions": "can_manage_rounds",
+    "admin.remove_extension": "can_manage_rounds",
+    "admin.round_progress": "can_manage_rounds",
+    "admin.round_progress_csv": "can_manage_rounds",
+    "admin.questionnaires": "can_manage_rounds",
+    "admin.new_questionnaire": "can_manage_rounds",
+    "admin.download_questionnaire": "can_manage_rounds",
+    "admin.download_questionnaire_copy": "can_manage_rounds",
+    "admin.preview_questionnaire": "can_manage_rounds",
     "auth.account_reminders": "signed_in",
     "auth.account_review_digest": "signed_in",
     "reminders.opt_out": "public",
@@ -91,7 +102,15 @@ def test_every_endpoint_has_its_expected_guard(app):
     assert not wrong, f"Endpoints with the wrong guard (actual, expected): {wrong}"
 
 
-ADMIN_PAGES = ["/admin/users", "/admin/users/invite", "/admin/emails", "/admin/rounds", "/admin/rounds/new"]
+ADMIN_PAGES = [
+    "/admin/users",
+    "/admin/users/invite",
+    "/admin/emails",
+    "/admin/rounds",
+    "/admin/rounds/new",
+    "/admin/questionnaires",
+    "/admin/questionnaires/new",
+]
 
 
 @pytest.mark.parametrize("url", [*ADMIN_PAGES, "/account", "/account/password"])
