@@ -26,6 +26,23 @@ EXPECTED_GUARDS = {
     "admin.users": "can_manage_users",
     "admin.invite_user": "can_manage_users",
     "admin.resend_invitation": "can_manage_users",
+    "admin.user": "can_manage_users",
+    "admin.edit_user": "can_manage_users",
+    "admin.deactivate_user": "can_manage_users",
+    "admin.reactivate_user": "can_manage_users",
+    "admin.revoke_invitation": "can_manage_users",
+    "admin.bulk_invite_users": "can_manage_users",
+    "admin.confirm_bulk_invite_users": "can_manage_users",
+    "admin.organisations": "can_manage_organisations",
+    "admin.new_organisation": "can_manage_organisations",
+    "admin.organisation": "can_manage_organisations",
+    "admin.edit_organisation": "can_manage_organisations",
+    "admin.deactivate_organisation": "can_manage_organisations",
+    "admin.reactivate_organisation": "can_manage_organisations",
+    "admin.delete_organisation": "can_manage_organisations",
+    "admin.import_organisations": "can_manage_organisations",
+    "admin.confirm_organisations_import": "can_manage_organisations",
+    "admin.audit_log": "can_read_audit_log",
     "admin.emails": "can_read_emails",
     "admin.email": "can_read_emails",
     "admin.email_html": "can_read_emails",
@@ -85,7 +102,18 @@ def test_every_endpoint_has_its_expected_guard(app):
     assert not wrong, f"Endpoints with the wrong guard (actual, expected): {wrong}"
 
 
-ADMIN_PAGES = ["/admin/users", "/admin/users/invite", "/admin/emails", "/admin/rounds", "/admin/rounds/new"]
+ADMIN_PAGES = [
+    "/admin/users",
+    "/admin/users/invite",
+    "/admin/users/invite/csv",
+    "/admin/emails",
+    "/admin/rounds",
+    "/admin/rounds/new",
+    "/admin/organisations",
+    "/admin/organisations/new",
+    "/admin/organisations/import",
+    "/admin/audit",
+]
 
 
 @pytest.mark.parametrize("url", [*ADMIN_PAGES, "/account", "/account/password"])
