@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select, text
+from sqlalchemy import Select, and_, false, func, or_, select, text
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -137,7 +137,25 @@ def _people_matching(text_: str):
 
 
 def search(filters: AuditFilters, page: int = 1) -> Page:
-    query = select(AuditEvent).options(joinedload(AuditEvent.actor))
+    listing = paginate(
+        query_for(filters).options(joinedload(AuditEvent.actor)), page, count_limit=COUNT_LIMIT
+    )
+    subjects = _subjects(listing.items)
+    listing.items = [
+        Entry(
+            event=event,
+            action=describe(event.action),
+            subject=subjects.get((event.subject_type, event.subject_id)) if event.subject_type else None,
+            details=details_of(event),
+        )
+        for event in listing.items
+    ]
+    return listing
+
+
+def query_for(filters: AuditFilters) -> Select:
+    """The events that match, newest first."""
+    query = select(AuditEvent)
     if filters.person.strip():
         people = _people_matching(filters.person.strip())
         if isinstance(people, list) and not people:
@@ -169,20 +187,7 @@ def search(filters: AuditFilters, page: int = 1) -> Page:
         query = query.where(AuditEvent.occurred_at >= _start_of(filters.date_from))
     if filters.date_to:
         query = query.where(AuditEvent.occurred_at < _start_of(filters.date_to + timedelta(days=1)))
-    listing = paginate(
-        query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()), page, count_limit=COUNT_LIMIT
-    )
-    subjects = _subjects(listing.items)
-    listing.items = [
-        Entry(
-            event=event,
-            action=describe(event.action),
-            subject=subjects.get((event.subject_type, event.subject_id)) if event.subject_type else None,
-            details=details_of(event),
-        )
-        for event in listing.items
-    ]
-    return listing
+    return query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
 
 
 def _subjects(events: list[AuditEvent]) -> dict[tuple[str, int], Subject]:
