@@ -48,7 +48,6 @@ def users():
         query={key: value for key, value in filters.items() if value},
         organisations=directory.all_organisations(),
         statuses=list(people.UserStatus),
-        status_of=people.status_of,
     )
 
 
