@@ -38,6 +38,10 @@ def can_manage_users(user: Any) -> bool:
     return is_administrator(user)
 
 
+def can_manage_organisations(user: Any) -> bool:
+    return is_administrator(user)
+
+
 def can_manage_rounds(user: Any) -> bool:
     return is_administrator(user)
 
@@ -74,6 +78,7 @@ TEMPLATE_PREDICATES = {
     "reviewer": is_reviewer,
     "lead": is_lead,
     "manage_users": can_manage_users,
+    "manage_organisations": can_manage_organisations,
     "manage_rounds": can_manage_rounds,
     "read_emails": can_read_emails,
     "read_audit_log": can_read_audit_log,

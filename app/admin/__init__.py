@@ -3,7 +3,10 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 from app.admin import (  # noqa: E402, F401
+    audit,
+    bulk_invite,
     emails,
+    organisations,
     questionnaires,
     reminders,
     round_extensions,

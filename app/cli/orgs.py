@@ -8,7 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.services.organisations import import_organisations, list_organisations, parse_organisations_csv
+from app.services.organisation_admin import apply_import
+from app.services.organisations import list_organisations, parse_organisations_csv
 
 orgs = AppGroup("orgs", help="Manage organisations.")
 
@@ -18,7 +19,8 @@ orgs = AppGroup("orgs", help="Manage organisations.")
 def import_command(file: Path) -> None:
     """Create or update organisations from a CSV file with columns name, sector, region and active.
 
-    The whole file is checked first: if any line has a problem, nothing is imported.
+    The whole file is checked first: if any line has a problem, nothing is imported. Leads of an organisation
+    the file deactivates lose access, as they do when an administrator deactivates it.
     """
     rows, problems = parse_organisations_csv(file.read_bytes())
     if problems:
@@ -27,7 +29,7 @@ def import_command(file: Path) -> None:
         noun = "problem" if len(problems) == 1 else "problems"
         click.echo(f"Nothing was imported: the file has {len(problems)} {noun}.", err=True)
         raise click.exceptions.Exit(1)
-    result = import_organisations(rows)
+    result = apply_import(rows, by=None, via="command line")
     db.session.commit()
     click.echo(
         f"Imported organisations: {result.created} created, {result.updated} updated, "

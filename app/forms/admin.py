@@ -58,3 +58,52 @@ class InviteUserForm(FlaskForm):
             raise ValidationError("Select the lead's organisation")
         if field.data and field.data not in self._organisation_ids:
             raise ValidationError("Select an organisation from the list")
+
+
+class ChangeUserForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter the person's full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+    )
+    role = RadioField(
+        "Role",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(role.value, role.label) for role in Role],
+        description="Administrators have no organisation.",
+        validators=[InputRequired(message="Select a role")],
+        validate_choice=False,
+    )
+    organisation = SelectField(
+        "Organisation",
+        widget=GovSelect(),
+        description=(
+            "Required for collaboration leads. For a reviewer, their own organisation: "
+            "they will not review its projects."
+        ),
+        coerce=str,
+        validate_choice=False,
+    )
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [SelectChoice("", "No organisation")] + [
+            SelectChoice(str(org.id), org.name if org.active else f"{org.name} (deactivated)")
+            for org in organisations
+        ]
+        self._organisation_ids = {str(org.id) for org in organisations}
+
+    def validate_role(self, field):
+        if field.data not in {role.value for role in Role}:
+            raise ValidationError("Select a role")
+
+    def validate_organisation(self, field):
+        if self.role.data == Role.LEAD.value and not field.data:
+            raise ValidationError("Select the lead's organisation")
+        if field.data and field.data not in self._organisation_ids:
+            raise ValidationError("Select an organisation from the list")

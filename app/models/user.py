@@ -35,7 +35,7 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(
         Enum(Role, name="role", native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Changes whenever the password does, so that sessions signed in with an old password end.
     session_token: Mapped[str] = mapped_column(String(64))

@@ -13,6 +13,11 @@ def active_organisations() -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).filter_by(active=True).order_by(Organisation.name)))
 
 
+def all_organisations() -> list[Organisation]:
+    """Every organisation, active or not, by name: for filters over what has already happened."""
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
 def organisation(organisation_id: int) -> Organisation | None:
     return db.session.get(Organisation, organisation_id)
 

@@ -41,6 +41,16 @@ def issue(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
     return raw
 
 
+def revoke_all(user: User) -> int:
+    """Stop every unused link sent to this person from working; return how many there were."""
+    result = db.session.execute(
+        update(EmailToken)
+        .where(EmailToken.user_id == user.id, EmailToken.used_at.is_(None), EmailToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount
+
+
 def check(raw: str, purpose: TokenPurpose) -> EmailToken:
     """Return the live token for this raw value, or raise InvalidToken saying why it cannot be used."""
     if not raw or len(raw) > 100:
@@ -50,6 +60,8 @@ def check(raw: str, purpose: TokenPurpose) -> EmailToken:
         raise InvalidToken("This link is not valid")
     if token.used_at is not None:
         raise InvalidToken("This link has already been used")
+    if not token.user.active:  # a deactivated account, or an invitation an administrator cancelled
+        raise InvalidToken("This link has been cancelled")
     if token.revoked_at is not None:
         raise InvalidToken("This link has been replaced by a newer one")
     if token.expires_at <= utcnow():
