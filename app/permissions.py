@@ -46,6 +46,10 @@ def can_read_emails(user: Any) -> bool:
     return is_administrator(user)
 
 
+def can_import_responses(user: Any) -> bool:
+    return is_administrator(user)
+
+
 def can_read_audit_log(user: Any) -> bool:
     return is_administrator(user)
 
@@ -76,6 +80,7 @@ TEMPLATE_PREDICATES = {
     "manage_users": can_manage_users,
     "manage_rounds": can_manage_rounds,
     "read_emails": can_read_emails,
+    "import_responses": can_import_responses,
     "read_audit_log": can_read_audit_log,
     "use_database": can_use_database,
 }

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import emails, reminders, rounds, users  # noqa: E402, F401
+from app.admin import emails, imports, reminders, rounds, users  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
     format: surveymonkey                  # or spreadsheet (one header row)
     source: SurveyMonkey collaboration survey 2017
-    row_id: Respondent ID                 # the column that identifies a row; with the source, keys the project
+    row_id: Respondent ID                 # the column identifying a row; with the source, keys the project
     organisation_aliases:                 # names as people typed them -> names in the organisation directory
       Kent Fire & Rescue: Kent Fire and Rescue Service
     questions:
@@ -134,7 +134,8 @@ def bind(mapping: Mapping, columns: list[Column]) -> None:
                 _problem(
                     mapping,
                     spec.line,
-                    f"Question '{spec.header}' in the file has no option '{spec.option}'. Its options are: {listed}",
+                    f"Question '{spec.header}' in the file has no option '{spec.option}'. "
+                    f"Its options are: {listed}",
                 )
                 continue
             found = options
@@ -173,7 +174,9 @@ class _Entries:
 
 def _entries(reader: Reader, node: yaml.Node, where: str) -> _Entries | None:
     if not isinstance(node, yaml.MappingNode):
-        reader.problem(node, f"{where[:1].upper()}{where[1:]} must be a mapping of keys and values, not {describe(node)}")
+        reader.problem(
+            node, f"{where[:1].upper()}{where[1:]} must be a mapping of keys and values, not {describe(node)}"
+        )
         return None
     entries = _Entries()
     for key_node, value_node in node.value:
@@ -351,7 +354,8 @@ class _Builder:
                 allowed = list(values.choice_values(question))
                 reader.problem(
                     node,
-                    f"'{unknown[0]}' is not a choice of question '{question.id}'. Use one of: {', '.join(allowed)}",
+                    f"'{unknown[0]}' is not a choice of question '{question.id}'. "
+                    f"Use one of: {', '.join(allowed)}",
                 )
                 return None
             converted = [labels[values.normal(item)] for item in items]
@@ -361,7 +365,8 @@ class _Builder:
             if parts is None:
                 reader.problem(
                     node,
-                    f"{where[:1].upper()}{where[1:]} must be a date, like {values.example_date(question.type)}",
+                    f"{where[:1].upper()}{where[1:]} must be a date, "
+                    f"like {values.example_date(question.type)}",
                 )
                 return None
             raw = parts
@@ -406,6 +411,6 @@ class _Builder:
                 if question.required and always and question.id not in given and question is not lead:
                     self.reader.problem(
                         at,
-                        f"Question '{question.id}' ({question.short_label}) must be answered in a record, but the "
-                        "mapping gives it no column and no default",
+                        f"Question '{question.id}' ({question.short_label}) must be answered in a record, "
+                        "but the mapping gives it no column and no default",
                     )

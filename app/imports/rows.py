@@ -209,8 +209,8 @@ class RowReader:
             if value is None:
                 known = ", ".join(f"'{choice}'" for choice in values.choice_values(question))
                 return None, (
-                    f"'{label}' is not an answer the mapping knows for {question.short_label.lower()}: add it "
-                    f"under choices for '{question.id}' in the mapping, as one of {known}"
+                    f"'{label}' is not an answer the mapping knows for {question.short_label.lower()}: "
+                    f"add it under choices for '{question.id}' in the mapping, as one of {known}"
                 )
             chosen.append(value)
         chosen = list(dict.fromkeys(chosen))
@@ -239,9 +239,10 @@ class RowReader:
         if unknown:
             listed = ", ".join(f"'{name}'" for name in unknown)
             noun = "is not an organisation" if len(unknown) == 1 else "are not organisations"
+            pronoun = "it" if len(unknown) == 1 else "them"
             return (
                 None,
-                f"{listed} {noun} in the directory: add {'it' if len(unknown) == 1 else 'them'} to organisation_aliases in the mapping",
+                f"{listed} {noun} in the directory: add {pronoun} to organisation_aliases in the mapping",
             )
         if question.type == "organisation":
             if len(found) > 1:

@@ -1,9 +1,10 @@
-"""Reading a cell's text as an answer: matching labels, splitting lists, reading dates as people write them."""
+"""A cell's text as an answer: matching labels, splitting lists, reading dates as people write them."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 
 from app.questionnaires.display import parse_month
 from app.questionnaires.schema import Question
@@ -74,11 +75,21 @@ def read_date(text: str, kind: str) -> dict[str, str] | None:
     else:
         return None
     parts = {"month": str(int(month)), "year": year}
+    if kind == "month_year" and day is not None and not _real(day, month, year):
+        return None  # the month of 31/02/2016 would hide that it is not a real date
     if kind == "date":
         if day is None:
             return None
         parts = {"day": str(int(day)), **parts}
     return parts
+
+
+def _real(day: str, month: str, year: str) -> bool:
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def example_date(kind: str) -> str:

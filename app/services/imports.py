@@ -1,10 +1,10 @@
 """Importing earlier responses (a SurveyMonkey export, an earlier overview spreadsheet) into a round.
 
-First a dry run: every row is read and checked with the questionnaire's own rules, and a report says which rows
-will import, which are already imported, which have problems and which organisation names are not known. Then,
-only if no row has a problem, the import: all rows in one transaction, as approved published records or as
-drafts for their organisation to complete. Each project is keyed by its source and row id, so importing a file
-again skips what it already imported.
+First a dry run: every row is read and checked with the questionnaire's own rules, and a report says which
+rows will import, which are already imported, which have problems and which organisation names are not
+known. Then, only if no row has a problem, the import: all rows in one transaction, as approved published
+records or as drafts for their organisation to complete. Each project is keyed by its source and row id, so
+importing a file again skips what it already imported.
 
 Administrators upload in the browser (the worker checks and imports each batch, reporting progress); `flask
 import responses` does the same from a shell.
@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.imports.files import FileProblem, Table, open_table
-from app.imports.mapping import RECORDS, Mapping, bind, load_mapping
+from app.imports.mapping import Mapping, bind, load_mapping
 from app.imports.rows import Directory, ProjectRow, RowProblem, RowReader
 from app.models import (
     ImportBatch,
@@ -134,8 +134,8 @@ def prepare(data: bytes, file_name: str, mapping_text: str, round_: Round, mode:
     round_problems = []
     if mode == ImportMode.DRAFTS and round_.state() == RoundState.CLOSED:
         round_problems.append(
-            f"{round_.title} has closed, and leads cannot change drafts in a closed round: import the file as "
-            "approved records, or into a round that is open or has not opened yet"
+            f"{round_.title} has closed, and leads cannot change drafts in a closed round: import the file "
+            "as approved records, or into a round that is open or has not opened yet"
         )
     table = None
     file_problems = []
@@ -179,7 +179,8 @@ def check(prepared: Prepared, *, progress: Progress | None = None) -> tuple[Repo
         problems = list(outcome.problems)
         if outcome.key is not None:
             if outcome.key in first_row_of:
-                message = f"Row {first_row_of[outcome.key]} has the same id, '{outcome.key}': each row needs its own id"
+                first = first_row_of[outcome.key]
+                message = f"Row {first} has the same id, '{outcome.key}': each row needs its own id"
                 problems.insert(0, RowProblem(row, id_column, message))
             else:
                 first_row_of[outcome.key] = row
@@ -402,8 +403,8 @@ def run_pending() -> str | None:
         batch.status = ImportStatus.FAILED
         batch.finished_at = batch.updated_at = utcnow()
         batch.message = (
-            "Another import of the same rows finished first. Nothing was imported from this file: upload it again "
-            "to see which rows are left."
+            "Another import of the same rows finished first. Nothing was imported from this file: "
+            "upload it again to see which rows are left."
             if isinstance(error, IntegrityError)
             else "The import stopped because of an unexpected error. Nothing was imported from this file."
         )

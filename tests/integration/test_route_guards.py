@@ -37,6 +37,11 @@ EXPECTED_GUARDS = {
     "admin.send_reminders_now": "can_manage_rounds",
     "admin.preview_reminder": "can_manage_rounds",
     "admin.preview_reminder_html": "can_manage_rounds",
+    "admin.imports_list": "can_import_responses",
+    "admin.new_import": "can_import_responses",
+    "admin.import_batch": "can_import_responses",
+    "admin.confirm_import": "can_import_responses",
+    "admin.cancel_import": "can_import_responses",
     "auth.account_reminders": "signed_in",
     "auth.account_review_digest": "signed_in",
     "reminders.opt_out": "public",
@@ -85,7 +90,15 @@ def test_every_endpoint_has_its_expected_guard(app):
     assert not wrong, f"Endpoints with the wrong guard (actual, expected): {wrong}"
 
 
-ADMIN_PAGES = ["/admin/users", "/admin/users/invite", "/admin/emails", "/admin/rounds", "/admin/rounds/new"]
+ADMIN_PAGES = [
+    "/admin/users",
+    "/admin/users/invite",
+    "/admin/emails",
+    "/admin/rounds",
+    "/admin/rounds/new",
+    "/admin/imports",
+    "/admin/imports/new",
+]
 
 
 @pytest.mark.parametrize("url", [*ADMIN_PAGES, "/account", "/account/password"])
