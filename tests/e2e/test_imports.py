@@ -1,4 +1,4 @@
-"""An administrator imports a SurveyMonkey export in Chromium: upload, read the dry run, import; axe on every page."""
+"""An administrator imports a SurveyMonkey export in Chromium: upload, dry run, import; axe on every page."""
 
 from __future__ import annotations
 

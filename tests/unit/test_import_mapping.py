@@ -82,7 +82,8 @@ defaults:
         "Mapping line 7: Unknown question 'project_nme'. Did you mean 'project_name'?",
         "Mapping line 9: Only questions with several answers take a separator, not question 'summary'",
         "Mapping line 13: 'running' is not a choice of question 'stage'. Did you mean 'planning'?",
-        "Mapping line 16: 'everyone' is not a choice of question 'sharing'. Use one of: public, sector, figures_only",
+        "Mapping line 16: 'everyone' is not a choice of question 'sharing'. "
+        "Use one of: public, sector, figures_only",
         "Mapping line 17: Question 'partners' names organisations: it has no default",
     ]
 
@@ -126,7 +127,8 @@ def test_the_lead_organisation_must_have_a_column():
             "The mapping is missing 'source'",
         ),
         (
-            "format: spreadsheet\nsource: S\nrow_id: R\nquestions:\n  lead_organisation: {column: L, option: X}\n",
+            "format: spreadsheet\nsource: S\nrow_id: R\n"
+            "questions:\n  lead_organisation: {column: L, option: X}\n",
             "Mapping line 5: Only a SurveyMonkey export has options: remove option",
         ),
     ],
