@@ -16,6 +16,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 50  # rows between progress updates
 MAX_PROBLEMS_KEPT = 1000  # a report lists at most this many problems (and counts them all)
+# A batch still checking or importing with no progress for this long has lost its worker.
+ABANDONED_AFTER = timedelta(hours=1)
 
 Progress = Callable[[int], None]
 
@@ -368,6 +371,7 @@ def recent_batches(limit: int = 50) -> list[ImportBatch]:
 
 def run_pending() -> str | None:
     """The worker's job: check or import the oldest batch waiting, if any. Commits as it goes."""
+    _reclaim_abandoned()
     waiting = db.session.scalar(
         select(ImportBatch.id)
         .where(ImportBatch.status.in_((ImportStatus.TO_CHECK, ImportStatus.TO_IMPORT)))
@@ -410,6 +414,23 @@ def run_pending() -> str | None:
         )
         db.session.commit()
         return f"import {waiting} failed"
+
+
+def _reclaim_abandoned() -> None:
+    """A batch whose worker stopped (killed, or its machine gone) part-way is taken up again: nothing it did
+    was committed, except progress."""
+    stale = utcnow() - ABANDONED_AFTER
+    for running, waiting in (
+        (ImportStatus.CHECKING, ImportStatus.TO_CHECK),
+        (ImportStatus.IMPORTING, ImportStatus.TO_IMPORT),
+    ):
+        db.session.execute(
+            update(ImportBatch)
+            .where(ImportBatch.status == running, ImportBatch.updated_at < stale)
+            .values(status=waiting, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
 
 
 def _prepared(batch: ImportBatch) -> Prepared:
@@ -511,7 +532,11 @@ def _progress_outside(batch_id: int) -> Progress | None:
 
     def saved(done: int) -> None:
         with db.engine.begin() as connection:
-            connection.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(rows_done=done))
+            connection.execute(
+                update(ImportBatch)
+                .where(ImportBatch.id == batch_id)
+                .values(rows_done=done, updated_at=utcnow())
+            )
 
     return saved
 

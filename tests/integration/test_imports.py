@@ -370,3 +370,36 @@ def test_a_mapping_naming_missing_questions_and_columns_is_refused_with_each_pro
     assert "'control_room' is not a choice of question 'themes'." in page
     assert "Question 'project_name' (Project name) must be answered in a record" in page
     assert count(ImportBatch) == 0
+
+
+def test_a_change_between_the_check_and_the_import_stops_the_import_with_the_new_report(client, setting):
+    round_, _admin = setting
+    sign_in(client, "ada@example.org", factories.PASSWORD)
+    location = upload(client, round_).headers["Location"]
+    imports.run_pending()
+    token = csrf_token(client, location)
+    client.post(f"{location}/confirm", data={"csrf_token": token})
+    gone = db.session.scalar(select(Organisation).filter_by(name="London Fire Brigade"))
+    gone.active = False  # merged or closed since the check
+    db.session.commit()
+
+    imports.run_pending()
+
+    page = client.get(location).text
+    assert "the report has changed. Nothing was imported." in page
+    assert "'London Fire Brigade' is not an organisation in the directory" in page
+    assert count(Submission) == 0
+
+
+def test_a_batch_whose_worker_stopped_is_taken_up_again(client, setting):
+    round_, _admin = setting
+    sign_in(client, "ada@example.org", factories.PASSWORD)
+    location = upload(client, round_).headers["Location"]
+    batch = db.session.scalars(select(ImportBatch)).one()
+    batch.status = ImportStatus.CHECKING
+    batch.updated_at = batch.updated_at - imports.ABANDONED_AFTER - imports.ABANDONED_AFTER
+    db.session.commit()
+
+    assert "checked" in imports.run_pending()
+
+    assert f"{SURVEY_ROWS} rows are ready to import" in client.get(location).text
