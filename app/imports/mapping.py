@@ -119,7 +119,7 @@ def bind(mapping: Mapping, columns: list[Column]) -> None:
     """Find each column the mapping names in the file's header; a problem for each one that is not there."""
     specs = [("row_id", mapping.row_id)] if mapping.row_id else []
     specs += list(mapping.questions.items())
-    headers = list(dict.fromkeys(column.question for column in columns))
+    headers = list(dict.fromkeys(column.question for column in columns if column.question.strip()))
     for _name, spec in specs:
         found = [c for c in columns if values.normal(c.question) == values.normal(spec.header)]
         if not found:
