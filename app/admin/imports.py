@@ -13,7 +13,7 @@ from app.forms.imports import MODE_HINTS, ImportForm
 from app.models import ImportBatch, ImportMode, ImportStatus, Round
 from app.models.imports import RUNNING_STATUSES
 from app.permissions import can_import_responses, requires
-from app.services import imports
+from app.services import import_batches, imports
 from app.services import rounds as round_service
 from app.services.errors import InvalidTransition
 
@@ -24,7 +24,7 @@ MAPPING_SUFFIXES = (".yaml", ".yml")
 @bp.route("/imports")
 @requires(can_import_responses, hide=False)
 def imports_list():
-    return render_template("admin/imports.html", batches=imports.recent_batches())
+    return render_template("admin/imports.html", batches=import_batches.recent_batches())
 
 
 @bp.route("/imports/new", methods=["GET", "POST"])
@@ -37,7 +37,7 @@ def new_import():
         mapping_text = _mapping_text(form.mapping)
         if data is not None and mapping_text is not None:
             try:
-                batch = imports.upload(
+                batch = import_batches.upload(
                     data=data,
                     file_name=_name(form.responses.data.filename),
                     mapping_text=mapping_text,
@@ -61,7 +61,7 @@ def new_import():
 def import_batch(batch_id: int):
     batch = db.session.get(ImportBatch, batch_id) or abort(404)
     report = imports.Report.from_json(batch.report)
-    projects = imports.imported_projects(batch) if batch.status == ImportStatus.IMPORTED else []
+    projects = import_batches.imported_projects(batch) if batch.status == ImportStatus.IMPORTED else []
     return render_template(
         "admin/import_batch.html",
         batch=batch,
@@ -77,7 +77,7 @@ def import_batch(batch_id: int):
 def confirm_import(batch_id: int):
     batch = db.session.get(ImportBatch, batch_id) or abort(404)
     try:
-        imports.confirm(batch, by=current_user._get_current_object(), ip_address=request.remote_addr)
+        import_batches.confirm(batch, by=current_user._get_current_object(), ip_address=request.remote_addr)
     except InvalidTransition as problem:
         flash(str(problem), "error")
     return redirect(url_for("admin.import_batch", batch_id=batch_id))
@@ -88,7 +88,7 @@ def confirm_import(batch_id: int):
 def cancel_import(batch_id: int):
     batch = db.session.get(ImportBatch, batch_id) or abort(404)
     try:
-        imports.cancel(batch, by=current_user._get_current_object(), ip_address=request.remote_addr)
+        import_batches.cancel(batch, by=current_user._get_current_object(), ip_address=request.remote_addr)
     except InvalidTransition as problem:
         flash(str(problem), "error")
         return redirect(url_for("admin.import_batch", batch_id=batch_id))

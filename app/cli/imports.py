@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import ImportMode, Role
-from app.services import accounts, imports
+from app.services import accounts, import_batches, imports
 from app.services.imports import ImportRefused, Report
 
 import_group = AppGroup("import", help="Import earlier responses.")
@@ -81,7 +81,7 @@ def responses(
     if not projects:
         click.echo("Nothing to import.")
         return
-    batch = imports.record_cli_batch(
+    batch = import_batches.record_cli_batch(
         prepared,
         data=data,
         file_name=file.name,
@@ -90,7 +90,7 @@ def responses(
         by=admin,
     )
     count = imports.write(prepared, projects, batch=batch, by=admin)
-    imports.finish(batch, report, count, by=admin)
+    import_batches.finish(batch, report, count, by=admin)
     db.session.commit()
     kind = "approved records" if mode == ImportMode.RECORDS.value else "drafts"
     click.echo(f"Imported {count} {_projects(count)} into {round_.title} as {kind}.")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.extensions import db
-from app.services import digest, imports, outbox, reminders
+from app.services import digest, import_batches, outbox, reminders
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def default_jobs(interval: float) -> list[Job]:
         Job("send deadline reminders", lambda: reminders.run(), 60),
         Job("send reviewers' daily digest", lambda: digest.run(), 300),
         Job("send emails", lambda: outbox.send_due(), interval),
-        Job("check and import uploaded responses", lambda: imports.run_pending(), interval),
+        Job("check and import uploaded responses", lambda: import_batches.run_pending(), interval),
     ]
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
-from app.services import imports
+from app.services import import_batches
 from app.services.organisations import load_seed_organisations
 from tests import factories
 from tests.e2e.helpers import assert_accessible, expect_page, sign_in
@@ -27,7 +27,7 @@ def worker(app):
         with app.app_context():
             while not stop.is_set():
                 try:
-                    imports.run_pending()
+                    import_batches.run_pending()
                 finally:
                     db.session.remove()
                 stop.wait(0.2)

@@ -22,7 +22,7 @@ from app.models import (
     Submission,
     SubmissionStatus,
 )
-from app.services import imports
+from app.services import import_batches, imports
 from app.services.organisations import load_seed_organisations
 from tests import factories
 from tests.conftest import csrf_token, sign_in
@@ -248,7 +248,7 @@ def test_an_administrator_uploads_reads_the_dry_run_and_imports(client, setting)
     assert "Waiting for the check to start" in waiting
     assert "Check progress" in waiting
 
-    assert "checked" in imports.run_pending()
+    assert "checked" in import_batches.run_pending()
     report = client.get(location).text
     assert "Check the report for surveymonkey-collaboration-2017.csv" in report
     assert f"{SURVEY_ROWS} rows are ready to import" in report
@@ -258,7 +258,7 @@ def test_an_administrator_uploads_reads_the_dry_run_and_imports(client, setting)
     token = csrf_token(client, location)
     assert client.post(f"{location}/confirm", data={"csrf_token": token}).status_code == 302
     assert "Waiting for the import to start" in client.get(location).text
-    assert "projects imported" in imports.run_pending()
+    assert "projects imported" in import_batches.run_pending()
 
     done = client.get(location).text
     assert f"{SURVEY_ROWS} projects imported as approved records" in done
@@ -270,7 +270,7 @@ def test_an_administrator_uploads_reads_the_dry_run_and_imports(client, setting)
 
     # The same file again: every row is already imported, so there is nothing to confirm.
     again = upload(client, round_).headers["Location"]
-    imports.run_pending()
+    import_batches.run_pending()
     page = client.get(again).text
     assert f"{SURVEY_ROWS} rows were imported before and will be skipped" in page
     assert "every row has been imported before" in page
@@ -290,7 +290,7 @@ def test_the_report_shows_problems_and_unknown_names_and_nothing_can_be_imported
     sign_in(client, "ada@example.org", factories.PASSWORD)
 
     location = upload(client, round_, file=file, mapping=mapping).headers["Location"]
-    imports.run_pending()
+    import_batches.run_pending()
     page = client.get(location).text
 
     assert "Nothing can be imported until every problem is fixed" in page
@@ -376,14 +376,14 @@ def test_a_change_between_the_check_and_the_import_stops_the_import_with_the_new
     round_, _admin = setting
     sign_in(client, "ada@example.org", factories.PASSWORD)
     location = upload(client, round_).headers["Location"]
-    imports.run_pending()
+    import_batches.run_pending()
     token = csrf_token(client, location)
     client.post(f"{location}/confirm", data={"csrf_token": token})
     gone = db.session.scalar(select(Organisation).filter_by(name="London Fire Brigade"))
     gone.active = False  # merged or closed since the check
     db.session.commit()
 
-    imports.run_pending()
+    import_batches.run_pending()
 
     page = client.get(location).text
     assert "the report has changed. Nothing was imported." in page
@@ -397,9 +397,9 @@ def test_a_batch_whose_worker_stopped_is_taken_up_again(client, setting):
     location = upload(client, round_).headers["Location"]
     batch = db.session.scalars(select(ImportBatch)).one()
     batch.status = ImportStatus.CHECKING
-    batch.updated_at = batch.updated_at - imports.ABANDONED_AFTER - imports.ABANDONED_AFTER
+    batch.updated_at = batch.updated_at - import_batches.ABANDONED_AFTER - import_batches.ABANDONED_AFTER
     db.session.commit()
 
-    assert "checked" in imports.run_pending()
+    assert "checked" in import_batches.run_pending()
 
     assert f"{SURVEY_ROWS} rows are ready to import" in client.get(location).text
