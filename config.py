@@ -60,6 +60,8 @@ class Config:
 
         self.WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the session
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+        # The largest file of earlier responses an administrator may upload (below MAX_CONTENT_LENGTH).
+        self.IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = _int("MAIL_PORT", 25)

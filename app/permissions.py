@@ -50,6 +50,10 @@ def can_read_emails(user: Any) -> bool:
     return is_administrator(user)
 
 
+def can_import_responses(user: Any) -> bool:
+    return is_administrator(user)
+
+
 def can_read_audit_log(user: Any) -> bool:
     return is_administrator(user)
 
@@ -81,6 +85,7 @@ TEMPLATE_PREDICATES = {
     "manage_organisations": can_manage_organisations,
     "manage_rounds": can_manage_rounds,
     "read_emails": can_read_emails,
+    "import_responses": can_import_responses,
     "read_audit_log": can_read_audit_log,
     "use_database": can_use_database,
 }

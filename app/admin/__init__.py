@@ -6,6 +6,7 @@ from app.admin import (  # noqa: E402, F401
     audit,
     bulk_invite,
     emails,
+    imports,
     organisations,
     questionnaires,
     reminders,

@@ -1,10 +1,11 @@
-"""Flask CLI commands: users, orgs, rounds, outbox, worker, retention and demo."""
+"""Flask CLI commands: users, orgs, rounds, outbox, worker, retention, demo and import."""
 
 from flask import Flask
 
 
 def register(app: Flask) -> None:
     from app.cli.demo import demo
+    from app.cli.imports import import_group
     from app.cli.orgs import orgs
     from app.cli.reminders import reminders
     from app.cli.retention import retention
@@ -13,5 +14,5 @@ def register(app: Flask) -> None:
     from app.cli.users import users
     from app.cli.worker import outbox, worker
 
-    for command in (demo, orgs, reminders, retention, rounds, users, outbox, worker):
+    for command in (demo, import_group, orgs, reminders, retention, rounds, users, outbox, worker):
         app.cli.add_command(command)

@@ -1,6 +1,7 @@
 """The SQLAlchemy models, imported here so that Alembic sees every table."""
 
 from app.models.audit import AuditEvent
+from app.models.imports import ImportBatch, ImportedProject, ImportMode, ImportStatus
 from app.models.kept_form import KeptForm
 from app.models.organisation import REGION_LABELS_BY_VALUE, Organisation, Region, Sector
 from app.models.outbox import EmailStatus, OutboundEmail
@@ -26,6 +27,10 @@ __all__ = [
     "DeadlineExtension",
     "EmailStatus",
     "EmailToken",
+    "ImportBatch",
+    "ImportMode",
+    "ImportStatus",
+    "ImportedProject",
     "KeptForm",
     "NilReturn",
     "Organisation",

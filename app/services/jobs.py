@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.extensions import db
-from app.services import digest, outbox, reminders, retention
+from app.services import digest, import_batches, outbox, reminders, retention
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,7 @@ def default_jobs(interval: float) -> list[Job]:
         Job("send deadline reminders", lambda: reminders.run(), 60),
         Job("send reviewers' daily digest", lambda: digest.run(), 300),
         Job("send emails", lambda: outbox.send_due(), interval),
+        Job("check and import uploaded responses", lambda: import_batches.run_pending(), interval),
         Job("apply data retention", lambda: retention.run(), 3600),
     ]
 

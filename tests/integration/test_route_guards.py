@@ -71,6 +71,11 @@ EXPECTED_GUARDS = {
     "admin.download_questionnaire": "can_manage_rounds",
     "admin.download_questionnaire_copy": "can_manage_rounds",
     "admin.preview_questionnaire": "can_manage_rounds",
+    "admin.imports_list": "can_import_responses",
+    "admin.new_import": "can_import_responses",
+    "admin.import_batch": "can_import_responses",
+    "admin.confirm_import": "can_import_responses",
+    "admin.cancel_import": "can_import_responses",
     "auth.account_reminders": "signed_in",
     "auth.account_review_digest": "signed_in",
     "reminders.opt_out": "public",
@@ -132,6 +137,8 @@ ADMIN_PAGES = [
     "/admin/audit",
     "/admin/questionnaires",
     "/admin/questionnaires/new",
+    "/admin/imports",
+    "/admin/imports/new",
 ]
 
 
