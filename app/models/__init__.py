@@ -5,7 +5,7 @@ from app.models.kept_form import KeptForm
 from app.models.organisation import REGION_LABELS_BY_VALUE, Organisation, Region, Sector
 from app.models.outbox import EmailStatus, OutboundEmail
 from app.models.reminder import DEADLINE_PASSED, Reminder, ReminderStatus
-from app.models.review import Record, ReviewComment
+from app.models.review import FacetValue, Record, RecordFacet, ReviewComment
 from app.models.round import DeadlineExtension, QuestionnaireVersion, Round, RoundState
 from app.models.submission import (
     NilReturn,
@@ -25,6 +25,7 @@ __all__ = [
     "DeadlineExtension",
     "EmailStatus",
     "EmailToken",
+    "FacetValue",
     "KeptForm",
     "NilReturn",
     "Organisation",
@@ -32,6 +33,7 @@ __all__ = [
     "PartnerConfirmation",
     "QuestionnaireVersion",
     "Record",
+    "RecordFacet",
     "Region",
     "Reminder",
     "ReminderStatus",
