@@ -99,7 +99,9 @@ def test_republishing_a_record_changes_its_counts_and_deleting_it_removes_them(a
     before = find.find(FindQuery(), signed_in=True).counts["themes"]["procurement"]
     submission, revision = record.submission, record.revision
     revision.answers = {**revision.answers, "themes": ["procurement"]}
-    records.publish(submission, revision, default_questionnaire(), by=db.session.get(User, record.approved_by_id))
+    records.publish(
+        submission, revision, default_questionnaire(), by=db.session.get(User, record.approved_by_id)
+    )
     db.session.commit()
     after = find.find(FindQuery(), signed_in=True)
     assert after.counts["themes"]["procurement"] == before + 1
