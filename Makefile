@@ -19,6 +19,10 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test,bench]"
+	touch $(VENV)/.installed $(VENV)/.installed-test $@
+
 run: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo setup
@@ -35,9 +39,10 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.reminders
+	$(BIN)/python -m bench.find
 
 check-migrations: $(VENV)/.installed
 	./scripts/check-migrations.sh

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, stream_with_context, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
+from app.extensions import db
 from app.find import bp
 from app.find.views import _signed_in, current_query, describe
+from app.models import Organisation
 from app.permissions import database_reader
 from app.questionnaires.loader import default_questionnaire
-from app.services import answers, find
+from app.services import find
 
 
-def _organisation_names(records) -> dict[str, str]:
-    questionnaire = default_questionnaire()
-    names: dict[str, str] = {}
-    for record in records:
-        names.update(answers.organisation_names(record.answers, questionnaire))
-    return names
+def _organisation_names() -> dict[str, str]:
+    """Every organisation's name by id (as answers hold them): one query, however many records are sent."""
+    return {
+        str(org_id): name for org_id, name in db.session.execute(select(Organisation.id, Organisation.name))
+    }
+
+
+def _matching_records():
+    """The records of the filtered view, read in batches as they are sent."""
+    query, _ = current_query()
+    return find.matching_records(query, sharing=find.visible_sharing(_signed_in()))
 
 
 def _records():
-    query, _ = current_query()
-    records, _ = find.matching(query, sharing=find.visible_sharing(_signed_in()))
-    return records
+    return list(_matching_records())
 
 
 @bp.route("/download.<fmt>")
@@ -32,8 +38,8 @@ def download(fmt: str):
     from app.services import exports, exports_xlsx
 
     questionnaire = default_questionnaire()
-    records = _records()
-    names = _organisation_names(records)
+    if fmt in ("csv", "json", "xlsx"):
+        records, names = _matching_records(), _organisation_names()
     if fmt == "csv":
         body = exports.csv_stream(records, questionnaire, names)
         mimetype, name = "text/csv; charset=utf-8", "collaboration-projects.csv"
@@ -41,7 +47,7 @@ def download(fmt: str):
         body = exports.json_stream(records, questionnaire, names)
         mimetype, name = "application/json", "collaboration-projects.json"
     elif fmt == "xlsx":
-        body = [exports_xlsx.xlsx_bytes(records, questionnaire, names)]
+        body = exports_xlsx.xlsx_chunks(records, questionnaire, names)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = "collaboration-projects.xlsx"
     elif fmt == "dictionary.csv":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -47,11 +47,39 @@ class Record(db.Model):
     # facet name -> list of values, e.g. {"themes": ["co_responding"], "region": ["south_east"]}
     facets: Mapped[dict[str, list[str]]] = mapped_column(JSON)
     search_text: Mapped[str] = mapped_column(Text)
-    sharing: Mapped[str] = mapped_column(String(20), default="sector")  # public, sector, figures_only
+    sharing: Mapped[str] = mapped_column(
+        String(20), default="sector", index=True
+    )  # public, sector, figures_only
     approved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     submission: Mapped[Submission] = relationship()
     revision: Mapped[Revision] = relationship()
     organisation: Mapped[Organisation] = relationship()
+
+
+class FacetValue(db.Model):
+    """One value of one facet ("themes" / "co_responding"), numbered once, so that counting records by facet
+    value groups small integers rather than text."""
+
+    __tablename__ = "facet_values"
+    __table_args__ = (UniqueConstraint("facet", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    facet: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(100))
+
+
+class RecordFacet(db.Model):
+    """A record has this facet value: the filter facets of Record.facets, one row per value, kept in step by
+    app/services/search_index.py, for filtering and counting in SQL."""
+
+    __tablename__ = "record_facets"
+    __table_args__ = (
+        Index("ix_record_facets_value_record", "facet_value_id", "record_id"),
+        {"sqlite_with_rowid": False},  # the primary key is the table: one B-tree, not two
+    )
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    facet_value_id: Mapped[int] = mapped_column(ForeignKey("facet_values.id"), primary_key=True)

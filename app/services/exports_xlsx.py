@@ -1,13 +1,15 @@
 """The spreadsheet download: the same columns and rows as the CSV, plus a sheet saying what each column holds.
 
 openpyxl's write-only mode sends each row to a temporary file as it is appended, so memory stays flat; the
-finished workbook is written to the file object the caller gives (a temporary file, to stream from).
+finished workbook is written to the file object the caller gives, or by `xlsx_chunks` to a temporary file that
+is then sent in chunks.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import IO
 
@@ -67,6 +69,21 @@ def xlsx_bytes(
     buffer = io.BytesIO()
     write_xlsx(records, questionnaire, organisation_names, buffer)
     return buffer.getvalue()
+
+
+def xlsx_chunks(
+    records: Iterable[Record],
+    questionnaire: Questionnaire,
+    organisation_names: Mapping[str, str],
+    chunk_size: int = 64 * 1024,
+) -> Iterator[bytes]:
+    """The workbook, written to a temporary file first (a zip file is finished only at its end), then read
+    back in chunks: memory stays flat however many records there are."""
+    with tempfile.TemporaryFile() as target:
+        write_xlsx(records, questionnaire, organisation_names, target)
+        target.seek(0)
+        while chunk := target.read(chunk_size):
+            yield chunk
 
 
 def _append_header(sheet: WriteOnlyWorksheet, headings: list[str]) -> None:

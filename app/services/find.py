@@ -2,36 +2,31 @@
 
 Visibility follows each record's sharing choice: "public" records can be shown to anyone (when the instance is
 public), "sector" records to signed-in people only, and "figures_only" records are never shown, only counted.
+
+Everything is worked out by the database, whatever the number of records: which records match (visibility,
+words and filters), how many there are with each filter value, and the one page to show.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Record, Submission
+from app.models import FacetValue, Record, RecordFacet, Submission, SubmissionPartner
 from app.services import search_index
+from app.services.search_index import FILTER_FACETS
 
 PAGE_SIZE = 20
-# The facets people filter by, in the order the filter panel shows them, with the URL parameter of each.
-FILTER_FACETS = (
-    "services",
-    "combination",
-    "themes",
-    "region",
-    "stage",
-    "year",
-    "enablers",
-    "barriers",
-    "has_evaluation",
-)
+EXPORT_BATCH = 500  # records read from the database at a time when every matching record is wanted
 SORTS = ("relevance", "newest", "name")
+__all__ = ["FILTER_FACETS"]
 
 
 @dataclass
@@ -83,59 +78,93 @@ def visible_sharing(signed_in: bool) -> tuple[str, ...]:
     return ("public", "sector") if signed_in else ("public",)
 
 
-def matching(query: FindQuery, *, sharing: tuple[str, ...]) -> tuple[list[Record], dict[int, Markup]]:
-    """Every record this viewer may see that matches the text and the filters, in the requested order."""
-    hits = search_index.match(query.text) if query.text else None
-    statement = (
-        select(Record)
-        .where(Record.sharing.in_(sharing))
-        .options(
-            selectinload(Record.organisation), selectinload(Record.submission).selectinload(Submission.round)
+def conditions(query: FindQuery, *, sharing: tuple[str, ...], text: bool = True) -> list[ColumnElement[bool]]:
+    """What a record must satisfy: visible to this viewer, every word (unless text=False: the caller joins
+    the ranked matches instead), and for each filtered facet any one of its chosen values."""
+    where: list[ColumnElement[bool]] = [Record.sharing.in_(sharing)]
+    words = search_index.terms(query.text)
+    if text and words:
+        where.append(search_index.condition(words))
+    for facet, values in query.filters.items():
+        having_value = (
+            select(RecordFacet.record_id)
+            .join(FacetValue, FacetValue.id == RecordFacet.facet_value_id)
+            .where(FacetValue.facet == facet, FacetValue.value.in_(values))
         )
+        where.append(Record.id.in_(having_value))
+    return where
+
+
+def _ordered(statement: Select, query: FindQuery, *, sharing: tuple[str, ...]) -> Select:
+    """The statement restricted to the matching records, in the requested order (always a total order, so
+    that pages are stable)."""
+    words = search_index.terms(query.text)
+    if query.sort == "relevance" and words:
+        ranked = search_index.ranked(words)
+        return (
+            statement.join(ranked, ranked.c.record_id == Record.id)
+            .where(*conditions(query, sharing=sharing, text=False))
+            .order_by(ranked.c.score.desc(), Record.id)
+        )
+    statement = statement.where(*conditions(query, sharing=sharing))
+    if query.sort == "name":
+        return statement.order_by(_name_order(), Record.id)
+    return statement.order_by(Record.approved_at.desc(), Record.id.desc())
+
+
+def _name_order() -> ColumnElement:
+    name = func.lower(Record.name)
+    # PostgreSQL's collation would ignore spaces and punctuation; "C" sorts as SQLite does.
+    return name.collate("C") if db.engine.dialect.name == "postgresql" else name
+
+
+def _with_display(statement: Select) -> Select:
+    # Many-to-one only, joined in the same query: also right when rows are read in batches.
+    return statement.options(
+        joinedload(Record.organisation), joinedload(Record.submission).joinedload(Submission.round)
     )
-    if hits is not None:
-        if not hits:
-            return [], {}
-        statement = statement.where(Record.id.in_([h.record_id for h in hits]))
-    records = [r for r in db.session.scalars(statement) if _passes(r, query.filters)]
-    snippets = {h.record_id: h.snippet for h in hits} if hits else {}
-    if query.sort == "relevance" and hits:
-        order = {h.record_id: n for n, h in enumerate(hits)}
-        records.sort(key=lambda r: order[r.id])
-    elif query.sort == "name":
-        records.sort(key=lambda r: (r.name.lower(), r.id))
-    else:
-        records.sort(key=lambda r: (r.approved_at, r.id), reverse=True)
-    return records, snippets
-
-
-def _passes(record: Record, filters: dict[str, list[str]]) -> bool:
-    """Values of one facet are alternatives (any of them); different facets must all hold."""
-    return all(set(values) & set(record.facets.get(name, [])) for name, values in filters.items())
 
 
 def find(query: FindQuery, *, signed_in: bool) -> FindResult:
-    records, snippets = matching(query, sharing=visible_sharing(signed_in))
-    counts = {
-        name: Counter(v for r in records for v in set(r.facets.get(name, []))) for name in FILTER_FACETS
-    }
-    total = len(records)
+    """One page of results, the number of matching records and, for each filter facet, how many of them have
+    each value: four statements, whatever the number of records."""
+    sharing = visible_sharing(signed_in)
+    total, values = search_index.value_counts(select(Record.id).where(*conditions(query, sharing=sharing)))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(query.page, pages)
+    records: list[Record] = []
+    snippets: dict[int, Markup] = {}
+    if total:
+        statement = _ordered(select(Record.id), query, sharing=sharing)
+        ids = list(db.session.scalars(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+        by_id = {r.id: r for r in db.session.scalars(_with_display(select(Record).where(Record.id.in_(ids))))}
+        records = [by_id[record_id] for record_id in ids if record_id in by_id]
+        snippets = search_index.snippets(ids, search_index.terms(query.text))
     return FindResult(
-        records=records[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        records=records,
         snippets=snippets,
         total=total,
         page=page,
         pages=pages,
-        counts=counts,
+        counts={facet: Counter(values.get(facet, {})) for facet in FILTER_FACETS},
     )
+
+
+def matching_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[Record]:
+    """Every record with this sharing that matches the text and the filters, in the requested order, read from
+    the database EXPORT_BATCH at a time (a server-side cursor on PostgreSQL), so memory stays flat however
+    many there are, as long as the caller keeps none of them."""
+    statement = _with_display(_ordered(select(Record), query, sharing=sharing))
+    yield from db.session.scalars(statement.execution_options(yield_per=EXPORT_BATCH))
+
+
+def matching(query: FindQuery, *, sharing: tuple[str, ...]) -> list[Record]:
+    return list(matching_records(query, sharing=sharing))
 
 
 def for_figures(query: FindQuery, *, signed_in: bool) -> list[Record]:
     """Figures count every approved record the filters select, including those shared as figures only."""
-    sharing = (*visible_sharing(signed_in), "figures_only")
-    return matching(query, sharing=sharing)[0]
+    return matching(query, sharing=(*visible_sharing(signed_in), "figures_only"))
 
 
 def visible_record(record_id: int, *, signed_in: bool) -> Record | None:
@@ -146,28 +175,56 @@ def visible_record(record_id: int, *, signed_in: bool) -> Record | None:
 
 
 def related(record: Record, *, signed_in: bool, limit: int = 3) -> list[Record]:
-    """Other records sharing a theme and a region with this one."""
-    themes = set(record.facets.get("themes", []))
-    regions = set(record.facets.get("region", []))
-    candidates = db.session.scalars(
-        select(Record).where(Record.id != record.id, Record.sharing.in_(visible_sharing(signed_in)))
-    ).all()
-    scored = [
-        (len(themes & set(r.facets.get("themes", []))), r)
-        for r in candidates
-        if themes & set(r.facets.get("themes", [])) and regions & set(r.facets.get("region", []))
-    ]
-    scored.sort(key=lambda pair: (-pair[0], pair[1].name))
-    return [r for _, r in scored[:limit]]
+    """Other records sharing a theme and a region with this one, those sharing most themes first."""
+    themes = [v for f, v in search_index.filter_values(record.facets) if f == "themes"]
+    regions = [v for f, v in search_index.filter_values(record.facets) if f == "region"]
+    if not themes or not regions:
+        return []
+
+    def having(facet: str, values: list[str]) -> Select:
+        return (
+            select(RecordFacet.record_id)
+            .join(FacetValue, FacetValue.id == RecordFacet.facet_value_id)
+            .where(FacetValue.facet == facet, FacetValue.value.in_(values))
+        )
+
+    shared = func.count().label("shared")
+    scores = (
+        having("themes", themes)
+        .add_columns(shared)
+        .where(RecordFacet.record_id != record.id, RecordFacet.record_id.in_(having("region", regions)))
+        .group_by(RecordFacet.record_id)
+        .subquery()
+    )
+    name = Record.name.collate("C") if db.engine.dialect.name == "postgresql" else Record.name
+    statement = (
+        select(Record)
+        .join(scores, scores.c.record_id == Record.id)
+        .where(Record.sharing.in_(visible_sharing(signed_in)))
+        .order_by(scores.c.shared.desc(), name, Record.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
 
 
 def records_of_organisation(organisation_id: int, *, signed_in: bool) -> list[Record]:
-    """Records an organisation leads or is a partner in."""
-    records = db.session.scalars(
-        select(Record).where(Record.sharing.in_(visible_sharing(signed_in))).order_by(Record.name)
-    ).all()
+    """Records an organisation leads or is a partner in (as the published record names its partners)."""
+    # The submission's partners narrow the search; the record's own facets decide, as an update waiting
+    # for review may have changed the submission's partners since the record was published.
+    partner_of = select(SubmissionPartner.submission_id).where(
+        SubmissionPartner.organisation_id == organisation_id
+    )
+    candidates = db.session.scalars(
+        select(Record)
+        .where(
+            Record.sharing.in_(visible_sharing(signed_in)),
+            or_(Record.organisation_id == organisation_id, Record.submission_id.in_(partner_of)),
+        )
+        .order_by(Record.name)
+    )
     return [
         r
-        for r in records
-        if r.organisation_id == organisation_id or str(organisation_id) in r.facets.get("partners", [])
+        for r in candidates
+        if r.organisation_id == organisation_id
+        or str(organisation_id) in (r.facets or {}).get("partners", [])
     ]

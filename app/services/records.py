@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -51,8 +52,15 @@ def facets_for(
     return facets
 
 
-def search_text_for(questionnaire: Questionnaire, answers: dict[str, Any], partner_names: list[str]) -> str:
-    names = organisation_names(answers, questionnaire)
+def search_text_for(
+    questionnaire: Questionnaire,
+    answers: dict[str, Any],
+    partner_names: list[str],
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """The text the full-text index reads. `names` (organisation id as text -> name) saves a query when the
+    caller knows them already."""
+    names = organisation_names(answers, questionnaire) if names is None else names
     parts = [
         format_answer(q, answers[q.id], names)
         for q in questionnaire.questions
