@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable
+
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -28,13 +30,17 @@ def list_users() -> list[User]:
     )
 
 
-def organisation_options() -> list:
-    """Active organisations for the organisation pickers, sector by sector."""
+def organisation_options(keep: Iterable[int] = ()) -> list:
+    """Active organisations for the organisation pickers, sector by sector; and those of `keep`, already
+    chosen, even if they have been deactivated since, so that a saved answer stays a valid one."""
     from app.forms.questionnaire import OrganisationOption
 
+    chosen = Organisation.active.is_(True)
+    if keep:
+        chosen = or_(chosen, Organisation.id.in_(sorted(set(keep))))
     rows = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.sector)
-        .filter_by(active=True)
+        .where(chosen)
         .order_by(Organisation.sector, Organisation.name)
     ).all()
     return [OrganisationOption(id=i, name=n, sector=s.value, sector_label=s.label) for i, n, s in rows]

@@ -35,7 +35,7 @@ def page(submission_id: int, page_id: str):
         questionnaire,
         answers=submission.answers,
         # Only the pages that ask for organisations need the list of them.
-        organisations=directory.organisation_options()
+        organisations=directory.organisation_options(keep=_chosen_organisations(page, submission.answers))
         if any(q.type in ("organisation", "organisations") for q in page.questions)
         else (),
         own_organisation_id=submission.organisation_id,
@@ -95,3 +95,16 @@ def page(submission_id: int, page_id: str):
     if following is not None:
         return redirect(url_for("submit.page", submission_id=submission.id, page_id=following.id))
     return redirect(task_list)
+
+
+def _chosen_organisations(page, answers: dict) -> list[int]:
+    """The organisations this page's saved answers name: still offered if deactivated since."""
+    chosen = []
+    for question in page.questions:
+        if question.type not in ("organisation", "organisations"):
+            continue
+        value = answers.get(question.id)
+        for item in value if isinstance(value, list) else [value]:
+            if str(item).isdigit():
+                chosen.append(int(item))
+    return chosen

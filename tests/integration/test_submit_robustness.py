@@ -9,10 +9,10 @@ import pytest
 import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import Sector, Submission
+from app.models import Organisation, Sector, Submission
 from app.models.base import utcnow
 from app.questionnaires.loader import default_questionnaire
 from app.services import rounds
@@ -138,3 +138,20 @@ def test_a_tampered_hidden_field_or_action_is_harmless(client, draft):
         response = client.post(url, data={"csrf_token": token, "project_name": "Still fine", **data})
         assert response.status_code in (200, 302), data
     assert re.search("Still fine", client.get(url).text)
+
+
+def test_a_partner_deactivated_since_it_was_chosen_stays_chosen_and_the_page_still_saves(client, draft):
+    fire = db.session.scalar(select(Organisation).filter_by(name="Kent Fire and Rescue Service"))
+    fire.active = False
+    factories.organisation("Essex Fire and Rescue Service", sector=Sector.FIRE_AND_RESCUE).active = False
+    db.session.commit()
+    url = f"/projects/{draft}/partners"
+    page = client.get(url).text
+    assert re.search(rf'value="{fire.id}" checked', page)
+
+    response = submit_form(client, url, {"partners": [str(fire.id)]})
+
+    assert response.status_code == 302, response.text
+    assert db.session.get(Submission, draft).answers["partners"] == [str(fire.id)]
+    # A deactivated organisation that was not chosen is not offered.
+    assert "Essex Fire and Rescue Service" not in page
