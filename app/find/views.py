@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.find import bp
 from app.permissions import database_reader, is_signed_in
 from app.questionnaires.loader import default_questionnaire
-from app.services import answers, facets, find
+from app.services import answers, facets, find, submissions
 
 
 def _signed_in() -> bool:
@@ -47,7 +47,8 @@ def search():
 @database_reader
 def record(record_id: int):
     item = find.visible_record(record_id, signed_in=_signed_in()) or abort(404)
-    questionnaire = default_questionnaire()
+    # Read with the questions the project was answered on: later versions may ask them differently.
+    questionnaire = submissions.questionnaire_of(item.submission)
     sections = answers.answer_sections(questionnaire, item.answers)
     if not _signed_in():
         # Contact details are for people in the sector, who are signed in.

@@ -204,3 +204,26 @@ def test_the_overview_report_in_html_and_pdf(client, library):
     assert "Secret fleet" not in page
     pdf = client.get("/find/overview.pdf?themes=co_responding")
     assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+
+
+def test_a_record_answered_on_a_later_version_reads_with_that_versions_questions(client, app):
+    from pathlib import Path
+
+    from app.services import rounds
+
+    shipped = Path(app.root_path) / "questionnaires" / "definitions" / "collaboration-2026.1.yaml"
+    text = shipped.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2027.1"', 1)
+    text = text.replace("short_label: Lessons learnt", "short_label: What we would do differently", 1)
+    version = rounds.register_version(text)
+    round_ = a_round("Collaboration return 2027")
+    round_.questionnaire_version_id = version.id
+    fire = factories.organisation("Kent Fire and Rescue Service", sector=Sector.FIRE_AND_RESCUE)
+    police = factories.organisation("Kent Police", sector=Sector.POLICE)
+    record = published(round_, fire, name="Joint drone unit", partners=[police], summary="Drones for both.")
+    factories.user(email="lee@example.org", organisation_=police)
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+
+    page = client.get(f"/find/records/{record.id}").text
+
+    assert "What we would do differently" in page
+    assert "Agree the data sharing first." in page
