@@ -182,13 +182,18 @@ def value_counts(record_ids) -> tuple[int, dict[str, dict[str, int]]]:
     matching = record_ids.cte("matching")
     if _dialect() in ("postgresql", "sqlite"):
         matching = matching.prefix_with("MATERIALIZED")  # worked out once, read twice
-    per_value = (
-        select(RecordFacet.facet_value_id.label("facet_value_id"), literal_column("count(*)").label("n"))
-        .select_from(matching)
-        .join(RecordFacet, RecordFacet.record_id == _outer_first(matching.c[0]))
-        .group_by(RecordFacet.facet_value_id)
-        .subquery("per_value")
+    counted_rows = select(
+        RecordFacet.facet_value_id.label("facet_value_id"), literal_column("count(*)").label("n")
     )
+    if _dialect() == "postgresql":
+        # As a join, PostgreSQL hashes the whole of record_facets (a million rows at 100,000 records); as a
+        # semi-join it looks up each matching record's rows by the primary key: about half the time.
+        counted_rows = counted_rows.where(RecordFacet.record_id.in_(select(matching.c[0])))
+    else:
+        counted_rows = counted_rows.select_from(matching).join(
+            RecordFacet, RecordFacet.record_id == _outer_first(matching.c[0])
+        )
+    per_value = counted_rows.group_by(RecordFacet.facet_value_id).subquery("per_value")
     counted = select(FacetValue.facet, FacetValue.value, per_value.c.n).join(
         per_value, per_value.c.facet_value_id == FacetValue.id
     )
