@@ -30,7 +30,7 @@ import yaml
 
 from app.forms.questionnaire_rules import answer_error
 from app.imports import values
-from app.imports.files import HEADER_ROWS, SPREADSHEET, SURVEYMONKEY, Column
+from app.imports.files import HEADER_ROWS, SPREADSHEET, Column
 from app.questionnaires.reading import Reader, describe, line_of, suggest
 from app.questionnaires.schema import Question, Questionnaire
 
@@ -115,85 +115,6 @@ def load_mapping(
     return mapping
 
 
-def bind(mapping: Mapping, columns: list[Column]) -> None:
-    """Find each column the mapping names in the file's header; a problem for each one that is not there."""
-    specs = [("row_id", mapping.row_id)] if mapping.row_id else []
-    specs += list(mapping.questions.items())
-    headers = list(dict.fromkeys(column.question for column in columns if column.question.strip()))
-    for _name, spec in specs:
-        found = [c for c in columns if values.normal(c.question) == values.normal(spec.header)]
-        if not found:
-            what = "question" if mapping.layout == SURVEYMONKEY else "column"
-            hint = suggest(spec.header, headers) or _near(spec.header, headers)
-            _problem(mapping, spec.line, f"The file has no {what} '{spec.header}'.{hint}")
-            continue
-        if spec.option is not None:
-            options = [c for c in found if values.normal(c.option) == values.normal(spec.option)]
-            if not options:
-                listed = ", ".join(f"'{c.option}'" for c in found if c.option)
-                _problem(
-                    mapping,
-                    spec.line,
-                    f"Question '{spec.header}' in the file has no option '{spec.option}'. "
-                    f"Its options are: {listed}",
-                )
-                continue
-            found = options
-        spec.columns = tuple(found)
-        if len(found) > 1 and mapping.layout == SPREADSHEET:
-            _problem(mapping, spec.line, f"The file has {len(found)} columns headed '{spec.header}'")
-        elif len(found) > 1 and not (spec.question and spec.question.type in MANY_COLUMN_TYPES):
-            listed = ", ".join(f"'{c.option}'" for c in found)
-            _problem(
-                mapping,
-                spec.line,
-                f"Question '{spec.header}' has {len(found)} columns in the file (options {listed}): "
-                "say which one with option:",
-            )
-    mapping.problems.sort(key=lambda problem: problem.line)
-
-
-def _problem(mapping: Mapping, line: int, message: str) -> None:
-    mapping.problems.append(MappingProblem(line, message))
-
-
-def _near(header: str, headers: list[str]) -> str:
-    """For long SurveyMonkey questions: a header that contains what was written, or is contained in it."""
-    wanted = values.normal(header)
-    close = [h for h in headers if wanted and (wanted in values.normal(h) or values.normal(h) in wanted)]
-    return f" Did you mean '{close[0]}'?" if close else ""
-
-
-@dataclass
-class _Entries:
-    """A mapping whose keys are the author's (question ids, labels, names): each key once, as text."""
-
-    values: dict[str, yaml.Node] = field(default_factory=dict)
-    keys: dict[str, yaml.Node] = field(default_factory=dict)
-
-
-def _entries(reader: Reader, node: yaml.Node, where: str) -> _Entries | None:
-    if not isinstance(node, yaml.MappingNode):
-        reader.problem(
-            node, f"{where[:1].upper()}{where[1:]} must be a mapping of keys and values, not {describe(node)}"
-        )
-        return None
-    entries = _Entries()
-    for key_node, value_node in node.value:
-        key = reader.text(key_node, f"a key in {where}") if isinstance(key_node, yaml.ScalarNode) else None
-        if key is None:
-            if not isinstance(key_node, yaml.ScalarNode):
-                reader.problem(key_node, f"Keys must be plain text, in {where}")
-            continue
-        if key in entries.keys:
-            first = line_of(entries.keys[key])
-            reader.problem(key_node, f"'{key}' appears twice in {where}: it was first used on line {first}")
-            continue
-        entries.keys[key] = key_node
-        entries.values[key] = value_node
-    return entries
-
-
 class _Builder:
     def __init__(self, reader: Reader, mapping: Mapping, questionnaire: Questionnaire, names, mode: str):
         self.reader, self.mapping, self.questionnaire, self.mode = reader, mapping, questionnaire, mode
@@ -220,7 +141,7 @@ class _Builder:
 
     def _questions(self, top) -> None:
         node = top.get("questions")
-        questions = _entries(self.reader, node, "questions") if node is not None else None
+        questions = self.reader.entries(node, "questions") if node is not None else None
         if questions is None:
             return
         if not questions.values:
@@ -282,7 +203,7 @@ class _Builder:
             kind = question.type if question else "row id"
             reader.problem(node, f"{where[:1].upper()}{where[1:]} is a {kind} question, which has no choices")
             return {}
-        keys = _entries(reader, node, f"the choices of {where}")
+        keys = reader.entries(node, f"the choices of {where}")
         if keys is None:
             return {}
         allowed = values.choice_values(question)
@@ -314,7 +235,7 @@ class _Builder:
     def _defaults(self, node: yaml.Node | None) -> None:
         if node is None:
             return
-        defaults = _entries(self.reader, node, "defaults")
+        defaults = self.reader.entries(node, "defaults")
         if defaults is None:
             return
         for question_id, value_node in defaults.values.items():
@@ -379,7 +300,7 @@ class _Builder:
     def _aliases(self, node: yaml.Node | None) -> None:
         if node is None:
             return
-        aliases = _entries(self.reader, node, "organisation_aliases")
+        aliases = self.reader.entries(node, "organisation_aliases")
         if aliases is None:
             return
         for typed, value_node in aliases.values.items():

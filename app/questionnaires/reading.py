@@ -96,6 +96,28 @@ class Reader:
                 self.problem(node, f"{_capital(where)} is missing '{key}'")
         return mapping
 
+    def entries(self, node: yaml.Node, where: str) -> Mapping | None:
+        """A mapping whose keys are the author's own (question ids, labels, names): each key once, as text."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(
+                node, f"{_capital(where)} must be a mapping of keys and values, not {describe(node)}"
+            )
+            return None
+        mapping = Mapping(node)
+        for key_node, value_node in node.value:
+            key = self.text(key_node, f"a key in {where}") if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problem(key_node, f"Keys must be plain text, in {where}")
+                continue
+            if key in mapping.keys:
+                first = line_of(mapping.keys[key])
+                self.problem(key_node, f"'{key}' appears twice in {where}: it was first used on line {first}")
+                continue
+            mapping.keys[key] = key_node
+            mapping.values[key] = value_node
+        return mapping
+
     def sequence(self, node: yaml.Node | None, what: str, *, allow_empty: bool = False) -> list[yaml.Node]:
         if node is None:
             return []

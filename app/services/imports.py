@@ -21,8 +21,9 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from app.extensions import db
+from app.imports.binding import bind
 from app.imports.files import FileProblem, Table, open_table
-from app.imports.mapping import Mapping, bind, load_mapping
+from app.imports.mapping import Mapping, load_mapping
 from app.imports.rows import Directory, ProjectRow, RowProblem, RowReader
 from app.models import (
     ImportBatch,

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from app.imports.binding import bind
 from app.imports.files import SPREADSHEET, SURVEYMONKEY, open_table
-from app.imports.mapping import bind, load_mapping
+from app.imports.mapping import load_mapping
 from app.questionnaires.loader import default_questionnaire
 from app.services.organisations import SEED_FILE
 
