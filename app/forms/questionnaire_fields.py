@@ -7,7 +7,7 @@ it from the posted form or from saved answers, and renders itself through its GO
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from flask import current_app, get_template_attribute
@@ -229,39 +229,61 @@ class OrganisationsAnswer(CheckboxesAnswer):
         return macro(self.govuk_params(size=size, heading=heading, reveals=reveals or {}))
 
     def govuk_params(self, *, size: str, heading: bool, reveals: dict) -> dict[str, Any]:
-        sectors: dict[str, list[OrganisationOption]] = {}
-        for option in self.options:
-            sectors.setdefault(option.sector, []).append(option)
-        groups = []
-        for number, (sector, options) in enumerate(sectors.items()):
-            label = options[0].sector_label
-            items = [
-                {
-                    "value": str(option.id),
-                    "text": option.name,
-                    "checked": str(option.id) in self.data,
-                    # The first box carries the question's id: the error summary links to it.
-                    "id": self.name if number == 0 and index == 0 else f"{self.name}-{option.id}",
-                }
-                for index, option in enumerate(options)
-            ]
-            ticked = sum(1 for item in items if item["checked"])
-            wanted = number == 0 or sector in self.question.require_one_of_sectors
-            groups.append(
-                {
-                    "summary": f"{label} ({ticked} selected)" if ticked else label,
-                    "open": bool(ticked) or (bool(self.errors) and wanted),
-                    "checkboxes": {
-                        "name": self.name,
-                        "idPrefix": f"{self.name}-{sector}",
-                        "classes": "govuk-checkboxes--small",
-                        "fieldset": {"legend": {"text": label, "classes": "govuk-visually-hidden"}},
-                        "items": items,
-                    },
-                }
-            )
+        groups = organisation_groups(
+            self.options,
+            name=self.name,
+            field_id=self.name,
+            ticked=set(self.data),
+            in_error=bool(self.errors),
+            open_in_error=self.question.require_one_of_sectors,
+        )
         params = {"id": self.name, "fieldset": self._fieldset(size, heading), "groups": groups}
         return self._hint_and_error(params)
+
+
+def organisation_groups(
+    options: Sequence[OrganisationOption],
+    *,
+    name: str,
+    field_id: str,
+    ticked: set[str],
+    in_error: bool,
+    open_in_error: Collection[str] = (),
+) -> list[dict[str, Any]]:
+    """The params of an organisation picker's groups: for each sector, a details element with the sector's
+    checkboxes, open when one of them is ticked, or when the picker is in error and the group is the first or
+    one of `open_in_error`. The first box carries the picker's id, for the error summary to link to."""
+    sectors: dict[str, list[OrganisationOption]] = {}
+    for option in options:
+        sectors.setdefault(option.sector, []).append(option)
+    groups = []
+    for number, (sector, members) in enumerate(sectors.items()):
+        label = members[0].sector_label
+        items = [
+            {
+                "value": str(option.id),
+                "text": option.name,
+                "checked": str(option.id) in ticked,
+                "id": field_id if number == 0 and index == 0 else f"{field_id}-{option.id}",
+            }
+            for index, option in enumerate(members)
+        ]
+        count = sum(1 for item in items if item["checked"])
+        wanted = number == 0 or sector in open_in_error
+        groups.append(
+            {
+                "summary": f"{label} ({count} selected)" if count else label,
+                "open": bool(count) or (in_error and wanted),
+                "checkboxes": {
+                    "name": name,
+                    "idPrefix": f"{field_id}-{sector}",
+                    "classes": "govuk-checkboxes--small",
+                    "fieldset": {"legend": {"text": label, "classes": "govuk-visually-hidden"}},
+                    "items": items,
+                },
+            }
+        )
+    return groups
 
 
 class DateAnswer(AnswerField):

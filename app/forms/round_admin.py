@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.forms.common import strip
 from app.forms.dates import DateRequired, GovDateField, TimeOfDayField
+from app.forms.questionnaire_fields import organisation_groups
 from app.forms.questionnaire_rules import OrganisationOption
 
 MAX_DEFINITION_BYTES = 1024 * 1024
@@ -104,37 +105,13 @@ class OrganisationsPicker(Field):
         return macro(self.govuk_params())
 
     def govuk_params(self) -> dict[str, Any]:
-        ticked_ids = {str(value) for value in self.data}
-        sectors: dict[str, list[OrganisationOption]] = {}
-        for option in self.options:
-            sectors.setdefault(option.sector, []).append(option)
-        groups = []
-        for number, (sector, options) in enumerate(sectors.items()):
-            items = [
-                {
-                    "value": str(option.id),
-                    "text": option.name,
-                    "checked": str(option.id) in ticked_ids,
-                    # The first box carries the field's id: the error summary links to it.
-                    "id": self.id if number == 0 and index == 0 else f"{self.id}-{option.id}",
-                }
-                for index, option in enumerate(options)
-            ]
-            ticked = sum(1 for item in items if item["checked"])
-            label = options[0].sector_label
-            groups.append(
-                {
-                    "summary": f"{label} ({ticked} selected)" if ticked else label,
-                    "open": bool(ticked) or (bool(self.errors) and number == 0),
-                    "checkboxes": {
-                        "name": self.name,
-                        "idPrefix": f"{self.id}-{sector}",
-                        "classes": "govuk-checkboxes--small",
-                        "fieldset": {"legend": {"text": label, "classes": "govuk-visually-hidden"}},
-                        "items": items,
-                    },
-                }
-            )
+        groups = organisation_groups(
+            self.options,
+            name=self.name,
+            field_id=self.id,
+            ticked={str(value) for value in self.data},
+            in_error=bool(self.errors),
+        )
         params: dict[str, Any] = {
             "id": self.id,
             "fieldset": {
