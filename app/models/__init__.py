@@ -7,7 +7,7 @@ from app.models.organisation import REGION_LABELS_BY_VALUE, Organisation, Region
 from app.models.outbox import EmailStatus, OutboundEmail
 from app.models.recovery_code import RecoveryCode
 from app.models.reminder import DEADLINE_PASSED, Reminder, ReminderStatus
-from app.models.review import FacetValue, Record, RecordFacet, ReviewComment
+from app.models.review import FacetValue, FindIndexState, Record, RecordFacet, ReviewComment
 from app.models.round import DeadlineExtension, QuestionnaireVersion, Round, RoundState
 from app.models.submission import (
     NilReturn,
@@ -28,6 +28,7 @@ __all__ = [
     "EmailStatus",
     "EmailToken",
     "FacetValue",
+    "FindIndexState",
     "ImportBatch",
     "ImportMode",
     "ImportStatus",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -83,3 +83,14 @@ class RecordFacet(db.Model):
 
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
     facet_value_id: Mapped[int] = mapped_column(ForeignKey("facet_values.id"), primary_key=True)
+
+
+class FindIndexState(db.Model):
+    """One row: a new random number whenever records or their facet rows change, set by database triggers
+    (migration 0012), so that each process's copy of Find's index (app/services/find_index.py) knows when to
+    read them again. No row (tables emptied) means unknown: nothing read is reused."""
+
+    __tablename__ = "find_index_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

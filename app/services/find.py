@@ -3,8 +3,9 @@
 Visibility follows each record's sharing choice: "public" records can be shown to anyone (when the instance is
 public), "sector" records to signed-in people only, and "figures_only" records are never shown, only counted.
 
-Everything is worked out by the database, whatever the number of records: which records match (visibility,
-words and filters), how many there are with each filter value, and the one page to show.
+A search page is worked out from each process's index of the records (app/services/find_index.py): which
+records match (visibility, words and filters), how many of them have each filter value, and which are on the
+page. Downloads and figures select the same records in SQL, with `conditions`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import FacetValue, Record, RecordFacet, Submission, SubmissionPartner
-from app.services import search_index
+from app.services import find_index, search_index
 from app.services.search_index import FILTER_FACETS
 
 PAGE_SIZE = 20
@@ -108,14 +109,8 @@ def _ordered(statement: Select, query: FindQuery, *, sharing: tuple[str, ...]) -
         )
     statement = statement.where(*conditions(query, sharing=sharing))
     if query.sort == "name":
-        return statement.order_by(_name_order(), Record.id)
+        return statement.order_by(find_index.name_order(), Record.id)
     return statement.order_by(Record.approved_at.desc(), Record.id.desc())
-
-
-def _name_order() -> ColumnElement:
-    name = func.lower(Record.name)
-    # PostgreSQL's collation would ignore spaces and punctuation; "C" sorts as SQLite does.
-    return name.collate("C") if db.engine.dialect.name == "postgresql" else name
 
 
 def _with_display(statement: Select) -> Select:
@@ -127,19 +122,25 @@ def _with_display(statement: Select) -> Select:
 
 def find(query: FindQuery, *, signed_in: bool) -> FindResult:
     """One page of results, the number of matching records and, for each filter facet, how many of them have
-    each value: four statements, whatever the number of records."""
+    each value, from this process's index (app/services/find_index.py); the page's records and their
+    snippets from the database."""
     sharing = visible_sharing(signed_in)
-    total, values = search_index.value_counts(select(Record.id).where(*conditions(query, sharing=sharing)))
+    words = search_index.terms(query.text)
+    index = find_index.current()
+    chosen = index.select(sharing=sharing, words=words, filters=query.filters)
+    total, values = index.counts(chosen)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(query.page, pages)
     records: list[Record] = []
     snippets: dict[int, Markup] = {}
     if total:
-        statement = _ordered(select(Record.id), query, sharing=sharing)
-        ids = list(db.session.scalars(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-        by_id = {r.id: r for r in db.session.scalars(_with_display(select(Record).where(Record.id.in_(ids))))}
+        start = (page - 1) * PAGE_SIZE
+        ids = index.page(chosen, sort=query.sort, words=words, start=start, stop=start + PAGE_SIZE)
+        # Visibility is checked again, in case a record changed since the index was read.
+        statement = select(Record).where(Record.id.in_(ids), Record.sharing.in_(sharing))
+        by_id = {r.id: r for r in db.session.scalars(_with_display(statement))}
         records = [by_id[record_id] for record_id in ids if record_id in by_id]
-        snippets = search_index.snippets(ids, search_index.terms(query.text))
+        snippets = search_index.snippets([r.id for r in records], words)
     return FindResult(
         records=records,
         snippets=snippets,

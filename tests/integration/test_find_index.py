@@ -1,0 +1,110 @@
+"""Find's in-memory index: the same records, counts and order as SQL gives, and never out of date, whatever
+changed the records (the service, another process, plain SQL), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+
+from sqlalchemy import create_engine, delete, select, text, update
+
+from app.extensions import db
+from app.models import FindIndexState, Record, User
+from app.questionnaires.loader import default_questionnaire
+from app.services import find, find_index, records
+from app.services.find import FindQuery
+from tests.integration.test_find_at_scale import direct_counts, many  # noqa: F401 (a fixture)
+
+
+def version() -> int | None:
+    return db.session.scalar(select(FindIndexState.version))
+
+
+def test_every_change_to_records_or_their_facets_changes_the_version(app, many):  # noqa: F811
+    record = many[0]
+    seen = {version()}
+    db.session.execute(update(Record).where(Record.id == record.id).values(sharing="figures_only"))
+    db.session.commit()
+    seen.add(version())
+    records.publish(
+        record.submission,
+        record.revision,
+        default_questionnaire(),
+        by=db.session.get(User, record.approved_by_id),
+    )
+    db.session.commit()
+    seen.add(version())
+    db.session.execute(text("DELETE FROM record_facets WHERE record_id = :id"), {"id": many[1].id})
+    db.session.commit()
+    seen.add(version())
+    db.session.execute(delete(Record).where(Record.id == many[2].id))
+    db.session.commit()
+    seen.add(version())
+    assert None not in seen and len(seen) == 5
+
+
+def test_a_change_committed_elsewhere_is_seen_by_the_next_search(app, many, database_url):  # noqa: F811
+    public = next(r for r in many if r.sharing == "public")
+    visible = sum(1 for r in many if r.sharing != "figures_only")
+    before = find.find(FindQuery(text=public.name), signed_in=True)
+    assert public.id in {r.id for r in before.records}
+    # Another process (a reviewer's approval on another machine, say) takes the record out of view.
+    other = create_engine(database_url)
+    with other.begin() as connection:
+        connection.execute(
+            text("UPDATE records SET sharing = 'figures_only' WHERE id = :id"), {"id": public.id}
+        )
+    other.dispose()
+    db.session.commit()  # end this session's transaction, as the end of a request does
+    after = find.find(FindQuery(text=public.name), signed_in=True)
+    assert public.id not in {r.id for r in after.records}
+    assert after.total == before.total - 1
+    everything = find.find(FindQuery(), signed_in=True)
+    assert everything.total == visible - 1
+
+
+def test_without_the_state_row_nothing_is_reused(app, many):  # noqa: F811
+    find.find(FindQuery(), signed_in=True)
+    db.session.execute(delete(FindIndexState))
+    db.session.commit()
+    first = find_index.current()
+    assert first.version is None
+    assert find_index.current() is not first
+    public = [r for r in many if r.sharing == "public"]
+    public[0].sharing = "figures_only"
+    db.session.commit()
+    assert version() is not None
+    assert find.find(FindQuery(), signed_in=False).total == len(public) - 1
+
+
+QUERIES = [
+    FindQuery(text=text_, filters=filters, sort=sort)
+    for text_, filters, sort in itertools.product(
+        ["", "co-responding", "estates shared", "fire"],
+        [
+            {},
+            {"themes": ["co_responding", "prevention"]},
+            {"region": ["north_west"], "stage": ["implemented"]},
+        ],
+        ["relevance", "newest", "name"],
+    )
+]
+
+
+def test_pages_and_counts_agree_with_the_same_query_in_sql(app, many):  # noqa: F811
+    """36 queries (words, filters, sorts), each signed in and not: the total, the first two pages and, for
+    queries without words, the counts."""
+    for query, signed_in in itertools.product(QUERIES, (True, False)):
+        sharing = find.visible_sharing(signed_in)
+        in_sql = [r.id for r in find.matching_records(query, sharing=sharing)]
+        result = find.find(query, signed_in=signed_in)
+        assert result.total == len(in_sql), query
+        assert [r.id for r in result.records] == in_sql[: find.PAGE_SIZE], query
+        if query.text == "":
+            total, expected = direct_counts(many, query, sharing)
+            assert result.total == total
+            assert {f: dict(c) for f, c in result.counts.items()} == {
+                f: dict(c) for f, c in expected.items()
+            }, query
+        if len(in_sql) > find.PAGE_SIZE:
+            second = find.find(FindQuery(**{**query.__dict__, "page": 2}), signed_in=signed_in)
+            assert [r.id for r in second.records] == in_sql[find.PAGE_SIZE : 2 * find.PAGE_SIZE], query
