@@ -28,8 +28,11 @@ def _matching_records():
     return find.matching_records(query, sharing=find.visible_sharing(_signed_in()))
 
 
-def _records():
-    return list(_matching_records())
+def _counted_records():
+    """The records of the filtered view and those shared for figures only: the report counts them all and
+    describes only the first."""
+    query, _ = current_query()
+    return find.for_figures(query, signed_in=_signed_in())
 
 
 @bp.route("/download.<fmt>")
@@ -67,7 +70,7 @@ def overview():
 
     query, labels = current_query()
     report = overview_service.build(
-        _records(), default_questionnaire(), include_contacts=current_user.is_authenticated
+        _counted_records(), default_questionnaire(), include_contacts=current_user.is_authenticated
     )
     return render_template(
         "find/overview.html",
@@ -84,7 +87,7 @@ def overview_pdf():
 
     query, labels = current_query()
     report = overview_service.build(
-        _records(),
+        _counted_records(),
         default_questionnaire(),
         include_contacts=current_user.is_authenticated,
         filters_description=describe(query, labels),

@@ -33,8 +33,14 @@ def upgrade():
             """
             CREATE FUNCTION find_index_changed() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                INSERT INTO find_index_state (id, version) VALUES (1, (random() * 9007199254740991)::bigint)
-                ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;
+                -- Once per transaction: updating one row for each of a million statements in one
+                -- transaction would leave a million versions of it to step through.
+                IF current_setting('find_index.changed', true) IS DISTINCT FROM 'yes' THEN
+                    PERFORM set_config('find_index.changed', 'yes', true);
+                    INSERT INTO find_index_state (id, version)
+                    VALUES (1, (random() * 9007199254740991)::bigint)
+                    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;
+                END IF;
                 RETURN NULL;
             END
             $$
