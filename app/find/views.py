@@ -79,13 +79,10 @@ def organisation(organisation_id: int):
 @bp.route("/figures")
 @database_reader
 def figures():
-    from app.services.figures import figures as build_figures
-
     query, labels = current_query()
-    records = find.for_figures(query, signed_in=_signed_in())
     return render_template(
         "find/figures.html",
         query=query,
-        figures=build_figures(records, default_questionnaire()),
+        figures=find.figures(query, signed_in=_signed_in(), questionnaire=default_questionnaire()),
         description=describe(query, labels),
     )

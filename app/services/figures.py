@@ -69,34 +69,73 @@ class Figures:
     savings: Savings
 
 
+# The facets the figures count records by.
+FIGURE_FACETS = ("themes", "combination", "region", "stage", "enablers", "barriers", "has_evaluation")
+
+
+@dataclass(frozen=True)
+class Tallies:
+    """What the figures are made from: how many projects, how many have each facet value, how many each round
+    has (by (opens at, round id, title)), how many organisations lead or partner them, and the money."""
+
+    projects: int
+    values: dict[str, Counter]
+    rounds: Counter
+    organisations: int
+    savings: Savings
+
+
 def figures(records: Sequence[Record], questionnaire: Questionnaire) -> Figures:
+    return from_tallies(tallies(records), questionnaire)
+
+
+def tallies(records: Sequence[Record]) -> Tallies:
+    organisations: set[str] = set()
+    for record in records:
+        organisations.add(_lead_key(record))
+        organisations.update(f"id:{value}" for value in facet_values(record, "partners"))
+    return Tallies(
+        projects=len(records),
+        values={
+            facet: Counter(value for record in records for value in facet_values(record, facet))
+            for facet in FIGURE_FACETS
+        },
+        rounds=Counter(_round_key(record) for record in records),
+        organisations=len(organisations),
+        savings=savings(records),
+    )
+
+
+def from_tallies(tallied: Tallies, questionnaire: Questionnaire) -> Figures:
+    values = tallied.values
     return Figures(
-        headline=headline(records),
-        by_theme=_ranked(records, "themes", _choice_order(questionnaire, "themes"), questionnaire),
-        by_combination=_ranked(records, "combination", list(COMBINATION_LABELS), labels=COMBINATION_LABELS),
-        by_region=_ranked(records, "region", [str(r) for r in REGION_LABELS], labels=_region_labels()),
-        by_stage=_by_stage(records, questionnaire),
-        by_round=_by_round(records),
-        enablers=_ranked(records, "enablers", _choice_order(questionnaire, "enablers"), questionnaire),
+        headline=Headline(
+            projects=tallied.projects,
+            organisations=tallied.organisations,
+            evaluated=values["has_evaluation"]["yes"],
+        ),
+        by_theme=_ranked(values["themes"], "themes", _choice_order(questionnaire, "themes"), questionnaire),
+        by_combination=_ranked(
+            values["combination"], "combination", list(COMBINATION_LABELS), labels=COMBINATION_LABELS
+        ),
+        by_region=_ranked(
+            values["region"], "region", [str(r) for r in REGION_LABELS], labels=_region_labels()
+        ),
+        by_stage=_by_stage(values["stage"], questionnaire),
+        by_round=[(key[-1], count) for key, count in sorted(tallied.rounds.items())],
+        enablers=_ranked(
+            values["enablers"], "enablers", _choice_order(questionnaire, "enablers"), questionnaire
+        ),
         barriers=_ranked(
-            records,
+            values["barriers"],
             "barriers",
             _choice_order(questionnaire, "barriers"),
             questionnaire,
             leave_out=NO_BARRIERS,
         ),
-        no_barriers=sum(1 for record in records if NO_BARRIERS in facet_values(record, "barriers")),
-        savings=savings(records),
+        no_barriers=values["barriers"][NO_BARRIERS],
+        savings=tallied.savings,
     )
-
-
-def headline(records: Sequence[Record]) -> Headline:
-    organisations: set[str] = set()
-    for record in records:
-        organisations.add(_lead_key(record))
-        organisations.update(f"id:{value}" for value in facet_values(record, "partners"))
-    evaluated = sum(1 for record in records if "yes" in facet_values(record, "has_evaluation"))
-    return Headline(projects=len(records), organisations=len(organisations), evaluated=evaluated)
 
 
 def savings(records: Iterable[Record]) -> Savings:
@@ -113,7 +152,10 @@ def savings(records: Iterable[Record]) -> Savings:
 
 def money_answer(record: Record, question_id: str) -> Decimal | None:
     """A money answer as typed ("£1,250.50", "40000"), or None when it is missing or not a sum of money."""
-    value = (record.answers or {}).get(question_id)
+    return money_value((record.answers or {}).get(question_id))
+
+
+def money_value(value: object) -> Decimal | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value))
     return parse_money(value) if isinstance(value, str) else None
@@ -128,7 +170,7 @@ def facet_values(record: Record, facet: str) -> list[str]:
 
 
 def _ranked(
-    records: Sequence[Record],
+    counts: Counter,
     facet: str,
     natural_order: list[str],
     questionnaire: Questionnaire | None = None,
@@ -137,34 +179,30 @@ def _ranked(
     leave_out: str | None = None,
 ) -> list[Row]:
     """Most projects first; a tie in the natural order (the questionnaire's, say), unknown values last."""
-    counts = Counter(
-        value for record in records for value in facet_values(record, facet) if value != leave_out
-    )
     position = {value: index for index, value in enumerate(natural_order)}
-    ordered = sorted(counts, key=lambda value: (-counts[value], position.get(value, len(position)), value))
+    ordered = sorted(
+        (value for value in counts if value != leave_out and counts[value]),
+        key=lambda value: (-counts[value], position.get(value, len(position)), value),
+    )
     return [(_label(value, facet, questionnaire, labels), counts[value]) for value in ordered]
 
 
-def _by_stage(records: Sequence[Record], questionnaire: Questionnaire) -> list[Row]:
-    counts = Counter(value for record in records for value in facet_values(record, "stage"))
+def _by_stage(counts: Counter, questionnaire: Questionnaire) -> list[Row]:
     stages = _choice_order(questionnaire, "stage")
-    stages += sorted(value for value in counts if value not in stages)
+    stages += sorted(value for value in counts if value not in stages and counts[value])
     return [(_label(value, "stage", questionnaire), counts[value]) for value in stages]
 
 
-def _by_round(records: Sequence[Record]) -> list[Row]:
-    counts: Counter[tuple] = Counter()
-    for record in records:
-        counts[_round_key(record)] += 1
-    return [(key[-1], count) for key, count in sorted(counts.items())]
-
-
 def _round_key(record: Record) -> tuple:
-    """(opens at, round id, title): rounds sort by when they opened."""
     submission = getattr(record, "submission", None)
     round_ = getattr(submission, "round", None)
+    return round_key(record.round_id, round_)
+
+
+def round_key(round_id: int | None, round_) -> tuple:
+    """(opens at, round id, title): rounds sort by when they opened."""
     opens_at = getattr(round_, "opens_at", None)
-    round_id = record.round_id if record.round_id is not None else getattr(round_, "id", None)
+    round_id = round_id if round_id is not None else getattr(round_, "id", None)
     title = getattr(round_, "title", None) or (
         f"Round {round_id}" if round_id is not None else "Unknown round"
     )

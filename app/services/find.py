@@ -21,7 +21,9 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import FacetValue, Record, RecordFacet, Submission, SubmissionPartner
+from app.questionnaires.schema import Questionnaire
 from app.services import find_index, search_index
+from app.services.figures import Figures, from_tallies
 from app.services.search_index import FILTER_FACETS
 
 PAGE_SIZE = 20
@@ -161,6 +163,18 @@ def matching_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[
 
 def matching(query: FindQuery, *, sharing: tuple[str, ...]) -> list[Record]:
     return list(matching_records(query, sharing=sharing))
+
+
+def figures(query: FindQuery, *, signed_in: bool, questionnaire: Questionnaire) -> Figures:
+    """The figures of every approved record the query selects, including those shared as figures only,
+    from this process's index: no record is read."""
+    index = find_index.current()
+    chosen = index.select(
+        sharing=(*visible_sharing(signed_in), "figures_only"),
+        words=search_index.terms(query.text),
+        filters=query.filters,
+    )
+    return from_tallies(index.tallies(chosen), questionnaire)
 
 
 def for_figures(query: FindQuery, *, signed_in: bool) -> list[Record]:

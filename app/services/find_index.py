@@ -14,17 +14,19 @@ with each filter value is then an AND and a population count per value.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import ColumnElement, Text, cast, func, select
+from sqlalchemy import ColumnElement, Text, cast, func, select, text
 
 from app.extensions import db
-from app.models import FacetValue, FindIndexState, Record, RecordFacet
+from app.models import FacetValue, FindIndexState, Record, RecordFacet, Round
 from app.services import search_index
+from app.services.figures import FIGURE_FACETS, Savings, Tallies, money_value, round_key
 
 MATCHES_KEPT = 64  # sets of words whose matches each process keeps, most recently used
 
@@ -58,6 +60,7 @@ class Snapshot:
     values: np.ndarray  # one bitset per filter value
     sharing: dict[str, np.ndarray]  # one bitset per sharing choice
     _orders: dict[str, np.ndarray] = field(default_factory=dict)
+    _for_figures: ForFigures | None = None
     _matches: OrderedDict[tuple[str, ...], Matches] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -123,7 +126,7 @@ class Snapshot:
     def page(self, chosen: np.ndarray, *, sort: str, words: list[str], start: int, stop: int) -> list[int]:
         """The ids of the chosen records from start to stop in this order: by relevance (ties by id), newest
         first (ties newest id first) or by name (ties by id)."""
-        mask = np.unpackbits(chosen.view(np.uint8), count=self.size, bitorder="little").view(np.bool_)
+        mask = self._mask(chosen)
         if sort == "relevance" and words:
             matches = self.matches(words)
             keep = mask[matches.ids]
@@ -132,6 +135,37 @@ class Snapshot:
             return [int(i) for i in ranked[start:stop]]
         order = self._order(sort)
         return [int(i) for i in order[mask[order]][start:stop]]
+
+    def tallies(self, chosen: np.ndarray) -> Tallies:
+        """What the figures of the chosen records are made from (app/services/figures.py)."""
+        total, counts = self.counts(chosen)
+        data = self._figures_data()
+        rounds: Counter = Counter()
+        for key, bits in data.rounds:
+            if n := int(np.bitwise_count(bits & chosen).sum()):
+                rounds[key] += n
+        organisations = int(np.count_nonzero((data.organisations & chosen).any(axis=1)))
+        mask = self._mask(chosen)
+        money = {}
+        for question_id, (ids, amounts) in data.money.items():
+            chosen_amounts = amounts[mask[ids]]
+            money[question_id] = (sum(chosen_amounts, Decimal(0)), len(chosen_amounts))
+        return Tallies(
+            projects=total,
+            values={facet: Counter(counts.get(facet, {})) for facet in FIGURE_FACETS},
+            rounds=rounds,
+            organisations=organisations,
+            savings=Savings(*money["cashable_savings"], *money["cost"]),
+        )
+
+    def _mask(self, chosen: np.ndarray) -> np.ndarray:
+        return np.unpackbits(chosen.view(np.uint8), count=self.size, bitorder="little").view(np.bool_)
+
+    def _figures_data(self) -> ForFigures:
+        with self._lock:
+            if self._for_figures is None:
+                self._for_figures = ForFigures.load(self)
+            return self._for_figures
 
     def matches(self, words: list[str]) -> Matches:
         key = tuple(words)
@@ -166,6 +200,86 @@ class Snapshot:
         with self._lock:
             self._orders[sort] = order
         return order
+
+
+@dataclass(frozen=True)
+class ForFigures:
+    """Bitsets of the records of each round and of each organisation (leading or partnering), and the sums of
+    money answered: read the first time a snapshot's figures are wanted."""
+
+    rounds: list[tuple[tuple, np.ndarray]]  # (figures.round_key, bitset)
+    organisations: np.ndarray  # one bitset per organisation
+    money: dict[str, tuple[np.ndarray, np.ndarray]]  # question id -> (record ids, amounts as Decimal)
+
+    @classmethod
+    def load(cls, snapshot: Snapshot) -> ForFigures:
+        rounds = {r.id: r for r in db.session.scalars(select(Round))}
+        per_round = db.session.execute(select(Record.round_id, _joined(Record.id)).group_by(Record.round_id))
+        organisations: dict[str, np.ndarray] = {}
+        for key, joined in _organisation_records():
+            bits = snapshot.bits(_ids(joined))
+            organisations[key] = organisations[key] | bits if key in organisations else bits
+        questions = MONEY_QUESTIONS
+        amounts: dict[object, Decimal | None] = {}  # each answer read once
+        found: dict[str, tuple[list[int], list[Decimal]]] = {
+            question_id: ([], []) for question_id in questions
+        }
+        for record_id, *answers in _money_answers():
+            for question_id, answer in zip(questions, answers, strict=True):
+                if answer is None or record_id >= snapshot.size:
+                    continue
+                if answer not in amounts:
+                    amounts[answer] = money_value(answer)
+                if amounts[answer] is not None:
+                    found[question_id][0].append(record_id)
+                    found[question_id][1].append(amounts[answer])
+        money = {
+            question_id: (np.array(ids, dtype=np.int64), np.array(values, dtype=object))
+            for question_id, (ids, values) in found.items()
+        }
+        return cls(
+            rounds=[(round_key(i, rounds.get(i)), snapshot.bits(_ids(joined))) for i, joined in per_round],
+            organisations=np.array(list(organisations.values()), dtype=np.uint64).reshape(
+                len(organisations), _words(snapshot.size)
+            ),
+            money=money,
+        )
+
+
+MONEY_QUESTIONS = ("cashable_savings", "cost")
+
+
+def _money_answers():
+    """Each record's id and its answers to MONEY_QUESTIONS (as text, or a number on SQLite)."""
+    if db.engine.dialect.name == "postgresql":
+        # One reading of each record's answers for both questions, not one per question.
+        return db.session.execute(
+            text(
+                "SELECT id, j.cashable_savings, j.cost FROM records, "
+                "json_to_record(answers) AS j(cashable_savings text, cost text)"
+            )
+        )
+    return db.session.execute(select(Record.id, *(Record.answers[q].as_string() for q in MONEY_QUESTIONS)))
+
+
+def _organisation_records():
+    """(organisation key, the ids of the records it leads or partners, joined), keyed as figures keys them."""
+    leads = db.session.execute(
+        select(Record.organisation_id, _joined(Record.id)).group_by(Record.organisation_id)
+    )
+    yield from ((f"id:{organisation_id}", joined) for organisation_id, joined in leads)
+    if db.engine.dialect.name == "postgresql":
+        partners = text(
+            "SELECT partner, string_agg(id::text, ',') FROM records, "
+            "json_array_elements_text(CASE WHEN json_typeof(facets -> 'partners') = 'array' "
+            "THEN facets -> 'partners' ELSE '[]'::json END) AS partner GROUP BY partner"
+        )
+    else:
+        partners = text(
+            "SELECT json_each.value, group_concat(records.id) FROM records, "
+            "json_each(records.facets, '$.partners') GROUP BY json_each.value"
+        )
+    yield from ((f"id:{partner}", joined) for partner, joined in db.session.execute(partners))
 
 
 def name_order() -> ColumnElement:

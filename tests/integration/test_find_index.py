@@ -108,3 +108,23 @@ def test_pages_and_counts_agree_with_the_same_query_in_sql(app, many):  # noqa: 
         if len(in_sql) > find.PAGE_SIZE:
             second = find.find(FindQuery(**{**query.__dict__, "page": 2}), signed_in=signed_in)
             assert [r.id for r in second.records] == in_sql[find.PAGE_SIZE : 2 * find.PAGE_SIZE], query
+
+
+def test_figures_from_the_index_equal_figures_from_the_records(app, many):  # noqa: F811
+    from app.services.figures import figures
+
+    questionnaire = default_questionnaire()
+    queries = [
+        FindQuery(),
+        FindQuery(text="co-responding"),
+        FindQuery(filters={"themes": ["co_responding", "prevention"]}),
+        FindQuery(filters={"region": ["north_west", "london"], "has_evaluation": ["yes"]}),
+        FindQuery(filters={"themes": ["nothing_has_this"]}),
+    ]
+    for query, signed_in in itertools.product(queries, (True, False)):
+        from_records = figures(find.for_figures(query, signed_in=signed_in), questionnaire)
+        from_index = find.figures(query, signed_in=signed_in, questionnaire=questionnaire)
+        assert from_index == from_records, query
+    everything = find.figures(FindQuery(), signed_in=True, questionnaire=questionnaire)
+    assert everything.headline.projects == len(many)  # figures-only records are counted
+    assert everything.savings.cashable_savings_count > 0 and len(everything.by_round) == 2
