@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import islice
+
 from flask import Response, abort, render_template, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -28,11 +30,22 @@ def _matching_records():
     return find.matching_records(query, sharing=find.visible_sharing(_signed_in()))
 
 
-def _counted_records():
-    """The records of the filtered view and those shared for figures only: the report counts them all and
-    describes only the first."""
+def _report(**options):
+    """The overview report of the filtered view: figures of every record it selects (figures-only ones
+    included), the first MAX_CASE_STUDIES records people may see described."""
+    from app.services import overview as overview_service
+
     query, _ = current_query()
-    return find.for_figures(query, signed_in=_signed_in())
+    questionnaire = default_questionnaire()
+    described = list(islice(_matching_records(), overview_service.MAX_CASE_STUDIES))
+    return overview_service.build(
+        described,
+        questionnaire,
+        include_contacts=current_user.is_authenticated,
+        counted=find.figures(query, signed_in=_signed_in(), questionnaire=questionnaire),
+        describable=find.count(query, signed_in=_signed_in()),
+        **options,
+    )
 
 
 @bp.route("/download.<fmt>")
@@ -66,15 +79,10 @@ def download(fmt: str):
 @bp.route("/overview")
 @database_reader
 def overview():
-    from app.services import overview as overview_service
-
     query, labels = current_query()
-    report = overview_service.build(
-        _counted_records(), default_questionnaire(), include_contacts=current_user.is_authenticated
-    )
     return render_template(
         "find/overview.html",
-        report=report,
+        report=_report(),
         filters_description=describe(query, labels),
         pdf_link=url_for("find.overview_pdf", **query.args()),
     )
@@ -86,12 +94,7 @@ def overview_pdf():
     from app.services import overview as overview_service
 
     query, labels = current_query()
-    report = overview_service.build(
-        _counted_records(),
-        default_questionnaire(),
-        include_contacts=current_user.is_authenticated,
-        filters_description=describe(query, labels),
-    )
+    report = _report(filters_description=describe(query, labels))
     response = Response(overview_service.pdf_bytes(report), mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="collaboration-overview.pdf"'
     return response

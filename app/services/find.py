@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -163,6 +164,15 @@ def matching_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[
 
 def matching(query: FindQuery, *, sharing: tuple[str, ...]) -> list[Record]:
     return list(matching_records(query, sharing=sharing))
+
+
+def count(query: FindQuery, *, signed_in: bool) -> int:
+    """How many records this viewer may see match the query."""
+    index = find_index.current()
+    chosen = index.select(
+        sharing=visible_sharing(signed_in), words=search_index.terms(query.text), filters=query.filters
+    )
+    return int(np.bitwise_count(chosen).sum())
 
 
 def figures(query: FindQuery, *, signed_in: bool, questionnaire: Questionnaire) -> Figures:

@@ -25,6 +25,7 @@ from app.questionnaires.schema import Questionnaire
 from app.services.figures import Figures, facet_values, figures
 
 REPORT_TITLE = "Collaboration overview"
+MAX_CASE_STUDIES = 500  # a report describes at most this many projects; the figures count them all
 NO_THEME = "none"
 NO_THEME_LABEL = "No theme given"
 GROUPING_NOTE = (
@@ -68,6 +69,7 @@ class OverviewReport:
     include_contacts: bool
     figures_only: int  # projects counted in the figures but not described
     produced_on: date
+    left_out: int = 0  # projects that could be described but were not, beyond MAX_CASE_STUDIES
     title: str = REPORT_TITLE
     grouping_note: str = GROUPING_NOTE
     filters_description: str = ""
@@ -75,6 +77,10 @@ class OverviewReport:
     @property
     def case_study_count(self) -> int:
         return sum(len(group.case_studies) for group in self.groups)
+
+    @property
+    def left_out_note(self) -> str:
+        return left_out_note(self)
 
 
 def build(
@@ -85,10 +91,17 @@ def build(
     organisation_names: Mapping[str, str] | None = None,
     filters_description: str = "",
     today: date | None = None,
+    counted: Figures | None = None,
+    describable: int | None = None,
 ) -> OverviewReport:
     """The report for these records. `organisation_names` (organisation id as a string -> name) names the
-    partner organisations; without it they are looked up in one query."""
+    partner organisations; without it they are looked up in one query.
+
+    A caller with many records passes `counted`, the figures of all of them, and `describable`, how many of
+    them could be described, with the first MAX_CASE_STUDIES of those as `records`."""
     described = [record for record in records if record.sharing != "figures_only"]
+    counted = counted or figures(records, questionnaire)
+    describable = len(described) if describable is None else describable
     if organisation_names is None:
         organisation_names = _organisation_names(described)
     themes = questionnaire.question("themes")
@@ -119,10 +132,11 @@ def build(
         for value in order
     ]
     return OverviewReport(
-        figures=figures(records, questionnaire),
+        figures=counted,
         groups=groups,
         include_contacts=include_contacts,
-        figures_only=len(records) - len(described),
+        figures_only=counted.headline.projects - describable,
+        left_out=describable - len(described),
         produced_on=today or datetime.now(LONDON).date(),
         filters_description=filters_description,
     )
@@ -286,7 +300,17 @@ def headline_lines(report: OverviewReport) -> list[str]:
         )
     if report.figures_only:
         lines.append(figures_only_note(report.figures_only))
+    if report.left_out:
+        lines.append(left_out_note(report))
     return lines
+
+
+def left_out_note(report: OverviewReport) -> str:
+    described = report.case_study_count
+    return (
+        f"This report describes {described:,} of the {described + report.left_out:,} projects it could "
+        "describe. Choose filters to describe the rest."
+    )
 
 
 def figures_only_note(number: int) -> str:
