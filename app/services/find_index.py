@@ -62,7 +62,8 @@ class Snapshot:
     _orders: dict[str, np.ndarray] = field(default_factory=dict)
     _for_figures: ForFigures | None = None
     _matches: OrderedDict[tuple[str, ...], Matches] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.Lock = field(default_factory=threading.Lock)  # held briefly, to read or add to the above
+    _figures_lock: threading.Lock = field(default_factory=threading.Lock)  # held while figures' data is read
 
     @classmethod
     def load(cls, version: int | None) -> Snapshot:
@@ -162,7 +163,8 @@ class Snapshot:
         return np.unpackbits(chosen.view(np.uint8), count=self.size, bitorder="little").view(np.bool_)
 
     def _figures_data(self) -> ForFigures:
-        with self._lock:
+        # One thread reads it and others wanting figures wait; searches go on meanwhile.
+        with self._figures_lock:
             if self._for_figures is None:
                 self._for_figures = ForFigures.load(self)
             return self._for_figures

@@ -154,3 +154,39 @@ def test_the_overview_counts_every_record_and_says_when_it_describes_only_some(
     page = client.get("/find/overview").text
     assert "This report describes" not in page
     assert page.count('class="app-case-study"') == visible
+
+
+def test_threads_of_one_process_share_one_index_read_after_a_change(app, many):  # noqa: F811
+    """A web process answers with several threads: after a change one of them reads the index again, the
+    others wait for it and use the same one, and every answer counts the change."""
+    import threading
+
+    public = next(r for r in many if r.sharing == "public")
+    visible = sum(1 for r in many if r.sharing != "figures_only")
+    find.find(FindQuery(), signed_in=True)
+    public.sharing = "figures_only"
+    db.session.commit()
+    results: list[tuple[int, int, int]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def search() -> None:
+        try:
+            with app.app_context():
+                start.wait()
+                total = find.find(FindQuery(text="co-responding"), signed_in=True).total
+                everything = find.find(FindQuery(), signed_in=True).total
+                results.append((id(find_index.current()), total, everything))
+                db.session.remove()
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=search) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len({snapshot for snapshot, _, _ in results}) == 1
+    assert {everything for _, _, everything in results} == {visible - 1}
+    assert len({total for _, total, _ in results}) == 1
