@@ -125,6 +125,10 @@ def test_records_are_published_with_their_source_and_importing_again_skips_them(
     sign_in(client, "ada@example.org", factories.PASSWORD)
     found = client.get("/find?q=drone").text
     assert "shared drone unit" in found
+    # A record says where it came from.
+    record = db.session.scalar(select(Record).order_by(Record.id))
+    page = client.get(f"/find/records/{record.id}").text
+    assert "Imported from SurveyMonkey collaboration survey 2017." in page
 
     again = run_cli(runner, SURVEY)
 
