@@ -189,6 +189,7 @@ class Snapshot:
         return found
 
     def _order(self, sort: str) -> np.ndarray:
+        sort = "name" if sort == "name" else "newest"  # relevance without words lists the newest first
         with self._lock:
             found = self._orders.get(sort)
         if found is not None:
