@@ -5,7 +5,8 @@ public), "sector" records to signed-in people only, and "figures_only" records a
 
 A search page is worked out from each process's index of the records (app/services/find_index.py): which
 records match (visibility, words and filters), how many of them have each filter value, and which are on the
-page. Downloads and figures select the same records in SQL, with `conditions`.
+page; and the figures. Downloads and the overview's case studies select the same records in SQL, with
+`conditions`.
 """
 
 from __future__ import annotations
@@ -188,7 +189,8 @@ def figures(query: FindQuery, *, signed_in: bool, questionnaire: Questionnaire) 
 
 
 def for_figures(query: FindQuery, *, signed_in: bool) -> list[Record]:
-    """Figures count every approved record the filters select, including those shared as figures only."""
+    """The records `figures` counts, read from the database: every approved record the filters select,
+    including those shared as figures only (what the index's figures are tested against)."""
     return matching(query, sharing=(*visible_sharing(signed_in), "figures_only"))
 
 
