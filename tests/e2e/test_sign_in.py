@@ -153,6 +153,8 @@ def test_the_timeout_warning_lets_a_person_stay_signed_in(app, page: Page):
 
 def _age_session(page: Page, app, seconds: int) -> None:
     """Make the server see the browser's session as idle for `seconds` longer, as after a laptop sleeps."""
+    # A request still in flight (the page's fonts, say) would set a fresh cookie over the aged one.
+    page.wait_for_load_state("networkidle")
     serializer = app.session_interface.get_signing_serializer(app)
     cookie = next(c for c in page.context.cookies() if c["name"] == app.config["SESSION_COOKIE_NAME"])
     data = serializer.loads(cookie["value"])
