@@ -21,12 +21,17 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Field
 
+from app.forms.organisation_fields import OrganisationAnswer, OrganisationsAnswer
 from app.forms.questionnaire_fields import (
-    FIELD_CLASSES,
     REVEALING_TYPES,
     YES_NO_CHOICES,
     AnswerField,
+    CheckboxesAnswer,
+    ChoiceAnswer,
+    DateAnswer,
     GroupAnswer,
+    LongTextAnswer,
+    TextAnswer,
     input_id,
 )
 from app.forms.questionnaire_rules import OrganisationOption, answer_error, item_label, sentence_start
@@ -69,6 +74,24 @@ class Item:
     legend: str
     nodes: list[Node]
     remove_button: dict[str, Any] | None = None
+
+
+# The field of each question type.
+FIELD_CLASSES: dict[str, type[AnswerField]] = {
+    "text": TextAnswer,
+    "number": TextAnswer,
+    "money": TextAnswer,
+    "long_text": LongTextAnswer,
+    "date": DateAnswer,
+    "month_year": DateAnswer,
+    "yes_no": ChoiceAnswer,
+    "radios": ChoiceAnswer,
+    "select": ChoiceAnswer,
+    "checkboxes": CheckboxesAnswer,
+    "organisation": OrganisationAnswer,
+    "organisations": OrganisationsAnswer,
+    "repeating_group": GroupAnswer,
+}
 
 
 class PageForm(FlaskForm):

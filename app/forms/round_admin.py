@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.forms.common import strip
 from app.forms.dates import DateRequired, GovDateField, TimeOfDayField
-from app.forms.questionnaire_fields import organisation_groups
+from app.forms.organisation_fields import organisation_groups
 from app.forms.questionnaire_rules import OrganisationOption
 
 MAX_DEFINITION_BYTES = 1024 * 1024
