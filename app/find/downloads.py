@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import islice
-
 from flask import Response, abort, render_template, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -31,19 +29,14 @@ def _matching_records():
 
 
 def _report(**options):
-    """The overview report of the filtered view: figures of every record it selects (figures-only ones
-    included), the first MAX_CASE_STUDIES records people may see described."""
     from app.services import overview as overview_service
 
     query, _ = current_query()
-    questionnaire = default_questionnaire()
-    described = list(islice(_matching_records(), overview_service.MAX_CASE_STUDIES))
-    return overview_service.build(
-        described,
-        questionnaire,
+    return overview_service.of_query(
+        query,
+        default_questionnaire(),
+        signed_in=_signed_in(),
         include_contacts=current_user.is_authenticated,
-        counted=find.figures(query, signed_in=_signed_in(), questionnaire=questionnaire),
-        describable=find.count(query, signed_in=_signed_in()),
         **options,
     )
 

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Organisation, Record
 from app.questionnaires.schema import Questionnaire
+from app.services import find
 from app.services.figures import Figures, facet_values, figures
+from app.services.find import FindQuery
 
 REPORT_TITLE = "Collaboration overview"
 MAX_CASE_STUDIES = 500  # a report describes at most this many projects; the figures count them all
@@ -139,6 +142,29 @@ def build(
         left_out=describable - len(described),
         produced_on=today or datetime.now(LONDON).date(),
         filters_description=filters_description,
+    )
+
+
+def of_query(
+    query: FindQuery,
+    questionnaire: Questionnaire,
+    *,
+    signed_in: bool,
+    include_contacts: bool,
+    filters_description: str = "",
+) -> OverviewReport:
+    """The report of a Find query: the figures of every record it selects (figures-only ones included, from
+    Find's index), and the first MAX_CASE_STUDIES of the records this viewer may see, described."""
+    described = islice(
+        find.matching_records(query, sharing=find.visible_sharing(signed_in)), MAX_CASE_STUDIES
+    )
+    return build(
+        list(described),
+        questionnaire,
+        include_contacts=include_contacts,
+        filters_description=filters_description,
+        counted=find.figures(query, signed_in=signed_in, questionnaire=questionnaire),
+        describable=find.count(query, signed_in=signed_in),
     )
 
 
