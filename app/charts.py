@@ -18,7 +18,8 @@ from markupsafe import Markup, escape
 
 from app.questionnaires.display import format_money, format_number
 
-Value = int | Decimal
+Value = int | Decimal | None  # None: a figure withheld, shown as "fewer than 3" (app/services/visibility.py)
+WITHHELD = "fewer than 3"
 BLUE = "#1d70b8"  # GOV.UK blue
 BLACK = "#0b0c0c"  # GOV.UK text colour
 GREY = "#b1b4b6"  # GOV.UK border colour
@@ -37,6 +38,8 @@ VALUE_CHARACTER_WIDTH = 9.5  # values are bold
 
 def format_value(value: Value, unit: str = "") -> str:
     """12 → "12", 1250 → "1,250"; with unit "£": "£1,250.50"; any other unit follows: "12 projects"."""
+    if value is None:
+        return WITHHELD
     if unit == "£":
         return format_money(Decimal(value))
     text = format_number(Decimal(value))
@@ -53,7 +56,7 @@ def bar_chart(
     values = [format_value(value, unit) for _, value in rows]
     value_space = max((len(text) for text in values), default=0) * VALUE_CHARACTER_WIDTH + 2 * PADDING
     bar_space = WIDTH - 2 * PADDING - value_space
-    largest = max((Decimal(value) for _, value in rows), default=Decimal(0))
+    largest = max((Decimal(value) for _, value in rows if value is not None), default=Decimal(0))
 
     title_lines = textwrap.wrap(title, TITLE_CHARACTERS) or [""]
     parts = [
@@ -74,7 +77,7 @@ def bar_chart(
             f"{_lines(lines, LABEL_LINE)}</text>"
         )
         y += LABEL_LINE * len(lines) + 4
-        width = _bar_width(Decimal(value), largest, bar_space)
+        width = _bar_width(Decimal(value or 0), largest, bar_space)
         parts.append(
             f'<rect class="app-chart__bar" x="{PADDING}" y="{y}" width="{_number(width)}" '
             f'height="{BAR_HEIGHT}" fill="{BLUE}"/>'

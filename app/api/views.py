@@ -10,18 +10,16 @@ from app.extensions import csrf
 from app.find.views import current_query
 from app.permissions import database_reader, is_signed_in, public
 from app.questionnaires.loader import default_questionnaire
-from app.services import answers, find
+from app.services import answers, find, visibility
 from app.services.facets import FACET_TITLES
 
 
 def record_json(record) -> dict:
     questionnaire = default_questionnaire()
     names = answers.organisation_names(record.answers, questionnaire)
-    shown = {
-        q.id: record.answers[q.id]
-        for q in questionnaire.questions
-        if q.id in record.answers and (is_signed_in(current_user) or not q.id.startswith("contact_"))
-    }
+    viewer = visibility.viewer(signed_in=is_signed_in(current_user))
+    readable = viewer.shown_answers(questionnaire, record.answers)
+    shown = {q.id: readable[q.id] for q in questionnaire.questions if q.id in readable}
     return {
         "id": record.id,
         "reference": record.submission.reference,

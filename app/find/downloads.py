@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template, stream_with_context, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
 from app.find import bp
-from app.find.views import _signed_in, current_query, describe
+from app.find.views import _signed_in, _viewer, current_query, describe
 from app.models import Organisation
 from app.permissions import database_reader
 from app.questionnaires.loader import default_questionnaire
@@ -25,7 +24,7 @@ def _organisation_names() -> dict[str, str]:
 def _matching_records():
     """The records of the filtered view, read in batches as they are sent."""
     query, _ = current_query()
-    return find.matching_records(query, sharing=find.visible_sharing(_signed_in()))
+    return find.matching_records(query, sharing=_viewer().readable)
 
 
 def _report(**options):
@@ -36,7 +35,7 @@ def _report(**options):
         query,
         default_questionnaire(),
         signed_in=_signed_in(),
-        include_contacts=current_user.is_authenticated,
+        include_contacts=_viewer().contacts,
         **options,
     )
 
@@ -47,20 +46,21 @@ def download(fmt: str):
     from app.services import exports, exports_xlsx
 
     questionnaire = default_questionnaire()
+    contacts = _viewer().contacts
     if fmt in ("csv", "json", "xlsx"):
         records, names = _matching_records(), _organisation_names()
     if fmt == "csv":
-        body = exports.csv_stream(records, questionnaire, names)
+        body = exports.csv_stream(records, questionnaire, names, contacts=contacts)
         mimetype, name = "text/csv; charset=utf-8", "collaboration-projects.csv"
     elif fmt == "json":
-        body = exports.json_stream(records, questionnaire, names)
+        body = exports.json_stream(records, questionnaire, names, contacts=contacts)
         mimetype, name = "application/json", "collaboration-projects.json"
     elif fmt == "xlsx":
-        body = exports_xlsx.xlsx_chunks(records, questionnaire, names)
+        body = exports_xlsx.xlsx_chunks(records, questionnaire, names, contacts=contacts)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = "collaboration-projects.xlsx"
     elif fmt == "dictionary.csv":
-        body = [exports.data_dictionary_csv(questionnaire)]
+        body = [exports.data_dictionary_csv(questionnaire, contacts=contacts)]
         mimetype, name = "text/csv; charset=utf-8", "collaboration-projects-data-dictionary.csv"
     else:
         abort(404)

@@ -33,6 +33,7 @@ from app.questionnaires.display import (
     parse_number,
 )
 from app.questionnaires.schema import Question, Questionnaire
+from app.services.visibility import contact_question_ids
 
 BOM = "\ufeff"  # so that Excel reads the file as UTF-8
 LIST_SEPARATOR = "; "
@@ -89,12 +90,16 @@ FIXED_COLUMNS = (
 )
 
 
-def columns(questionnaire: Questionnaire) -> list[Column]:
-    """The fixed columns, then one column per question in the questionnaire's order."""
+def columns(questionnaire: Questionnaire, *, contacts: bool = True) -> list[Column]:
+    """The fixed columns, then one column per question in the questionnaire's order; without `contacts`, the
+    contact details' questions are left out (app/services/visibility.py)."""
     result = list(FIXED_COLUMNS)
+    hidden = frozenset() if contacts else contact_question_ids(questionnaire)
     keys = {"id", *(column.key for column in result)}
     headings = {column.heading.casefold() for column in result}
     for question in questionnaire.questions:
+        if question.id in hidden:
+            continue
         # Keys and headings stay unique so that the files load cleanly into other tools.
         key = question.id if question.id not in keys else f"answer_{question.id}"
         heading = question.short_label
@@ -174,10 +179,14 @@ def cell(value: Value) -> str | Decimal:
 
 
 def csv_stream(
-    records: Iterable[Record], questionnaire: Questionnaire, organisation_names: Mapping[str, str]
+    records: Iterable[Record],
+    questionnaire: Questionnaire,
+    organisation_names: Mapping[str, str],
+    *,
+    contacts: bool = True,
 ) -> Iterator[str]:
     """The records as CSV: a byte order mark and the header row first, then one chunk per record."""
-    cols = columns(questionnaire)
+    cols = columns(questionnaire, contacts=contacts)
     yield BOM + _csv_line([neutralise(column.heading) for column in cols])
     for record in records:
         values = row(record, questionnaire, organisation_names, cols)
@@ -185,10 +194,14 @@ def csv_stream(
 
 
 def json_stream(
-    records: Iterable[Record], questionnaire: Questionnaire, organisation_names: Mapping[str, str]
+    records: Iterable[Record],
+    questionnaire: Questionnaire,
+    organisation_names: Mapping[str, str],
+    *,
+    contacts: bool = True,
 ) -> Iterator[str]:
     """The records as a JSON array of objects keyed "id" and the column keys, one chunk per record."""
-    cols = columns(questionnaire)
+    cols = columns(questionnaire, contacts=contacts)
     yield "["
     separator = ""
     for record in records:
@@ -198,16 +211,16 @@ def json_stream(
     yield "]"
 
 
-def data_dictionary_rows(questionnaire: Questionnaire) -> list[list[str]]:
+def data_dictionary_rows(questionnaire: Questionnaire, *, contacts: bool = True) -> list[list[str]]:
     """The header and one row per column: heading, description, kind and JSON key."""
     rows = [["Column", "Description", "Type", "JSON key"]]
-    rows += [[c.heading, c.description, c.kind, c.key] for c in columns(questionnaire)]
+    rows += [[c.heading, c.description, c.kind, c.key] for c in columns(questionnaire, contacts=contacts)]
     return [[neutralise(text) for text in line] for line in rows]
 
 
-def data_dictionary_csv(questionnaire: Questionnaire) -> str:
+def data_dictionary_csv(questionnaire: Questionnaire, *, contacts: bool = True) -> str:
     """What each column of a download holds, as CSV, to go with a CSV or JSON download."""
-    return BOM + "".join(_csv_line(line) for line in data_dictionary_rows(questionnaire))
+    return BOM + "".join(_csv_line(line) for line in data_dictionary_rows(questionnaire, contacts=contacts))
 
 
 def _describe(question: Question, kind: str) -> str:

@@ -35,9 +35,12 @@ def write_xlsx(
     questionnaire: Questionnaire,
     organisation_names: Mapping[str, str],
     target: IO[bytes],
+    *,
+    contacts: bool = True,
 ) -> None:
-    """Write the records as an XLSX workbook to `target`, a binary file object."""
-    cols = columns(questionnaire)
+    """Write the records as an XLSX workbook to `target`, a binary file object; without `contacts`, no
+    contact details (app/services/visibility.py)."""
+    cols = columns(questionnaire, contacts=contacts)
     workbook = Workbook(write_only=True)
 
     projects = workbook.create_sheet(PROJECTS_SHEET)
@@ -54,7 +57,7 @@ def write_xlsx(
     dictionary.freeze_panes = "A2"
     for letter, width in zip("ABCD", (30, 100, 10, 30), strict=True):
         dictionary.column_dimensions[letter].width = width
-    header, *lines = data_dictionary_rows(questionnaire)
+    header, *lines = data_dictionary_rows(questionnaire, contacts=contacts)
     _append_header(dictionary, header)
     for line in lines:
         dictionary.append([_wrapped(dictionary, _xlsx_cell(text)) for text in line])
@@ -63,11 +66,15 @@ def write_xlsx(
 
 
 def xlsx_bytes(
-    records: Iterable[Record], questionnaire: Questionnaire, organisation_names: Mapping[str, str]
+    records: Iterable[Record],
+    questionnaire: Questionnaire,
+    organisation_names: Mapping[str, str],
+    *,
+    contacts: bool = True,
 ) -> bytes:
     """The workbook as bytes. Rows are still written out as they come; only the finished file is in memory."""
     buffer = io.BytesIO()
-    write_xlsx(records, questionnaire, organisation_names, buffer)
+    write_xlsx(records, questionnaire, organisation_names, buffer, contacts=contacts)
     return buffer.getvalue()
 
 
@@ -76,11 +83,13 @@ def xlsx_chunks(
     questionnaire: Questionnaire,
     organisation_names: Mapping[str, str],
     chunk_size: int = 64 * 1024,
+    *,
+    contacts: bool = True,
 ) -> Iterator[bytes]:
     """The workbook, written to a temporary file first (a zip file is finished only at its end), then read
     back in chunks: memory stays flat however many records there are."""
     with tempfile.TemporaryFile() as target:
-        write_xlsx(records, questionnaire, organisation_names, target)
+        write_xlsx(records, questionnaire, organisation_names, target, contacts=contacts)
         target.seek(0)
         while chunk := target.read(chunk_size):
             yield chunk

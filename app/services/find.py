@@ -1,7 +1,8 @@
 """Finding records: full-text search, facet filters with counts, visibility, sorting and pages.
 
-Visibility follows each record's sharing choice: "public" records can be shown to anyone (when the instance is
-public), "sector" records to signed-in people only, and "figures_only" records are never shown, only counted.
+Who may see what is decided in app/services/visibility.py: "public" records can be shown to anyone (when the
+instance is public), "sector" records to signed-in people only, and "figures_only" records are never shown,
+only counted, and never matched by words.
 
 A search page is worked out from each process's index of the records (app/services/find_index.py): which
 records match (visibility, words and filters), how many of them have each filter value, and which are on the
@@ -24,8 +25,9 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import FacetValue, Record, RecordFacet, Submission, SubmissionPartner
 from app.questionnaires.schema import Questionnaire
-from app.services import find_index, search_index
+from app.services import find_index, search_index, visibility
 from app.services.figures import Figures, from_tallies
+from app.services.figures import figures as figures_of
 from app.services.search_index import FILTER_FACETS
 
 PAGE_SIZE = 20
@@ -80,7 +82,8 @@ def parse(args, known_values: dict[str, set[str]]) -> FindQuery:
 
 
 def visible_sharing(signed_in: bool) -> tuple[str, ...]:
-    return ("public", "sector") if signed_in else ("public",)
+    """The sharing choices of the records this viewer may read (app/services/visibility.py)."""
+    return visibility.viewer(signed_in=signed_in).readable
 
 
 def conditions(query: FindQuery, *, sharing: tuple[str, ...], text: bool = True) -> list[ColumnElement[bool]]:
@@ -177,21 +180,36 @@ def count(query: FindQuery, *, signed_in: bool) -> int:
 
 
 def figures(query: FindQuery, *, signed_in: bool, questionnaire: Questionnaire) -> Figures:
-    """The figures of every approved record the query selects, including those shared as figures only,
-    from this process's index: no record is read."""
+    """The figures of every approved record the query selects, including those shared as figures only, from
+    this process's index: no record is read. Words select only records the viewer may read; small figures
+    involving the others are withheld (app/services/visibility.py)."""
+    viewer = visibility.viewer(signed_in=signed_in)
     index = find_index.current()
+    words = search_index.terms(query.text)
     chosen = index.select(
-        sharing=(*visible_sharing(signed_in), "figures_only"),
-        words=search_index.terms(query.text),
-        filters=query.filters,
+        sharing=viewer.readable if words else viewer.counted, words=words, filters=query.filters
     )
-    return from_tallies(index.tallies(chosen), questionnaire)
+    unreadable = index.select(
+        sharing=[s for s in viewer.counted if s not in viewer.readable], words=[], filters={}
+    )
+    hidden = chosen & unreadable
+    return from_tallies(
+        index.tallies(chosen), questionnaire, hidden=index.tallies(hidden) if hidden.any() else None
+    )
 
 
 def for_figures(query: FindQuery, *, signed_in: bool) -> list[Record]:
     """The records `figures` counts, read from the database: every approved record the filters select,
-    including those shared as figures only (what the index's figures are tested against)."""
-    return matching(query, sharing=(*visible_sharing(signed_in), "figures_only"))
+    including those shared as figures only unless words are searched (what the index's figures are tested
+    against)."""
+    viewer = visibility.viewer(signed_in=signed_in)
+    return matching(query, sharing=viewer.readable if search_index.terms(query.text) else viewer.counted)
+
+
+def figures_from_records(query: FindQuery, *, signed_in: bool, questionnaire: Questionnaire) -> Figures:
+    """`figures` worked out by reading every record it counts (slow: for tests of the index)."""
+    viewer = visibility.viewer(signed_in=signed_in)
+    return figures_of(for_figures(query, signed_in=signed_in), questionnaire, readable=viewer.readable)
 
 
 def visible_record(record_id: int, *, signed_in: bool) -> Record | None:

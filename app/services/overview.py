@@ -26,6 +26,7 @@ from app.questionnaires.schema import Questionnaire
 from app.services import find
 from app.services.figures import Figures, facet_values, figures
 from app.services.find import FindQuery
+from app.services.visibility import SMALL_COUNT
 
 REPORT_TITLE = "Collaboration overview"
 MAX_CASE_STUDIES = 500  # a report describes at most this many projects; the figures count them all
@@ -70,7 +71,7 @@ class OverviewReport:
     figures: Figures
     groups: list[ThemeGroup]
     include_contacts: bool
-    figures_only: int  # projects counted in the figures but not described
+    figures_only: int | None  # projects counted in the figures but not described; None: fewer than 3
     produced_on: date
     left_out: int = 0  # projects that could be described but were not, beyond MAX_CASE_STUDIES
     title: str = REPORT_TITLE
@@ -138,11 +139,23 @@ def build(
         figures=counted,
         groups=groups,
         include_contacts=include_contacts,
-        figures_only=counted.headline.projects - describable,
+        figures_only=_not_described(counted, describable),
         left_out=describable - len(described),
         produced_on=today or datetime.now(LONDON).date(),
         filters_description=filters_description,
     )
+
+
+WITHHELD_SAVINGS = "Cashable savings are not shown: fewer than 3 projects gave a figure."
+WITHHELD_COST = "The total cost is not shown: fewer than 3 projects gave a figure."
+
+
+def _not_described(counted: Figures, describable: int) -> int | None:
+    """How many projects are counted but not described; None when that is a figure to withhold (1 or 2)."""
+    if counted.headline.projects is None:
+        return None
+    number = counted.headline.projects - describable
+    return None if 0 < number < SMALL_COUNT else number
 
 
 def of_query(
@@ -319,12 +332,16 @@ def headline_lines(report: OverviewReport) -> list[str]:
             f"Cashable savings of {savings.cashable_savings_text} a year, from the "
             f"{_count(savings.cashable_savings_count, 'project', 'projects')} that gave a figure."
         )
+    elif savings.cashable_savings_count is None:
+        lines.append(WITHHELD_SAVINGS)
     if savings.cost_count:
         lines.append(
             f"A total cost of {savings.cost_text}, from the "
             f"{_count(savings.cost_count, 'project', 'projects')} that gave a figure."
         )
-    if report.figures_only:
+    elif savings.cost_count is None:
+        lines.append(WITHHELD_COST)
+    if report.figures_only != 0:
         lines.append(figures_only_note(report.figures_only))
     if report.left_out:
         lines.append(left_out_note(report))
@@ -339,8 +356,8 @@ def left_out_note(report: OverviewReport) -> str:
     )
 
 
-def figures_only_note(number: int) -> str:
-    projects = _count(number, "project is", "projects are")
+def figures_only_note(number: int | None) -> str:
+    projects = "Fewer than 3 projects are" if number is None else _count(number, "project is", "projects are")
     return f"{projects} counted in these figures but not described, as their owners asked."
 
 
@@ -390,5 +407,7 @@ def _paragraph(pdf: FPDF, text: str, *, space_after: float = 3) -> None:
     pdf.ln(space_after)
 
 
-def _count(number: int, one: str, many: str) -> str:
+def _count(number: int | None, one: str, many: str) -> str:
+    if number is None:
+        return f"Fewer than 3 {many}"
     return f"{number:,} {one if number == 1 else many}"

@@ -14,6 +14,7 @@ from app.questionnaires.display import format_answer
 from app.questionnaires.schema import Questionnaire
 from app.services import search_index
 from app.services.answers import organisation_names
+from app.services.visibility import contact_question_ids
 
 SERVICE_OF_SECTOR = {
     Sector.POLICE: "police",
@@ -61,10 +62,12 @@ def search_text_for(
     """The text the full-text index reads. `names` (organisation id as text -> name) saves a query when the
     caller knows them already."""
     names = organisation_names(answers, questionnaire) if names is None else names
+    # Never a contact's details, which not every reader of the record may see (app/services/visibility.py).
+    hidden = contact_question_ids(questionnaire)
     parts = [
         format_answer(q, answers[q.id], names)
         for q in questionnaire.questions
-        if q.searchable and q.id in answers
+        if q.searchable and q.id in answers and q.id not in hidden
     ]
     return "\n".join([*parts, *partner_names])
 

@@ -111,8 +111,6 @@ def test_pages_and_counts_agree_with_the_same_query_in_sql(app, many):  # noqa: 
 
 
 def test_figures_from_the_index_equal_figures_from_the_records(app, many):  # noqa: F811
-    from app.services.figures import figures
-
     questionnaire = default_questionnaire()
     queries = [
         FindQuery(),
@@ -122,7 +120,7 @@ def test_figures_from_the_index_equal_figures_from_the_records(app, many):  # no
         FindQuery(filters={"themes": ["nothing_has_this"]}),
     ]
     for query, signed_in in itertools.product(queries, (True, False)):
-        from_records = figures(find.for_figures(query, signed_in=signed_in), questionnaire)
+        from_records = find.figures_from_records(query, signed_in=signed_in, questionnaire=questionnaire)
         from_index = find.figures(query, signed_in=signed_in, questionnaire=questionnaire)
         assert from_index == from_records, query
     everything = find.figures(FindQuery(), signed_in=True, questionnaire=questionnaire)
