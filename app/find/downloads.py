@@ -24,7 +24,7 @@ def _organisation_names() -> dict[str, str]:
 def _matching_records():
     """The records of the filtered view, read in batches as they are sent."""
     query, _ = current_query()
-    return find.matching_records(query, sharing=_viewer().readable)
+    return find.export_records(query, sharing=_viewer().readable)
 
 
 def _report(**options):

@@ -23,9 +23,18 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import FacetValue, Record, RecordFacet, Submission, SubmissionPartner
+from app.models import (
+    FacetValue,
+    Organisation,
+    Record,
+    RecordFacet,
+    Round,
+    Submission,
+    SubmissionPartner,
+)
 from app.questionnaires.schema import Questionnaire
 from app.services import find_index, search_index, visibility
+from app.services.exports import ExportRecord
 from app.services.figures import Figures, from_tallies
 from app.services.figures import figures as figures_of
 from app.services.search_index import FILTER_FACETS
@@ -164,6 +173,35 @@ def matching_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[
     many there are, as long as the caller keeps none of them."""
     statement = _with_display(_ordered(select(Record), query, sharing=sharing))
     yield from db.session.scalars(statement.execution_options(yield_per=EXPORT_BATCH))
+
+
+def export_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[ExportRecord]:
+    """What the downloads need of `matching_records`, in the same order, read as plain rows (no ORM objects,
+    one JSON column) EXPORT_BATCH at a time."""
+    statement = (
+        select(
+            Record.id,
+            Record.name,
+            Record.sharing,
+            Record.approved_at,
+            Record.updated_at,
+            Record.answers,
+            Organisation.name,
+            Organisation.sector,
+            Organisation.region,
+            Submission.reference,
+            Round.title,
+        )
+        .select_from(Record)
+        .outerjoin(Organisation, Organisation.id == Record.organisation_id)
+        .outerjoin(Submission, Submission.id == Record.submission_id)
+        .outerjoin(Round, Round.id == Submission.round_id)
+    )
+    rows = db.session.execute(
+        _ordered(statement, query, sharing=sharing).execution_options(yield_per=EXPORT_BATCH)
+    )
+    for row in rows:
+        yield ExportRecord(*row)
 
 
 def matching(query: FindQuery, *, sharing: tuple[str, ...]) -> list[Record]:
