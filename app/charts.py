@@ -18,7 +18,9 @@ from markupsafe import Markup, escape
 
 from app.questionnaires.display import format_money, format_number
 
-Value = int | Decimal | None  # None: a figure withheld, shown as "fewer than 3" (app/services/visibility.py)
+Value = (
+    int | Decimal | None
+)  # None: a figure withheld, shown as "fewer than 3" (app/services/find/visibility.py)
 WITHHELD = "fewer than 3"
 BLUE = "#1d70b8"  # GOV.UK blue
 BLACK = "#0b0c0c"  # GOV.UK text colour

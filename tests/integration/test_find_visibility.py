@@ -1,5 +1,5 @@
 """Every output of Find, as each kind of viewer: what they may read, contact details, and figures that could
-give away a project the viewer may not read (app/services/visibility.py). On SQLite and PostgreSQL."""
+give away a project the viewer may not read (app/services/find/visibility.py). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
