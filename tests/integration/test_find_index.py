@@ -8,7 +8,7 @@ import itertools
 from sqlalchemy import create_engine, delete, select, text, update
 
 from app.extensions import db
-from app.models import FindIndexState, Record, User
+from app.models import FindIndexState, Organisation, QuestionnaireVersion, Record, Round, User
 from app.questionnaires.loader import default_questionnaire
 from app.services.find import index as find_index
 from app.services.find import publishing as records
@@ -42,6 +42,38 @@ def test_every_change_to_records_or_their_facets_changes_the_version(app, many):
     db.session.commit()
     seen.add(version())
     assert None not in seen and len(seen) == 5
+
+
+def test_renaming_a_round_or_organisation_or_adding_a_questionnaire_version_is_seen_at_once(
+    app,
+    many,  # noqa: F811
+):
+    questionnaire = default_questionnaire()
+    titles = [
+        title for title, _ in find.figures(FindQuery(), signed_in=True, questionnaire=questionnaire).by_round
+    ]
+    round_id = many[0].round_id
+    old_title = db.session.get(Round, round_id).title
+    assert old_title in titles
+    seen = {version()}
+    db.session.execute(
+        update(Round).where(Round.id == round_id).values(title="Collaboration return, renamed")
+    )
+    db.session.commit()
+    seen.add(version())
+    titles = [
+        title for title, _ in find.figures(FindQuery(), signed_in=True, questionnaire=questionnaire).by_round
+    ]
+    assert "Collaboration return, renamed" in titles and old_title not in titles
+    db.session.execute(
+        update(Organisation).where(Organisation.id == many[0].organisation_id).values(name="Renamed Police")
+    )
+    db.session.commit()
+    seen.add(version())
+    db.session.execute(update(QuestionnaireVersion).values(key=QuestionnaireVersion.key))
+    db.session.commit()
+    seen.add(version())
+    assert None not in seen and len(seen) == 4
 
 
 def test_a_change_committed_elsewhere_is_seen_by_the_next_search(app, many, database_url):  # noqa: F811

@@ -14,9 +14,10 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.formatting import LONDON
@@ -214,13 +215,24 @@ def send_planned(now: datetime | None = None) -> SendResult:
 
 
 def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: SendResult) -> None:
+    """Decide a batch: every reminder claimed with one conditional UPDATE per outcome (only rows still planned
+    are claimed, so another worker's are never taken), then the emails of those claimed queued."""
     work = outstanding(round_, {r.organisation_id for r in reminders})
     users = {
-        u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in reminders})))
+        u.id: u
+        for u in db.session.scalars(
+            select(User)
+            .where(User.id.in_({r.user_id for r in reminders}))
+            .options(joinedload(User.organisation))
+        )
     }
+    deadlines: dict[int, datetime] = {}
+    by_reason: dict[str | None, list[int]] = defaultdict(list)
     for reminder in reminders:
         user = users.get(reminder.user_id)
-        deadline = rounds.deadline_for(round_, reminder.organisation_id)
+        if reminder.organisation_id not in deadlines:
+            deadlines[reminder.organisation_id] = rounds.deadline_for(round_, reminder.organisation_id)
+        deadline = deadlines[reminder.organisation_id]
         reason = None
         if user is None or not user.active or user.organisation_id != reminder.organisation_id:
             reason = "no longer a lead of the organisation"
@@ -230,26 +242,37 @@ def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: Sen
             reason = "the deadline had passed"
         elif not work[reminder.organisation_id]:
             reason = "nothing outstanding"
+        by_reason[reason].append(reminder.id)
+    claimed: set[int] = set()
+    for reason, ids in by_reason.items():
         status = ReminderStatus.SKIPPED if reason else ReminderStatus.SENT
-        claimed = db.session.execute(
+        taken = db.session.scalars(
             update(Reminder)
-            .where(Reminder.id == reminder.id, Reminder.status == ReminderStatus.PLANNED)
+            .where(Reminder.id.in_(ids), Reminder.status == ReminderStatus.PLANNED)
             .values(status=status, reason=reason, decided_at=now)
+            .returning(Reminder.id)
             .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
-            continue  # another worker decided this one
+        ).all()
         if reason:
-            result.skipped += 1
-            continue
+            result.skipped += len(taken)
+        else:
+            claimed.update(taken)
+    links: list[dict] = []
+    for reminder in reminders:
+        if reminder.id not in claimed:
+            continue  # skipped, or another worker decided it
+        user = users[reminder.user_id]
+        deadline = deadlines[reminder.organisation_id]
         email = _queue_email(round_, reminder, user, work[reminder.organisation_id], deadline, now)
-        db.session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder.id)
-            .values(outbound_email_id=email.id)
-            .execution_options(synchronize_session=False)
-        )
+        links.append({"reminder_id": reminder.id, "email_id": email.id})
         result.sent += 1
+    if links:
+        db.session.execute(
+            update(Reminder.__table__)
+            .where(Reminder.__table__.c.id == bindparam("reminder_id"))
+            .values(outbound_email_id=bindparam("email_id")),
+            links,
+        )
 
 
 def _serializer() -> URLSafeSerializer:
@@ -299,13 +322,14 @@ def subject_for(round_: Round, deadline: datetime, now: datetime) -> str:
 
 
 def _queue_email(round_, reminder: Reminder, user: User, work: Outstanding, deadline, now):
+    context = email_context(round_, user, work, deadline, now)
     return outbox.enqueue(
         user.email,
         subject_for(round_, deadline, now),
         "reminder",
         idempotency_key=f"reminder:{round_.id}:{reminder.offset_days}:{user.id}",
-        list_unsubscribe=external_url("reminders.opt_out", token=opt_out_token(user)),
-        **email_context(round_, user, work, deadline, now),
+        list_unsubscribe=context["opt_out_link"],
+        **context,
     )
 
 
