@@ -24,6 +24,7 @@ class Role:
     facet: bool = False
     # For choice questions whose values code acts on: exactly these values.
     choices: tuple[str, ...] = ()
+    personal: bool = False  # someone's contact details: never shown to people who have not signed in
 
 
 TEXT_TYPES = ("text", "long_text")
@@ -45,11 +46,16 @@ ROLES: dict[str, Role] = {
         Role("cashable_savings", ("money",), "the cashable savings added up in the figures"),
         Role("benefits_evidence", TEXT_TYPES, "the benefits in the overview report", required=False),
         Role("lessons_learnt", TEXT_TYPES, "the lessons learnt in the overview report", required=False),
-        Role("contact_name", ("text",), "the contact's name in the overview report", required=False),
+        Role("contact_name", ("text",), "the contact's name in the overview report", False, personal=True),
         Role(
-            "contact_job_title", ("text",), "the contact's job title in the overview report", required=False
+            "contact_job_title",
+            ("text",),
+            "the contact's job title in the overview report",
+            False,
+            personal=True,
         ),
-        Role("contact_email", ("text",), "the contact's email in the overview report", required=False),
+        Role("contact_email", ("text",), "the contact's email in the overview report", False, personal=True),
+        Role("contact_phone", ("text",), "the contact's telephone number", False, personal=True),
         Role(
             "sharing",
             ("radios",),
@@ -59,3 +65,4 @@ ROLES: dict[str, Role] = {
     )
 }
 REQUIRED_ROLES = tuple(name for name, role in ROLES.items() if role.required)
+PERSONAL_ROLES = frozenset(name for name, role in ROLES.items() if role.personal)

@@ -139,14 +139,13 @@ class RowReader:
             if q.type == "organisations"
             for v in kept.get(q.id, [])
         ]
-        first = self.questionnaire.questions[0].id
         outcome.project = ProjectRow(
             row=row,
             key=outcome.key,
             answers=kept,
             organisation_id=lead_id,
             partner_ids=list(dict.fromkeys(partners)),
-            name=str(kept.get(first) or ""),
+            name=str(self.questionnaire.answer(kept, "name") or ""),
         )
         return outcome
 

@@ -174,7 +174,7 @@ def save_page(
     states[page.id] = progress.COMPLETED if complete else progress.IN_PROGRESS
     submission.page_states = states
     questionnaire = questionnaire_of(submission)
-    name = current.get(questionnaire.questions[0].id)
+    name = questionnaire.answer(current, "name")
     submission.name = str(name)[:300] if name else None
     submission.edit_version += 1
     submission.updated_at = utcnow()
