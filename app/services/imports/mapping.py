@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from app.forms.questionnaire_rules import answer_error
 from app.questionnaires.reading import Reader, describe, line_of, suggest
+from app.questionnaires.rules import answer_error
 from app.questionnaires.schema import Question, Questionnaire
 from app.services.imports import values
 from app.services.imports.files import HEADER_ROWS, SPREADSHEET, Column

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Organisation, User
+from app.questionnaires.organisation_options import OrganisationOption
 
 
 def active_organisations() -> list[Organisation]:
@@ -30,11 +31,9 @@ def list_users() -> list[User]:
     )
 
 
-def organisation_options(keep: Iterable[int] = ()) -> list:
+def organisation_options(keep: Iterable[int] = ()) -> list[OrganisationOption]:
     """Active organisations for the organisation pickers, sector by sector; and those of `keep`, already
     chosen, even if they have been deactivated since, so that a saved answer stays a valid one."""
-    from app.forms.questionnaire import OrganisationOption
-
     chosen = Organisation.active.is_(True)
     if keep:
         chosen = or_(chosen, Organisation.id.in_(sorted(set(keep))))
