@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
-from app.formatting import LONDON
+from app.formatting import LONDON, govuk_datetime
 from app.links import external_url
 from app.models import (
     DEADLINE_PASSED,
@@ -291,8 +291,6 @@ def email_context(round_: Round, user: User, work: Outstanding, deadline: dateti
 
 
 def subject_for(round_: Round, deadline: datetime, now: datetime) -> str:
-    from app.formatting import govuk_datetime
-
     if now > deadline:
         return f"The deadline for {round_.title} has passed"
     return f"Reminder: {round_.title} is due by {govuk_datetime(deadline)}"
