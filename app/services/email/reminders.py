@@ -37,6 +37,7 @@ from app.models.base import utcnow
 from app.models.submission import EDITABLE_STATUSES
 from app.services import audit
 from app.services.email import outbox
+from app.services.jobs import checkpoint
 from app.services.rounds import deadlines as rounds
 
 REMINDER_HOUR = 9
@@ -210,7 +211,7 @@ def send_planned(now: datetime | None = None) -> SendResult:
             by_round[reminder.round_id].append(reminder)
         for round_id, reminders in by_round.items():
             _decide(db.session.get(Round, round_id), reminders, now, result)
-        db.session.commit()
+        checkpoint()
 
 
 def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: SendResult) -> None:
@@ -310,7 +311,7 @@ def _queue_email(round_, reminder: Reminder, user: User, work: Outstanding, dead
 def run(now: datetime | None = None) -> SendResult:
     """The worker's job and `flask reminders send`: plan what has come due, then send it."""
     plan(now)
-    db.session.commit()
+    checkpoint()
     return send_planned(now)
 
 
