@@ -1,14 +1,13 @@
-"""Reading organisations and people for the pages that list them."""
+"""Reading organisations: the lists and pickers that show them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Organisation, User
+from app.models import Organisation
 from app.questionnaires.organisation_options import OrganisationOption
 
 
@@ -23,12 +22,6 @@ def all_organisations() -> list[Organisation]:
 
 def organisation(organisation_id: int) -> Organisation | None:
     return db.session.get(Organisation, organisation_id)
-
-
-def list_users() -> list[User]:
-    return list(
-        db.session.scalars(select(User).options(joinedload(User.organisation)).order_by(User.name, User.id))
-    )
 
 
 def organisation_options(keep: Iterable[int] = ()) -> list[OrganisationOption]:
