@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.models import Organisation
+from app.models import Organisation, Sector
 from app.questionnaires.organisation_options import OrganisationOption
 
 
@@ -18,6 +18,13 @@ def active_organisations() -> list[Organisation]:
 def all_organisations() -> list[Organisation]:
     """Every organisation, active or not, by name: for filters over what has already happened."""
     return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def organisations_by_sector() -> list[Organisation]:
+    """Every organisation, active or not, by sector (in the order sectors are declared) then by name."""
+    sector_order = {sector: position for position, sector in enumerate(Sector)}
+    organisations = db.session.scalars(select(Organisation)).all()
+    return sorted(organisations, key=lambda org: (sector_order[org.sector], org.name.lower()))
 
 
 def organisation(organisation_id: int) -> Organisation | None:
