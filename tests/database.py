@@ -18,6 +18,7 @@ real gets them made afresh, for itself.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, RootTransaction
 
 from app.extensions import db
@@ -110,8 +111,8 @@ class Isolation:
         self._owner: int | None = None  # the thread of the test holding a connection, while one does
         self._defaults = dict(db.session.session_factory.kw)
         db.session.session_factory.class_ = BoundSession
+        _quiet_savepoints(db.engine.dialect, self._check_thread, _transaction_settings_reset())
         event.listen(db.engine, "engine_connect", self._refuse_second_connection)
-        _quiet_savepoints(db.engine.dialect, self._check_thread)
 
     # The test's connection ---------------------------------------------------------------------------------
 
@@ -219,20 +220,41 @@ def _execute(connection: Connection, sql: str) -> None:
         cursor.close()
 
 
-def _quiet_savepoints(dialect, check_thread: Callable[[], None]) -> None:
+def _transaction_settings_reset() -> str | None:
+    """PostgreSQL keeps a setting made for the transaction (set_config(..., true), as the Find index's trigger
+    does to bump its version once per transaction) when a savepoint is released, where a commit would end it.
+    The statement that puts back the settings the database's functions make so, to run after each release."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    with db.engine.connect() as connection:
+        sources = connection.scalars(
+            text(
+                "SELECT prosrc FROM pg_proc JOIN pg_namespace ON pg_namespace.oid = pronamespace "
+                "WHERE nspname = current_schema() AND prosrc ILIKE '%set_config%'"
+            )
+        ).all()
+    names = sorted({name for source in sources for name in LOCAL_SETTING.findall(source)})
+    return "SELECT " + ", ".join(f"set_config('{name}', '', true)" for name in names) if names else None
+
+
+LOCAL_SETTING = re.compile(r"set_config\(\s*'([\w.]+)'\s*,[^;]*?,\s*true\s*\)", re.IGNORECASE)
+
+
+def _quiet_savepoints(dialect, check_thread: Callable[[], None], after_release: str | None) -> None:
     """Savepoints go to the driver directly, not through SQLAlchemy's events: tests that count the statements
     a page sends count the application's, not the savepoints that isolate the test."""
 
-    def run(sql: str) -> Callable[[Connection, str], None]:
+    def run(*statements: str | None) -> Callable[[Connection, str], None]:
         def do(connection: Connection, name: str) -> None:
             check_thread()
-            _execute(connection, f"{sql} {name}")
+            for sql in filter(None, statements):
+                _execute(connection, sql.format(name=name))
 
         return do
 
-    dialect.do_savepoint = run("SAVEPOINT")
-    dialect.do_release_savepoint = run("RELEASE SAVEPOINT")
-    dialect.do_rollback_to_savepoint = run("ROLLBACK TO SAVEPOINT")
+    dialect.do_savepoint = run("SAVEPOINT {name}")
+    dialect.do_release_savepoint = run("RELEASE SAVEPOINT {name}", after_release)
+    dialect.do_rollback_to_savepoint = run("ROLLBACK TO SAVEPOINT {name}")
 
 
 def shared_rows(build: Callable[[], object]):
