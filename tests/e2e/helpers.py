@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
-from app.services import two_factor
+from app.services.people import two_factor
 from tests.factories import PASSWORD
 
 AXE_JS = Path(__file__).resolve().parent / "axe.min.js"
