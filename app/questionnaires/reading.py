@@ -60,8 +60,11 @@ class Reader:
         self.problems: list[DefinitionProblem] = []
         self._constructor = yaml.constructor.SafeConstructor()
 
-    def problem(self, at: yaml.Node | int, message: str) -> None:
-        self.problems.append(DefinitionProblem(at if isinstance(at, int) else line_of(at), message))
+    def problem(self, at: yaml.Node | int | None, message: str) -> None:
+        """Note a problem at a node or line. Callers pass the node a value was read from, which is there
+        whenever a value was; None (no node) can only come from a caller's mistake, and is put on line 1."""
+        line = at if isinstance(at, int) else 1 if at is None else line_of(at)
+        self.problems.append(DefinitionProblem(line, message))
 
     def mapping(
         self, node: yaml.Node, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
@@ -210,7 +213,7 @@ def describe(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    if node.tag == _NULL and not node.style:
+    if isinstance(node, yaml.ScalarNode) and node.tag == _NULL and not node.style:
         return "nothing"
     return f"'{node.value}'"
 
