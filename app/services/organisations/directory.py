@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from app.extensions import db
 from app.models import Organisation, Sector
@@ -34,7 +34,7 @@ def organisation(organisation_id: int) -> Organisation | None:
 def organisation_options(keep: Iterable[int] = ()) -> list[OrganisationOption]:
     """Active organisations for the organisation pickers, sector by sector; and those of `keep`, already
     chosen, even if they have been deactivated since, so that a saved answer stays a valid one."""
-    chosen = Organisation.active.is_(True)
+    chosen: ColumnElement[bool] = Organisation.active.is_(True)
     if keep:
         chosen = or_(chosen, Organisation.id.in_(sorted(set(keep))))
     rows = db.session.execute(

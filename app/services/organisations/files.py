@@ -64,7 +64,7 @@ def parse_organisations_csv(text: str | bytes) -> tuple[list[OrganisationRow], l
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            return [], [CsvProblem(text.count(b"\n", 0, error.start) + 1, "", NOT_UTF8)]
+            return [], [CsvProblem(error.object.count(b"\n", 0, error.start) + 1, "", NOT_UTF8)]
     text = text.removeprefix("\ufeff")
 
     problems: list[CsvProblem] = []

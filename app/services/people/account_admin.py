@@ -82,8 +82,11 @@ def search_users(
 
 
 def active_administrators() -> int:
-    return db.session.scalar(
-        select(func.count(User.id)).where(User.role == Role.ADMINISTRATOR, User.active.is_(True))
+    return (
+        db.session.scalar(
+            select(func.count(User.id)).where(User.role == Role.ADMINISTRATOR, User.active.is_(True))
+        )
+        or 0
     )
 
 
