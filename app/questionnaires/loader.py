@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import yaml
 
 from app.questionnaires import checks
-from app.questionnaires.reading import DefinitionProblem, Mapping, Reader, describe, line_of
+from app.questionnaires.reading import DefinitionProblem, Mapping, Reader, describe, line_of, syntax_problem
 from app.questionnaires.roles import REQUIRED_ROLES
 from app.questionnaires.schema import Choice, Condition, Page, Question, Questionnaire, Section, Validation
 
@@ -77,7 +77,7 @@ def load_definition(
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        raise DefinitionError([_syntax_problem(error, text)], source) from None
+        raise DefinitionError([syntax_problem(error, text)], source) from None
     if root is None:
         raise DefinitionError([DefinitionProblem(1, "The definition is empty")], source)
     builder = _Builder()
@@ -100,34 +100,6 @@ def load_file(path: str | Path) -> Questionnaire:
 def default_questionnaire() -> Questionnaire:
     """The shipped emergency services collaboration questionnaire, read once per process."""
     return load_file(DEFAULT_DEFINITION)
-
-
-# YAML's own words for its commonest errors, and what to do about them.
-_SYNTAX_ADVICE = (
-    ("could not find expected ':'", "a key on this line has no colon after it"),
-    (
-        "mapping values are not allowed here",
-        "there is a colon in the wrong place: put text with a colon in quotes",
-    ),
-    ("expected <block end>", "this line does not fit the lines before it: check its indentation and quotes"),
-    ("found character '\\t'", "indent with spaces, not tabs"),
-    ("found unexpected end of stream", "text in quotes is not closed: add the closing quote"),
-    ("found another document", "a definition is a single document: remove the '---' line"),
-)
-
-
-def _syntax_problem(error: yaml.YAMLError, text: str) -> DefinitionProblem:
-    if not isinstance(error, yaml.MarkedYAMLError):  # a reader error: a character YAML does not allow
-        position = getattr(error, "position", 0)
-        return DefinitionProblem(text[:position].count("\n") + 1, f"This is not valid YAML: {error}")
-    problem = error.problem or ""
-    mark = error.problem_mark or error.context_mark
-    # A missing colon or quote is noticed lines later; the key or quote that started it is the one to fix.
-    if (error.context or "").startswith("while scanning") and error.context_mark is not None:
-        mark = error.context_mark
-    advice = next((advice for words, advice in _SYNTAX_ADVICE if words in problem), None)
-    detail = f"{advice} ({problem})" if advice else " ".join(filter(None, (problem, error.context)))
-    return DefinitionProblem(mark.line + 1 if mark is not None else 1, f"This is not valid YAML: {detail}")
 
 
 def _every(items: Sequence[T | None], *, empty: bool = False) -> tuple[T, ...] | None:

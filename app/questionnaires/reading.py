@@ -218,6 +218,34 @@ def describe(node: yaml.Node) -> str:
     return f"'{node.value}'"
 
 
+# YAML's own words for its commonest errors, and what to do about them.
+_SYNTAX_ADVICE = (
+    ("could not find expected ':'", "a key on this line has no colon after it"),
+    (
+        "mapping values are not allowed here",
+        "there is a colon in the wrong place: put text with a colon in quotes",
+    ),
+    ("expected <block end>", "this line does not fit the lines before it: check its indentation and quotes"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("found unexpected end of stream", "text in quotes is not closed: add the closing quote"),
+    ("found another document", "a definition is a single document: remove the '---' line"),
+)
+
+
+def syntax_problem(error: yaml.YAMLError, text: str) -> DefinitionProblem:
+    if not isinstance(error, yaml.MarkedYAMLError):  # a reader error: a character YAML does not allow
+        position = getattr(error, "position", 0)
+        return DefinitionProblem(text[:position].count("\n") + 1, f"This is not valid YAML: {error}")
+    problem = error.problem or ""
+    mark = error.problem_mark or error.context_mark
+    # A missing colon or quote is noticed lines later; the key or quote that started it is the one to fix.
+    if (error.context or "").startswith("while scanning") and error.context_mark is not None:
+        mark = error.context_mark
+    advice = next((advice for words, advice in _SYNTAX_ADVICE if words in problem), None)
+    detail = f"{advice} ({problem})" if advice else " ".join(filter(None, (problem, error.context)))
+    return DefinitionProblem(mark.line + 1 if mark is not None else 1, f"This is not valid YAML: {detail}")
+
+
 def suggest(value: str, allowed: tuple[str, ...] | list[str], listing: str | None = None) -> str:
     """Suggest the allowed name closest to `value`; failing that, give `listing` and the names, if asked."""
     close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)

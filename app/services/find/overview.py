@@ -120,9 +120,7 @@ def build(
         record_themes = facet_values(record, "themes") or [NO_THEME]
         other_themes = [theme_label(value) for value in record_themes[1:]]
         grouped.setdefault(record_themes[0], []).append(
-            _case_study(
-                record, questionnaire, other_themes, organisation_names, include_contacts=include_contacts
-            )
+            _case_study(record, questionnaire, other_themes, organisation_names, contacts=include_contacts)
         )
     position = {value: index for index, value in enumerate(theme_order)}
     order = sorted(
@@ -171,17 +169,10 @@ def of_query(
 
 
 def _case_study(
-    record: Record,
-    questionnaire: Questionnaire,
-    other_themes: list[str],
-    names: Mapping[str, str],
-    *,
-    include_contacts: bool,
+    record: Record, asked: Questionnaire, others: list[str], names: Mapping[str, str], *, contacts: bool
 ) -> CaseStudy:
-    answers = record.answers or {}
-
     def answer(role: str) -> Any:
-        return questionnaire.answer(answers, role)
+        return asked.answer(record.answers or {}, role)
 
     partner_ids = facet_values(record, "partners") or [str(v) for v in answer("partners") or []]
     partners = [names.get(value, value) for value in partner_ids]
@@ -189,7 +180,7 @@ def _case_study(
     if other_partners:
         partners += [line.strip() for line in other_partners.splitlines() if line.strip()]
     contact = None
-    if include_contacts and (answer("contact_name") or answer("contact_email")):
+    if contacts and (answer("contact_name") or answer("contact_email")):
         contact = Contact(
             name=_text(answer("contact_name")),
             job_title=_text(answer("contact_job_title")),
@@ -202,7 +193,7 @@ def _case_study(
         reference=getattr(submission, "reference", None) or "",
         lead_organisation=getattr(organisation, "name", "") or "",
         partners=partners,
-        other_themes=other_themes,
+        other_themes=others,
         summary=_text(record.summary or answer("summary")),
         benefits=_text(answer("benefits_evidence")),
         lessons_learnt=_text(answer("lessons_learnt")),
