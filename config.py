@@ -95,6 +95,9 @@ class Config:
         # Open the records whose owners chose public sharing to anyone, without signing in.
         self.PUBLIC_DATABASE = _bool("PUBLIC_DATABASE", False)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        self.LOG_FORMAT = env.get("LOG_FORMAT", "text")  # or "json": one JSON object a line
+        # /health/ready answers 503 when no worker has finished a pass for this long.
+        self.WORKER_STALE_SECONDS = _int("WORKER_STALE_SECONDS", 300)
 
 
 class DevelopmentConfig(Config):
