@@ -31,9 +31,11 @@ def default_jobs(interval: float) -> list[Job]:
     ]
 
 
-def run_due(jobs: list[Job], now: float | None = None) -> None:
-    """Run every job whose time has come; one failing job does not stop the others."""
+def run_due(jobs: list[Job], now: float | None = None) -> list[str]:
+    """Run every job whose time has come; one failing job does not stop the others. Returns the names of the
+    jobs that failed."""
     now = time.monotonic() if now is None else now
+    failed = []
     for job in jobs:
         if job.next_run > now:
             continue
@@ -45,4 +47,6 @@ def run_due(jobs: list[Job], now: float | None = None) -> None:
         except Exception:
             db.session.rollback()
             log.exception("Job %r failed; it will run again", job.name)
+            failed.append(job.name)
         job.next_run = now + job.every_seconds
+    return failed
