@@ -8,6 +8,7 @@ from flask import Flask
 from flask_talisman import Talisman
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import csrf, db, limiter, login_manager, mail, migrate
 from app.request_log import configure_logging
@@ -37,6 +38,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     INSTANCE_DIR.mkdir(exist_ok=True)
     configure_logging(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     _configure_templates(app)
     _init_extensions(app)
