@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.services import jobs, worker_status
-from app.services import outbox as outbox_service
+from app.services.email import outbox as outbox_service
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,9 @@ from sqlalchemy import inspect, select, text
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboundEmail, Record, Revision, Submission, SubmissionStatus
-from app.services import accounts, outbox
-from app.services.organisations import load_seed_organisations
+from app.services.email import outbox
+from app.services.organisations.files import load_seed_organisations
+from app.services.people import accounts
 from tests import factories
 from tests.conftest import _postgres_database
 from tests.records import a_round, published

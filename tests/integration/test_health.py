@@ -21,8 +21,10 @@ from app.models import (
     WorkerPass,
 )
 from app.models.base import utcnow
-from app.services import import_batches, rounds, worker_status
-from app.services.organisations import load_seed_organisations
+from app.services import worker_status
+from app.services.imports import batches as import_batches
+from app.services.organisations.files import load_seed_organisations
+from app.services.rounds import deadlines as rounds
 from tests import factories
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "imports"
