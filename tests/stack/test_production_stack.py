@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import socket
+import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from app.services import backups
 from tests.conftest import _postgres_database
-from tests.stack.stack import Browser, Stack, wait_for
+from tests.stack.stack import ROOT, Browser, Stack, wait_for
 
 SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "a-long-admin-password-2026"
@@ -165,3 +169,29 @@ def test_health_reports_the_running_worker(stack):
     status, _, body = stack.get("/health/ready", address="127.0.0.7")
     assert status == 200, body
     assert '"worker":"ok"' in body.replace(" ", "")
+
+
+def _unit_command(unit: str, key: str) -> list[str]:
+    """A command line of a systemd unit, as systemd would pass it on (%% is %, $$ is $)."""
+    [line] = [line for line in unit.splitlines() if line.startswith(f"{key}=")]
+    value = line.split("=", 1)[1].replace("/srv/collaboration", str(ROOT))
+    return shlex.split(value.replace("%%", "%").replace("$$", "$"))
+
+
+def test_the_nightly_backup_unit_writes_a_backup_and_removes_old_ones(stack, database):
+    unit = (ROOT / "deploy" / "systemd" / "collaboration-backup.service").read_text()
+    folder = stack.tmp / "backups"
+    folder.mkdir()
+    old = folder / "collaboration-20261101T023000Z.backup"
+    old.write_bytes(b"an old backup")
+    three_weeks_ago = time.time() - 21 * 86400
+    os.utime(old, (three_weeks_ago, three_weeks_ago))
+    env = {**stack.env, "BACKUP_DIR": str(folder), "BACKUP_KEEP_DAYS": "14"}
+    for key in ("ExecStart", "ExecStartPost"):
+        done = subprocess.run(_unit_command(unit, key), cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    [made] = folder.iterdir()
+    assert re.fullmatch(r"collaboration-\d{8}T\d{6}Z\.backup", made.name)
+    with database.connect() as connection:
+        head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert backups.inspect_file(stack.database_url, made).revision == head
