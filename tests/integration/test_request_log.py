@@ -93,3 +93,17 @@ def test_static_files_are_named_by_their_content_so_they_can_be_cached_for_a_yea
     version = hashlib.sha256(css.read_bytes()).hexdigest()[:12]
     assert f"/static/css/application.css?v={version}" in page
     assert client.get(f"/static/css/application.css?v={version}").status_code == 200
+
+
+def test_a_streamed_download_is_logged_once_when_its_last_byte_is_sent(client, caplog):
+    reader = factories.reviewer(email="reader@example.org")
+    sign_in(client, "reader@example.org", factories.PASSWORD)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="app.requests"):
+        response = client.get("/find/download.csv", buffered=False)
+        assert _request_lines(caplog) == []  # still streaming
+        body = response.get_data()
+        response.close()
+    [line] = _request_lines(caplog)
+    assert body.startswith(b"\xef\xbb\xbf")  # the CSV itself, from its byte order mark
+    assert (line.path, line.status, line.user_id) == ("/find/download.csv", 200, reader.id)
