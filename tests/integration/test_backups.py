@@ -4,53 +4,25 @@ sequences and the triggers come back as they were."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from pathlib import Path
 
 import pytest
-from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import inspect, select, text
 
-from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboundEmail, Record, Revision, Submission, SubmissionStatus
 from app.services.email import outbox
 from app.services.organisations.files import load_seed_organisations
 from app.services.people import accounts
 from tests import factories
-from tests.conftest import _postgres_database
+from tests.databases import app_on, fresh_databases
 from tests.records import a_round, published
-
-MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 
 
 @pytest.fixture
 def databases(tmp_path) -> Iterator:
-    """Makes fresh, empty databases of the kind the suite runs on, and drops them afterwards."""
-    server = os.environ.get("TEST_DATABASE_URL")
-    with ExitStack() as stack:
-
-        def fresh(name: str) -> str:
-            if server:
-                return stack.enter_context(contextmanager(_postgres_database)(server))
-            return f"sqlite:///{tmp_path / name}.sqlite"
-
+    with fresh_databases(tmp_path) as fresh:
         yield fresh
-
-
-@contextmanager
-def app_on(url: str, *, migrate: bool = False) -> Iterator[Flask]:
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        if migrate:
-            upgrade(directory=MIGRATIONS)
-            db.session.remove()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def populate() -> None:

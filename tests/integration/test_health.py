@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app import create_app
 from app.extensions import db
@@ -22,10 +22,12 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import worker_status
+from app.services.email import outbox
 from app.services.imports import batches as import_batches
 from app.services.organisations.files import load_seed_organisations
 from app.services.rounds import deadlines as rounds
 from tests import factories
+from tests.databases import app_on, fresh_databases
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "imports"
 
@@ -162,3 +164,22 @@ def test_worker_once_runs_every_job_the_worker_runs(app, runner, smtp):
     assert db.session.scalar(select(WorkerPass.failed_jobs)) == 0
     assert "Ran every job once" in result.output
     assert silent_lead.email in delivered
+
+
+def test_worker_once_fails_naming_a_job_that_failed_and_still_runs_the_others(tmp_path):
+    """For cron: a job that fails makes the command fail (cron mails its output) without stopping the rest.
+    A database of its own, whose reminders table has gone, makes the reminders job fail for real."""
+    with fresh_databases(tmp_path) as fresh, app_on(fresh("broken"), migrate=True) as app:
+        factories.user(email="lead@example.org")
+        outbox.enqueue(
+            "lead@example.org", "Reset your password", "password_reset", "reset:1",
+            user=factories.user(email="someone@example.org"), link="https://x/1", hours=1,
+        )  # fmt: skip
+        db.session.execute(text("DROP TABLE reminders"))
+        db.session.commit()
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
+        assert result.exit_code == 1
+        assert "Failed: send deadline reminders (see the log above)" in result.output
+        db.session.expire_all()
+        assert db.session.scalar(select(OutboundEmail.status)) == EmailStatus.NOT_DELIVERED  # emails went on
+        assert db.session.scalar(select(WorkerPass.failed_jobs)) == 1
