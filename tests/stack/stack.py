@@ -84,7 +84,7 @@ class Stack:
             "BASE_URL": f"https://127.0.0.1:{self.https_port}",
             "TRUSTED_PROXIES": "1",
             "RATELIMIT_STORAGE_URI": REDIS_URL,
-            "SIGN_IN_LIMIT_PER_ADDRESS": "5 per 15 minutes",
+            "SIGN_IN_LIMIT_PER_ADDRESS": "8 per 15 minutes",  # LIMIT in the tests
             "MAIL_SERVER": "",
             "GUNICORN_BIND": f"127.0.0.1:{self.web_port}",
             "GUNICORN_WORKERS": "4",
