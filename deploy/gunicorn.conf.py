@@ -33,6 +33,18 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 capture_output = True
+if os.environ.get("LOG_FORMAT") == "json":
+    # gunicorn's own lines (workers starting and stopping, errors) as JSON too, with the app's formatter.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "app.request_log.JsonFormatter"}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        },
+        "root": {"level": os.environ.get("LOG_LEVEL", "INFO"), "handlers": ["stderr"]},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True}},
+    }
 
 # The client's address and scheme are worked out by the app (TRUSTED_PROXIES, werkzeug's ProxyFix) from
 # X-Forwarded-For and X-Forwarded-Proto, in one place: gunicorn itself trusts no forwarded header.
