@@ -12,8 +12,12 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
-from app.services import jobs, worker_status
+from app.services import jobs, retention, worker_status
 from app.services.email import outbox as outbox_service
+from app.services.email import reminders
+from app.services.imports import batches as import_batches
+from app.services.jobs import Job
+from app.services.review import digest
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,17 @@ def send() -> None:
 RECORD_PASS_SECONDS = 30
 
 
+def default_jobs(interval: float) -> list[Job]:
+    """The worker's jobs and how often each runs (seconds)."""
+    return [
+        Job("send deadline reminders", lambda: reminders.run(), 60),
+        Job("send reviewers' daily digest", lambda: digest.run(), 300),
+        Job("send emails", lambda: outbox_service.send_due(), interval),
+        Job("check and import uploaded responses", lambda: import_batches.run_pending(), interval),
+        Job("apply data retention", lambda: retention.run(), 3600),
+    ]
+
+
 @click.command("worker")
 @click.option(
     "--once",
@@ -41,7 +56,7 @@ RECORD_PASS_SECONDS = 30
 def worker(once: bool) -> None:
     """Run the background jobs until stopped (SIGTERM finishes the current pass), or once with --once."""
     interval = current_app.config["WORKER_INTERVAL_SECONDS"]
-    schedule = jobs.default_jobs(interval)
+    schedule = default_jobs(interval)
     if once:
         failed = jobs.run_due(schedule)
         _record_pass(len(failed))
@@ -76,7 +91,7 @@ def _record_pass(failed_jobs: int) -> None:
     """For /health: a database that refuses this write is reported by the jobs' own errors and by /health."""
     try:
         worker_status.record_pass(failed_jobs)
-        db.session.commit()
+        jobs.checkpoint()
     except SQLAlchemyError:
-        db.session.rollback()
+        jobs.roll_back()
         log.exception("Could not record the worker's pass")
