@@ -1,7 +1,7 @@
 """The worker's last pass on each machine, for /health.
 
 Revision ID: 0018
-Revises: 0012
+Revises: 0019
 Create Date: 2026-12-07 00:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0012'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
