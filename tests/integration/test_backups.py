@@ -15,7 +15,7 @@ from app.services.email import outbox
 from app.services.organisations.files import load_seed_organisations
 from app.services.people import accounts
 from tests import factories
-from tests.databases import app_on, fresh_databases
+from tests.fresh_databases import app_on, fresh_databases
 from tests.records import a_round, published
 
 

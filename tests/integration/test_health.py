@@ -27,7 +27,7 @@ from app.services.imports import batches as import_batches
 from app.services.organisations.files import load_seed_organisations
 from app.services.rounds import deadlines as rounds
 from tests import factories
-from tests.databases import app_on, fresh_databases
+from tests.fresh_databases import app_on, fresh_databases
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "imports"
 
