@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime
 
 
-class WorkerPass(db.Model):
+class WorkerPass(Model):
     """Written by `flask worker` (and `flask worker --once`) after each pass over its jobs."""
 
     __tablename__ = "worker_passes"
