@@ -28,7 +28,7 @@ def record_json(record) -> dict:
         "name": record.name,
         "summary": record.summary,
         "lead_organisation": record.organisation.name,
-        "partners": [names[p] for p in record.answers.get("partners", []) if p in names],
+        "partners": [names[p] for p in questionnaire.answer(record.answers, "partners", []) if p in names],
         "round": record.submission.round.title,
         "approved_at": record.approved_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),

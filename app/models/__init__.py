@@ -19,6 +19,7 @@ from app.models.submission import (
 )
 from app.models.token import EmailToken, TokenPurpose
 from app.models.user import Role, User
+from app.models.worker_pass import WorkerPass
 
 __all__ = [
     "DEADLINE_PASSED",
@@ -56,4 +57,5 @@ __all__ = [
     "SubmissionStatus",
     "TokenPurpose",
     "User",
+    "WorkerPass",
 ]

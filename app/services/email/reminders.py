@@ -11,21 +11,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.formatting import LONDON
+from app.formatting import LONDON, govuk_datetime
 from app.links import external_url
 from app.models import (
     DEADLINE_PASSED,
     NilReturn,
     Organisation,
+    OutboundEmail,
     Reminder,
     ReminderStatus,
     Role,
@@ -38,6 +40,7 @@ from app.models.base import utcnow
 from app.models.submission import EDITABLE_STATUSES
 from app.services import audit
 from app.services.email import outbox
+from app.services.jobs import checkpoint
 from app.services.rounds import deadlines as rounds
 
 REMINDER_HOUR = 9
@@ -92,7 +95,7 @@ def _leads_by_organisation() -> dict[int, list[int]]:
     return leads
 
 
-def _insert_ignoring_duplicates(rows: list[dict]) -> None:
+def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
     """One executemany: a reminder another worker planned meanwhile is skipped, never doubled."""
     dialect = db.engine.dialect.name
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Reminder)
@@ -116,7 +119,7 @@ def plan(now: datetime | None = None, *, round_: Round | None = None, manual: bo
                 select(Reminder.offset_days, Reminder.user_id).where(Reminder.round_id == candidate.id)
             ).all()
         )
-        rows = []
+        rows: list[dict[str, Any]] = []
         for organisation_id, user_ids in leads.items():
             deadline = max(candidate.deadline, extensions.get(organisation_id, candidate.deadline))
             if manual:
@@ -210,8 +213,8 @@ def send_planned(now: datetime | None = None) -> SendResult:
         for reminder in batch:
             by_round[reminder.round_id].append(reminder)
         for round_id, reminders in by_round.items():
-            _decide(db.session.get(Round, round_id), reminders, now, result)
-        db.session.commit()
+            _decide(db.session.get_one(Round, round_id), reminders, now, result)
+        checkpoint()
 
 
 def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: SendResult) -> None:
@@ -257,22 +260,17 @@ def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: Sen
             result.skipped += len(taken)
         else:
             claimed.update(taken)
-    links: list[dict] = []
+    links: list[dict[str, int]] = []
     for reminder in reminders:
         if reminder.id not in claimed:
             continue  # skipped, or another worker decided it
         user = users[reminder.user_id]
         deadline = deadlines[reminder.organisation_id]
         email = _queue_email(round_, reminder, user, work[reminder.organisation_id], deadline, now)
-        links.append({"reminder_id": reminder.id, "email_id": email.id})
+        links.append({"id": reminder.id, "outbound_email_id": email.id})
         result.sent += 1
     if links:
-        db.session.execute(
-            update(Reminder.__table__)
-            .where(Reminder.__table__.c.id == bindparam("reminder_id"))
-            .values(outbound_email_id=bindparam("email_id")),
-            links,
-        )
+        db.session.execute(update(Reminder), links)  # by primary key, in one executemany
 
 
 def _serializer() -> URLSafeSerializer:
@@ -291,7 +289,9 @@ def user_for_opt_out(token: str) -> User | None:
     return db.session.get(User, user_id) if isinstance(user_id, int) else None
 
 
-def email_context(round_: Round, user: User, work: Outstanding, deadline: datetime, now: datetime) -> dict:
+def email_context(
+    round_: Round, user: User, work: Outstanding, deadline: datetime, now: datetime
+) -> dict[str, Any]:
     return {
         "user": user,
         "round": round_,
@@ -314,14 +314,14 @@ def email_context(round_: Round, user: User, work: Outstanding, deadline: dateti
 
 
 def subject_for(round_: Round, deadline: datetime, now: datetime) -> str:
-    from app.formatting import govuk_datetime
-
     if now > deadline:
         return f"The deadline for {round_.title} has passed"
     return f"Reminder: {round_.title} is due by {govuk_datetime(deadline)}"
 
 
-def _queue_email(round_, reminder: Reminder, user: User, work: Outstanding, deadline, now):
+def _queue_email(
+    round_: Round, reminder: Reminder, user: User, work: Outstanding, deadline: datetime, now: datetime
+) -> OutboundEmail:
     context = email_context(round_, user, work, deadline, now)
     return outbox.enqueue(
         user.email,
@@ -336,7 +336,7 @@ def _queue_email(round_, reminder: Reminder, user: User, work: Outstanding, dead
 def run(now: datetime | None = None) -> SendResult:
     """The worker's job and `flask reminders send`: plan what has come due, then send it."""
     plan(now)
-    db.session.commit()
+    checkpoint()
     return send_planned(now)
 
 
@@ -379,7 +379,9 @@ def schedule(round_: Round) -> list[OffsetSummary]:
         .where(Reminder.round_id == round_.id)
         .group_by(Reminder.offset_days, Reminder.status)
     ).all()
-    counts: dict[int, dict] = defaultdict(lambda: {"sent": 0, "skipped": 0, "planned": 0, "first": None})
+    counts: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"sent": 0, "skipped": 0, "planned": 0, "first": None}
+    )
     for offset, status, count, first in rows:
         counts[offset][status.value] = count
         if counts[offset]["first"] is None or (first is not None and first < counts[offset]["first"]):

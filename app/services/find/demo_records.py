@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
     Organisation,
+    Record,
     Revision,
     Round,
     Sector,
@@ -19,6 +21,7 @@ from app.models import (
     User,
 )
 from app.questionnaires.loader import default_questionnaire
+from app.questionnaires.schema import Questionnaire
 from app.services.find import publishing as records
 
 ACTIVITIES = [
@@ -62,7 +65,8 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
     """Publish `count` approved records across the round, led by and partnering real organisations."""
     rng = random.Random(seed)  # noqa: S311 (repeatable example data, not secrets)
     questionnaire = default_questionnaire()
-    choices = {q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
+    # Keyed by role where the question has one, else by id (questions only these example answers fill in).
+    choices = {q.role or q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
     organisations = list(
         db.session.scalars(select(Organisation).where(Organisation.sector.in_(PARTNER_SECTORS)))
     )
@@ -78,20 +82,34 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
         )
         theme, short, summary = rng.choice(ACTIVITIES)
         place = lead.name.split(" ")[0]
-        answers = _answers(rng, choices, theme, f"{place} {short}", summary, lead, partners, n)
+        by_role = _answers(rng, choices, theme, f"{place} {short}", summary, lead, partners, n)
+        answers = {}
+        for key, value in by_role.items():
+            question = questionnaire.with_role(key) or questionnaire.question(key)
+            if question is not None:
+                answers[question.id] = value
         publish_approved(round_, lead, partners, answers, approver, questionnaire)
         made += 1
     db.session.flush()
     return made
 
 
-def _answers(rng, choices, theme, name, summary, lead, partners: Sequence[Organisation], n: int) -> dict:
+def _answers(
+    rng: random.Random,
+    choices: dict[str, list[str]],
+    theme: str,
+    name: str,
+    summary: str,
+    lead: Organisation,
+    partners: Sequence[Organisation],
+    n: int,
+) -> dict[str, Any]:
     themes = [
         theme,
         *rng.sample([t for t in choices["themes"] if t not in (theme, "other")], k=rng.randint(0, 1)),
     ]
     return {
-        "project_name": name,
+        "name": name,
         "summary": f"{summary} across {lead.name.split(' ')[0]}. "
         + rng.choice(BENEFITS).format(n=rng.randint(2, 9), k=rng.randint(20, 400)),
         "lead_organisation": str(lead.id),
@@ -117,7 +135,14 @@ def _answers(rng, choices, theme, name, summary, lead, partners: Sequence[Organi
     }
 
 
-def publish_approved(round_, lead, partners, answers, approver, questionnaire):
+def publish_approved(
+    round_: Round,
+    lead: Organisation,
+    partners: Sequence[Organisation],
+    answers: dict[str, Any],
+    approver: User,
+    questionnaire: Questionnaire,
+) -> Record:
     """An approved submission with one revision, and its record, as a reviewer's approval leaves them."""
     submission = Submission(
         round=round_,
@@ -125,7 +150,7 @@ def publish_approved(round_, lead, partners, answers, approver, questionnaire):
         created_by=approver,
         questionnaire_version_id=round_.questionnaire_version_id,
         status=SubmissionStatus.APPROVED,
-        name=answers["project_name"],
+        name=questionnaire.answer(answers, "name"),
         answers=answers,
         page_states={},
     )

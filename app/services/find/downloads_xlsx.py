@@ -8,7 +8,6 @@ sent in chunks.
 
 from __future__ import annotations
 
-import io
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -100,19 +99,6 @@ def _write(sheet: Worksheet, line: int, number: int, value: str | Decimal | None
         sheet.write_number(line, number, value, style)
 
 
-def xlsx_bytes(
-    records: Iterable[Record],
-    questionnaire: Questionnaire,
-    organisation_names: Mapping[str, str],
-    *,
-    contacts: bool = True,
-) -> bytes:
-    """The workbook as bytes. Rows are still written out as they come; only the finished file is in memory."""
-    buffer = io.BytesIO()
-    write_xlsx(records, questionnaire, organisation_names, buffer, contacts=contacts)
-    return buffer.getvalue()
-
-
 def xlsx_chunks(
     records: Iterable[Record],
     questionnaire: Questionnaire,
@@ -144,4 +130,4 @@ def _xlsx_cell(value: str | Decimal) -> str | Decimal | None:
     value = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
     # Control characters are not allowed in the file format (Excel would call the file corrupt); once they
     # are gone the text may start like a formula again.
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))[:MAX_CELL_LENGTH]
+    return str(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))[:MAX_CELL_LENGTH]

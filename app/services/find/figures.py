@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from app.models import Record
 from app.models.organisation import REGION_LABELS
@@ -86,8 +87,8 @@ class Tallies:
     has (by (opens at, round id, title)), how many organisations lead or partner them, and the money."""
 
     projects: int
-    values: dict[str, Counter]
-    rounds: Counter
+    values: dict[str, Counter[str]]
+    rounds: Counter[tuple[Any, ...]]
     organisations: int
     savings: Savings
 
@@ -98,10 +99,14 @@ def figures(
     """The figures of these records; those whose sharing is not in `readable` are hidden from the viewer (by
     default those shared as figures only)."""
     hidden = [r for r in records if (r.sharing not in readable if readable else r.sharing == FIGURES_ONLY)]
-    return from_tallies(tallies(records), questionnaire, hidden=tallies(hidden) if hidden else None)
+    return from_tallies(
+        tallies(records, questionnaire),
+        questionnaire,
+        hidden=tallies(hidden, questionnaire) if hidden else None,
+    )
 
 
-def tallies(records: Sequence[Record]) -> Tallies:
+def tallies(records: Sequence[Record], questionnaire: Questionnaire) -> Tallies:
     organisations: set[str] = set()
     for record in records:
         organisations.add(_lead_key(record))
@@ -114,7 +119,7 @@ def tallies(records: Sequence[Record]) -> Tallies:
         },
         rounds=Counter(_round_key(record) for record in records),
         organisations=len(organisations),
-        savings=savings(records),
+        savings=savings(records, questionnaire),
     )
 
 
@@ -126,7 +131,7 @@ def from_tallies(tallied: Tallies, questionnaire: Questionnaire, *, hidden: Tall
     values = tallied.values
     hidden_values = hidden.values if hidden is not None else {}
 
-    def shown(facet: str) -> Counter:
+    def shown(facet: str) -> Counter[Any]:
         return _shown_counts(values[facet], hidden_values.get(facet, Counter()))
 
     rounds = _shown_counts(tallied.rounds, hidden.rounds if hidden is not None else Counter())
@@ -166,7 +171,7 @@ def _withheld(count: int | None, hidden: int | None) -> bool:
     return bool(hidden) and count is not None and count < SMALL_COUNT
 
 
-def _shown_counts(counts: Counter, hidden: Counter) -> Counter:
+def _shown_counts(counts: Counter[Any], hidden: Counter[Any]) -> Counter[Any]:
     """The counts, None where one is withheld. A Counter still answers 0 for a value nobody has."""
     return Counter({key: None if _withheld(n, hidden.get(key, 0)) else n for key, n in counts.items()})
 
@@ -200,13 +205,15 @@ def _all_withheld() -> Figures:
     )
 
 
-def savings(records: Iterable[Record]) -> Savings:
+def savings(records: Iterable[Record], questionnaire: Questionnaire) -> Savings:
+    cashable_id = questionnaire.role_question("cashable_savings").id
+    cost_id = questionnaire.role_question("cost").id
     cashable, cashable_count, cost, cost_count = Decimal(0), 0, Decimal(0), 0
     for record in records:
-        amount = money_answer(record, "cashable_savings")
+        amount = money_answer(record, cashable_id)
         if amount is not None:
             cashable, cashable_count = cashable + amount, cashable_count + 1
-        amount = money_answer(record, "cost")
+        amount = money_answer(record, cost_id)
         if amount is not None:
             cost, cost_count = cost + amount, cost_count + 1
     return Savings(cashable, cashable_count, cost, cost_count)
@@ -232,7 +239,7 @@ def facet_values(record: Record, facet: str) -> list[str]:
 
 
 def _ranked(
-    counts: Counter,
+    counts: Counter[str],
     facet: str,
     natural_order: list[str],
     questionnaire: Questionnaire | None = None,
@@ -255,19 +262,19 @@ def _ranked(
     return [(_label(value, facet, questionnaire, labels), counts[value]) for value in ordered]
 
 
-def _by_stage(counts: Counter, questionnaire: Questionnaire) -> list[Row]:
+def _by_stage(counts: Counter[str], questionnaire: Questionnaire) -> list[Row]:
     stages = _choice_order(questionnaire, "stage")
     stages += sorted(value for value in counts if value not in stages and counts[value] != 0)
     return [(_label(value, "stage", questionnaire), counts[value]) for value in stages]
 
 
-def _round_key(record: Record) -> tuple:
+def _round_key(record: Record) -> tuple[Any, ...]:
     submission = getattr(record, "submission", None)
     round_ = getattr(submission, "round", None)
     return round_key(record.round_id, round_)
 
 
-def round_key(round_id: int | None, round_) -> tuple:
+def round_key(round_id: int | None, round_: Any) -> tuple[Any, ...]:
     """(opens at, round id, title): rounds sort by when they opened."""
     opens_at = getattr(round_, "opens_at", None)
     round_id = round_id if round_id is not None else getattr(round_, "id", None)
@@ -287,8 +294,8 @@ def _lead_key(record: Record) -> str:
     return f"name:{getattr(organisation, 'name', record.name)}"
 
 
-def _choice_order(questionnaire: Questionnaire, question_id: str) -> list[str]:
-    question = questionnaire.question(question_id)
+def _choice_order(questionnaire: Questionnaire, role: str) -> list[str]:
+    question = questionnaire.with_role(role)
     return [choice.value for choice in question.choices] if question else []
 
 
@@ -297,7 +304,8 @@ def _label(
 ) -> str:
     if labels is not None:
         return labels.get(value, value.replace("_", " ").capitalize())
-    question = questionnaire.question(facet) if questionnaire else None
+    # The facets counted here are the roles of the same name (roles.py requires it).
+    question = questionnaire.with_role(facet) if questionnaire else None
     return question.choice_label(value) if question else value
 
 

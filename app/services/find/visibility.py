@@ -28,11 +28,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.questionnaires.roles import PERSONAL_ROLES
 from app.questionnaires.schema import Question, Questionnaire
 
 PUBLIC, SECTOR, FIGURES_ONLY = "public", "sector", "figures_only"
 SMALL_COUNT = 3  # the statistical disclosure threshold: figures from fewer projects are withheld
-CONTACT_PAGE = "contact"  # the questionnaire's page of contact details
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,9 @@ def viewer(*, signed_in: bool) -> Viewer:
 
 
 def contact_question_ids(questionnaire: Questionnaire) -> frozenset[str]:
-    """The questions that hold a person's contact details: those on the contact page, and any question whose
-    id says it is a contact's (as imports and earlier versions name them)."""
-    page = questionnaire.page(CONTACT_PAGE)
-    on_page = {question.id for question in page.questions} if page else set()
-    named = {question.id for question in questionnaire.questions if question.id.startswith("contact_")}
-    return frozenset(on_page | named)
+    """The questions that hold a person's contact details: those whose role is personal
+    (app/questionnaires/roles.py)."""
+    return frozenset(q.id for q in questionnaire.questions if q.role in PERSONAL_ROLES)
 
 
 def is_contact_question(question: Question, questionnaire: Questionnaire) -> bool:
