@@ -3,7 +3,7 @@ well as records and their facet rows: its figures show round titles, and a renam
 in every process until a record changed.
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0018
 Create Date: 2026-12-07 01:00:00
 
 """
