@@ -326,9 +326,12 @@ def headline_lines(report: OverviewReport) -> list[str]:
     numbers, savings = report.figures.headline, report.figures.savings
     lines = [
         _count(numbers.projects, "collaboration project", "collaboration projects"),
-        _count(numbers.organisations, "organisation involved", "organisations involved"),
-        _count(numbers.evaluated, "project has been evaluated", "projects have been evaluated"),
     ]
+    if not report.figures.withheld:
+        lines += [
+            _count(numbers.organisations, "organisation involved", "organisations involved"),
+            _count(numbers.evaluated, "project has been evaluated", "projects have been evaluated"),
+        ]
     if savings.cashable_savings_count:
         lines.append(
             f"Cashable savings of {savings.cashable_savings_text} a year, from the "
