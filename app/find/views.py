@@ -68,19 +68,6 @@ def record(record_id: int):
     )
 
 
-@bp.route("/organisations/<int:organisation_id>")
-@database_reader
-def organisation(organisation_id: int):
-    from app.services.directory import organisation as get_organisation
-
-    org = get_organisation(organisation_id) or abort(404)
-    return render_template(
-        "find/organisation.html",
-        organisation=org,
-        records=find.records_of_organisation(organisation_id, signed_in=_signed_in()),
-    )
-
-
 @bp.route("/figures")
 @database_reader
 def figures():

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    NotablePractice,
     Organisation,
     Revision,
     Round,
@@ -48,6 +49,20 @@ BENEFITS = [
     "{n} more vulnerable people were reached in the first year.",
     "Staff report better working relationships across the services.",
 ]
+ENABLERS_SAID = [
+    "Senior leaders in all three services backed the project from the start.",
+    "A shared budget meant nobody had to argue over who paid for what.",
+    "Staff who had worked in the other service explained how it runs.",
+    "Co-locating the teams made daily contact easy.",
+    "A clear data sharing agreement was signed early.",
+]
+BARRIERS_SAID = [
+    "Different shift patterns made joint rostering hard.",
+    "Our IT systems could not talk to each other for the first year.",
+    "Pay and conditions differ between the services.",
+    "The funding was only agreed one year at a time.",
+]
+NOTABLE_SAID = "It shows measurable benefits that other services could copy with little cost."
 LESSONS = [
     "Agree data sharing before the first shift.",
     "Involve staff representatives from the start.",
@@ -55,12 +70,14 @@ LESSONS = [
     "Keep the governance light until the benefits are clear.",
     "Evaluate from day one so the benefits can be shown.",
 ]
+NOTABLE_SHARE = 0.06  # of the demo projects, chosen as notable practice
 PARTNER_SECTORS = (Sector.POLICE, Sector.FIRE_AND_RESCUE, Sector.AMBULANCE)
 
 
 def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> int:
     """Publish `count` approved records across the round, led by and partnering real organisations."""
     rng = random.Random(seed)  # noqa: S311 (repeatable example data, not secrets)
+    said = random.Random(seed + 1)  # noqa: S311
     questionnaire = default_questionnaire()
     choices = {q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
     organisations = list(
@@ -79,7 +96,19 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
         theme, short, summary = rng.choice(ACTIVITIES)
         place = lead.name.split(" ")[0]
         answers = _answers(rng, choices, theme, f"{place} {short}", summary, lead, partners, n)
-        publish_approved(round_, lead, partners, answers, approver, questionnaire)
+        # From a generator of their own, so that the rest of the data stays what the seed always gave.
+        answers["enablers_details"] = said.choice(ENABLERS_SAID)
+        answers["barriers_details"] = said.choice(BARRIERS_SAID)
+        record = publish_approved(round_, lead, partners, answers, approver, questionnaire)
+        if said.random() < NOTABLE_SHARE:
+            db.session.add(
+                NotablePractice(
+                    submission_id=record.submission_id,
+                    themes=answers["themes"][:1],
+                    reason=NOTABLE_SAID,
+                    chosen_by=approver,
+                )
+            )
         made += 1
     db.session.flush()
     return made
