@@ -1,17 +1,21 @@
-"""Organisation pages and who works with whom: the same records and visibility as Find."""
+"""Organisation pages and who works with whom (the same records and visibility as Find), and changing a
+project's notable practice choice."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from app.find import bp
 from app.find.views import _signed_in, current_query, describe
 from app.models import Sector
-from app.permissions import database_reader
+from app.permissions import database_reader, is_administrator, requires
 from app.questionnaires.loader import default_questionnaire
-from app.services import facets
+from app.services import facets, find
 from app.services.directory import organisation as get_organisation
-from app.services.overview import collaboration
+from app.services.errors import DomainError
+from app.services.overview import collaboration, notable
 
 
 @bp.route("/organisations/<int:organisation_id>")
@@ -64,3 +68,37 @@ def sector_pair(first: str, second: str):
         else f"Projects of {a.lower()} and {b.lower()} organisations"
     )
     return render_template("find/collaboration_projects.html", title=title, projects=found)
+
+
+@bp.route("/records/<int:record_id>/notable-practice", methods=["GET", "POST"])
+@requires(is_administrator)
+def notable_practice(record_id: int):
+    """Administrators change a reviewer's notable practice choice (or make or clear one)."""
+    item = find.visible_record(record_id, signed_in=True) or abort(404)
+    submission = item.submission
+    form = FlaskForm()
+    themes = request.form.getlist("notable_themes")[:50]
+    reason = request.form.get("notable_reason", "")[:5000]
+    problem = None
+    if form.validate_on_submit():
+        try:
+            chosen = notable.choose(submission, themes, reason, by=current_user._get_current_object())
+        except DomainError as error:
+            problem = str(error)
+        else:
+            flash(
+                "Notable practice saved" if chosen else "This project is no longer notable practice",
+                "success",
+            )
+            return redirect(url_for("find.record", record_id=item.id))
+    current = notable.of(submission)
+    return render_template(
+        "find/notable_practice.html",
+        record=item,
+        form=form,
+        problem=problem,
+        theme_items=notable.theme_items(
+            submission, default_questionnaire(), chosen=themes if request.method == "POST" else None
+        ),
+        reason=reason if request.method == "POST" else (current.reason if current else ""),
+    )

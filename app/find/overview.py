@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Response, render_template, request, url_for
 from flask_login import current_user
 
@@ -12,6 +14,7 @@ from app.questionnaires.loader import default_questionnaire
 from app.services.overview import documents
 from app.services.overview import report as overview_report
 from app.services.overview.model import EDITIONS
+from app.services.overview.report import LONDON
 
 
 def _report():
@@ -19,7 +22,8 @@ def _report():
     signed_in = _signed_in()
     edition = overview_report.edition_for(request.args.get("edition"), signed_in=signed_in)
     include_contacts = bool(current_user.is_authenticated)
-    key = ("report", edition.name, signed_in, include_contacts, tuple(sorted(query.args().items(), key=str)))
+    args = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in query.args().items()))
+    key = ("report", edition.name, signed_in, include_contacts, args, datetime.now(LONDON).date())
 
     def make():
         return overview_report.of_query(

@@ -22,6 +22,8 @@ from app.models import FindIndexState, NotablePractice
 from app.services.overview import regions, word
 from app.services.overview.model import OverviewReport
 
+CHART_FONT = "Arial, sans-serif"  # app/charts.py's and regions.py's
+PRINT_FONT = "Liberation Sans"  # static/fonts/, declared in static/css/overview-print.css
 KEPT = 8  # documents kept per process, most recently used
 _lock = threading.Lock()
 
@@ -63,12 +65,15 @@ def context(report: OverviewReport) -> dict[str, Any]:
 def html_document(report: OverviewReport) -> str:
     """The standalone document WeasyPrint prints: links in it are absolute, to the service."""
     static = Path(current_app.static_folder or "")
-    return render_template(
+    document = render_template(
         "find/overview/document.html",
         link=False,
         stylesheet=(static / "css" / "overview-print.css").as_uri(),
         **context(report),
     )
+    # The charts name the fonts a browser has; the PDF embeds the font shipped with the service instead, so
+    # that no system font (which may lack a character, or differ between machines) is used.
+    return document.replace(f'font-family="{CHART_FONT}"', f'font-family="{PRINT_FONT}"')
 
 
 def pdf_bytes(report: OverviewReport) -> bytes:

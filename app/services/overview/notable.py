@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import NotablePractice, Submission, User
 from app.models.base import utcnow
 from app.permissions import is_administrator, is_reviewer
+from app.questionnaires.schema import Questionnaire
 from app.services import audit
 from app.services.errors import DomainError, NotAllowed
 
@@ -23,6 +24,24 @@ def theme_choices(submission: Submission) -> list[str]:
     """The themes a project may be notable practice for: its own."""
     themes = (submission.answers or {}).get("themes") or []
     return [str(theme) for theme in (themes if isinstance(themes, list) else [themes])]
+
+
+def theme_items(
+    submission: Submission, questionnaire: Questionnaire, *, chosen: list[str] | None = None
+) -> list[dict]:
+    """The project's themes as GOV.UK checkbox items, with those chosen (or chosen before) ticked."""
+    if chosen is None:
+        current = of(submission)
+        chosen = current.themes if current else []
+    question = questionnaire.question("themes")
+    return [
+        {
+            "value": theme,
+            "text": question.choice_label(theme) if question else theme,
+            "checked": theme in chosen,
+        }
+        for theme in theme_choices(submission)
+    ]
 
 
 def check(submission: Submission, themes: list[str], reason: str) -> tuple[list[str], str]:

@@ -96,7 +96,7 @@ def docx_bytes(report: OverviewReport) -> bytes:
         "Every project described in this overview",
         ["Project", "Lead", "Partners", "Themes", "Stage"],
         [
-            [("★ " if line.notable else "") + line.name, line.lead, line.partners, line.themes, line.stage]
+            [("● " if line.notable else "") + line.name, line.lead, line.partners, line.themes, line.stage]
             for line in report.annex
         ],
         size=7,
