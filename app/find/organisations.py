@@ -12,10 +12,11 @@ from app.find.views import _signed_in, current_query, describe
 from app.models import Sector
 from app.permissions import database_reader, is_administrator, requires
 from app.questionnaires.loader import default_questionnaire
-from app.services import facets, find
-from app.services.directory import organisation as get_organisation
 from app.services.errors import DomainError
-from app.services.overview import collaboration, notable
+from app.services.find import facets
+from app.services.find import search as find
+from app.services.find.overview import collaboration, notable
+from app.services.organisations.directory import organisation as get_organisation
 
 
 @bp.route("/organisations/<int:organisation_id>")

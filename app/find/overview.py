@@ -11,10 +11,10 @@ from app.find import bp
 from app.find.views import _signed_in, current_query, describe
 from app.permissions import database_reader
 from app.questionnaires.loader import default_questionnaire
-from app.services.overview import documents
-from app.services.overview import report as overview_report
-from app.services.overview.model import EDITIONS
-from app.services.overview.report import LONDON
+from app.services.find.overview import documents
+from app.services.find.overview import report as overview_report
+from app.services.find.overview.model import EDITIONS
+from app.services.find.overview.report import LONDON
 
 
 def _report():

@@ -11,7 +11,10 @@ from app.find import bp
 from app.models import ImportedProject
 from app.permissions import database_reader, is_signed_in
 from app.questionnaires.loader import default_questionnaire
-from app.services import answers, facets, find, submissions
+from app.services.find import facets
+from app.services.find import search as find
+from app.services.submissions import answers
+from app.services.submissions import lifecycle as submissions
 
 
 def _signed_in() -> bool:

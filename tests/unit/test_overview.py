@@ -11,10 +11,10 @@ from docx import Document
 
 from app.models import NotablePractice, Organisation, Record, Round, Sector, Submission
 from app.questionnaires.loader import default_questionnaire
-from app.services.figures import figures
-from app.services.overview import regions, sentences, word
-from app.services.overview.model import EDITIONS
-from app.services.overview.report import Counted, build
+from app.services.find.figures import figures
+from app.services.find.overview import regions, sentences, word
+from app.services.find.overview.model import EDITIONS
+from app.services.find.overview.report import Counted, build
 
 ROUND = Round(id=1, title="Collaboration return 2017", opens_at=datetime(2017, 1, 9, tzinfo=UTC))
 LATER = Round(id=2, title="Collaboration return 2018", opens_at=datetime(2018, 1, 9, tzinfo=UTC))
