@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Response, render_template, request, url_for
-from flask_login import current_user
 
 from app.find import bp
 from app.find.views import _signed_in, current_query, describe
@@ -21,7 +20,8 @@ def _report():
     query, labels = current_query()
     signed_in = _signed_in()
     edition = overview_report.edition_for(request.args.get("edition"), signed_in=signed_in)
-    include_contacts = bool(current_user.is_authenticated)
+    # Contact details are for people in the sector: never in an edition meant for publishing.
+    include_contacts = signed_in and edition.name == "sector"
     args = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in query.args().items()))
     key = ("report", edition.name, signed_in, include_contacts, args, datetime.now(LONDON).date())
 

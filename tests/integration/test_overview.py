@@ -74,6 +74,7 @@ def test_the_published_edition_describes_public_records_only_and_counts_them_all
     assert SECTOR not in page and FIGURES not in page
     assert f"Quote from {SECTOR}" not in page and "Why Medway" not in page
     assert "It counts 3 projects and describes 1 of them" in page
+    assert "casey@example.org" not in page  # no contact details in an edition meant for publishing
     word = word_text(client.get("/find/overview.docx?edition=published").data)
     assert "Published edition" in word and PUBLIC in word
     assert SECTOR not in word and FIGURES not in word
@@ -86,6 +87,7 @@ def test_the_sector_edition_also_describes_sector_records_but_never_figures_only
     assert "Sector edition" in page and "Do not publish it" in page
     assert PUBLIC in page and SECTOR in page and f"Why {SECTOR} is notable." in page
     assert FIGURES not in page and "Hidden fleet" not in page
+    assert "casey@example.org" in page  # contacts, for people in the sector
     word = word_text(client.get("/find/overview.docx?edition=sector").data)
     assert SECTOR in word and FIGURES not in word
 

@@ -196,3 +196,13 @@ def test_the_word_document_opens_with_headings_tables_and_the_annex(questionnair
     assert [cell.text for cell in annex.rows[0].cells] == ["Project", "Lead", "Partners", "Themes", "Stage"]
     assert len(annex.rows) == 1 + len(RECORDS)
     assert "Published edition" in [p.text for p in document.paragraphs]
+
+
+def test_an_overview_describes_at_most_its_limit_and_says_so(questionnaire, monkeypatch):
+    from app.services.find.overview import report as overview_report
+
+    monkeypatch.setattr(overview_report, "ANNEX_LIMIT", 2)
+    report = make(questionnaire)
+    assert report.more_than_limit and report.described == 2 and report.counted == 4
+    assert [line.name for line in report.annex] == ["Shared station evaluated", "Co-responders"]
+    assert not make(questionnaire, described=RECORDS[:2]).more_than_limit

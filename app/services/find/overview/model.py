@@ -25,7 +25,8 @@ EDITIONS = {
         "Published edition",
         ("public",),
         "This is the published edition: it describes only the projects whose owners agreed to share them "
-        "publicly. The figures also count the projects shared with the sector only or as figures only.",
+        "publicly. Other projects are counted in the figures but never described, and no one's contact "
+        "details are given.",
     ),
     "sector": Edition(
         "sector",
@@ -142,6 +143,7 @@ class OverviewReport:
     annex: list[AnnexLine]
     include_contacts: bool
     summary_charts: list[Chart] = field(default_factory=list)
+    more_than_limit: bool = False  # more projects could be described than an overview describes
 
     @property
     def not_described(self) -> int:

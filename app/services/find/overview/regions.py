@@ -26,13 +26,18 @@ LATITUDE = math.radians(52.5)  # the map's scale is true at this latitude
 
 
 @cache
+def _data() -> dict:
+    return json.loads((Path(__file__).parent / "regions.json").read_text(encoding="utf-8"))
+
+
 def outlines() -> dict[str, list[tuple[float, float]]]:
-    data = json.loads((Path(__file__).parent / "regions.json").read_text(encoding="utf-8"))
-    return {name: [tuple(point) for point in ring] for name, ring in data.items() if not name.startswith("_")}
+    return {
+        name: [tuple(point) for point in ring] for name, ring in _data().items() if not name.startswith("_")
+    }
 
 
 @cache
-def _projected() -> tuple[dict[str, list[tuple[float, float]]], float]:
+def _projected() -> tuple[dict[str, list[tuple[float, float]]], dict[str, tuple[float, float]], float]:
     rings = outlines()
     points = [(lon * math.cos(LATITUDE), -lat) for ring in rings.values() for lon, lat in ring]
     west, north = min(x for x, _ in points), min(y for _, y in points)
@@ -45,11 +50,15 @@ def _projected() -> tuple[dict[str, list[tuple[float, float]]], float]:
         ]
         for name, ring in rings.items()
     }
-    return projected, PADDING * 2 + (south - north) * scale
+    labels = {
+        name: (PADDING + (lon * math.cos(LATITUDE) - west) * scale, PADDING + (-lat - north) * scale)
+        for name, (lon, lat) in _data()["_labels"].items()
+    }
+    return projected, labels, PADDING * 2 + (south - north) * scale
 
 
 def map_svg(regions: list[RegionCount], *, chart_id: str = "regions-map") -> Markup:
-    projected, height = _projected()
+    projected, label_points, height = _projected()
     shapes, labels = [], []
     for region in regions:
         ring = projected.get(region.region)
@@ -60,10 +69,9 @@ def map_svg(regions: list[RegionCount], *, chart_id: str = "regions-map") -> Mar
             f'<path d="{path}" fill="{SHADES[region.shade]}" stroke="#0b0c0c" stroke-width="0.8">'
             f"<title>{escape(region.label)}: {region.projects:,}</title></path>"
         )
-        x = sum(p[0] for p in ring) / len(ring)
-        y = sum(p[1] for p in ring) / len(ring)
+        x, y = label_points[region.region]
         labels.append(
-            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="15" font-weight="bold" '
+            f'<text x="{x:.1f}" y="{y + 5:.1f}" text-anchor="middle" font-size="15" font-weight="bold" '
             f'fill="{INK[region.shade]}">{region.projects:,}</text>'
         )
     description = (

@@ -8,10 +8,12 @@ decides what a reader may see: `visible_sharing`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -41,6 +43,9 @@ from app.services.find.search import FindQuery
 LONDON = ZoneInfo("Europe/London")
 TITLE = "Collaboration overview"
 NO_THEME = "none"
+# Projects an overview describes at most: its annex lists them one a line, and its quotes come from them. Past
+# this, an overview is for filters to narrow (a PDF of 10,000 lines is some 250 pages); the figures count all.
+ANNEX_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,9 @@ def of_query(
 ) -> OverviewReport:
     counted_sharing = (*find.visible_sharing(signed_in), "figures_only")
     counted = list(_counted(query, counted_sharing))
-    described = list(find.matching_records(query, sharing=describable_sharing(edition, signed_in=signed_in)))
+    by_name = dataclasses.replace(query, sort="name")
+    sharing = describable_sharing(edition, signed_in=signed_in)
+    described = list(islice(find.matching_records(by_name, sharing=sharing), ANNEX_LIMIT + 1))
     described.sort(key=lambda record: (record.name or "").casefold())
     figures = find.figures(query, signed_in=signed_in, questionnaire=questionnaire)
     return build(
@@ -107,6 +114,8 @@ def build(
     today: date | None = None,
 ) -> OverviewReport:
     labels = _Labels(questionnaire)
+    more_than_limit = len(described) > ANNEX_LIMIT
+    described = described[:ANNEX_LIMIT]
     case_studies = _case_studies(described, notable, names, labels, include_contacts=include_contacts)
     themes = [
         _theme_section(theme, counted, case_studies.get(theme, []), labels)
@@ -122,6 +131,7 @@ def build(
         sentences=sentences.summary(figures),
         counted=len(counted),
         described=len(described),
+        more_than_limit=more_than_limit,
         themes=themes,
         enablers=_factors("enablers", figures.enablers, described, labels),
         barriers=_factors("barriers", figures.barriers, described, labels),
