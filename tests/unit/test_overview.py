@@ -195,6 +195,13 @@ def test_the_word_document_opens_with_headings_tables_and_the_annex(questionnair
     annex = document.tables[-1]
     assert [cell.text for cell in annex.rows[0].cells] == ["Project", "Lead", "Partners", "Themes", "Stage"]
     assert len(annex.rows) == 1 + len(RECORDS)
+    assert [cell.text for cell in annex.rows[2].cells] == [
+        "● Co-responders",
+        POLICE.name,
+        "Avon Fire and Rescue Service",
+        "Co-responding and first response",
+        "Up and running",
+    ]
     assert "Published edition" in [p.text for p in document.paragraphs]
 
 

@@ -10,7 +10,9 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tc
 from docx.shared import Pt
+from docx.table import _Cell
 
 from app.charts import describe
 from app.services.find.overview.model import Chart, Factor, OverviewReport
@@ -141,17 +143,17 @@ def _table(
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
+        run = cell.paragraphs[0].add_run(text)
+        run.bold, run.font.size = True, Pt(size)
     _repeat_header(table.rows[0])
+    # Rows are added to the XML directly: python-docx's add_row() and row.cells work out the whole table's
+    # grid each time, which made a 5,000-line annex take minutes.
     for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = text
-    for row in table.rows:
-        for cell in row.cells:
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(size)
+        tr = table._tbl.add_tr()
+        for text in row:
+            tc = CT_Tc.new()
+            tr.append(tc)
+            _Cell(tc, table).paragraphs[0].add_run(text).font.size = Pt(size)
     if description:
         _alt_text(table, caption, description)
 
