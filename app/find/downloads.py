@@ -11,6 +11,8 @@ from app.find.views import _signed_in, current_query
 from app.models import Organisation
 from app.permissions import database_reader
 from app.questionnaires.loader import default_questionnaire
+from app.services.find import downloads as exports
+from app.services.find import downloads_xlsx as exports_xlsx
 from app.services.find import search as find
 
 
@@ -30,9 +32,6 @@ def _matching_records():
 @bp.route("/download.<fmt>")
 @database_reader
 def download(fmt: str):
-    from app.services.find import downloads as exports
-    from app.services.find import downloads_xlsx as exports_xlsx
-
     questionnaire = default_questionnaire()
     if fmt in ("csv", "json", "xlsx"):
         records, names = _matching_records(), _organisation_names()

@@ -59,12 +59,14 @@ def approve(submission_id: int):
                 return _refused(item, error)
             flash(f"{item.name} has been approved and published in the collaboration database", "success")
             return redirect(url_for("review.queue"))
+    questionnaire = submissions.questionnaire_of(item)
     return render_template(
         "review/approve.html",
         submission=item,
         form=form,
+        sharing=questionnaire.answer(item.answers or {}, "sharing"),
         problem=problem,
-        theme_items=notable.theme_items(item, submissions.questionnaire_of(item), chosen=themes),
+        theme_items=notable.theme_items(item, questionnaire, chosen=themes),
         reason=reason,
     )
 

@@ -79,7 +79,8 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
     rng = random.Random(seed)  # noqa: S311 (repeatable example data, not secrets)
     said = random.Random(seed + 1)  # noqa: S311
     questionnaire = default_questionnaire()
-    choices = {q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
+    # Keyed by role where the question has one, else by id (questions only these example answers fill in).
+    choices = {q.role or q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
     organisations = list(
         db.session.scalars(select(Organisation).where(Organisation.sector.in_(PARTNER_SECTORS)))
     )
@@ -95,16 +96,21 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
         )
         theme, short, summary = rng.choice(ACTIVITIES)
         place = lead.name.split(" ")[0]
-        answers = _answers(rng, choices, theme, f"{place} {short}", summary, lead, partners, n)
+        by_role = _answers(rng, choices, theme, f"{place} {short}", summary, lead, partners, n)
         # From a generator of their own, so that the rest of the data stays what the seed always gave.
-        answers["enablers_details"] = said.choice(ENABLERS_SAID)
-        answers["barriers_details"] = said.choice(BARRIERS_SAID)
+        by_role["enablers_details"] = said.choice(ENABLERS_SAID)
+        by_role["barriers_details"] = said.choice(BARRIERS_SAID)
+        answers = {}
+        for key, value in by_role.items():
+            question = questionnaire.with_role(key) or questionnaire.question(key)
+            if question is not None:
+                answers[question.id] = value
         record = publish_approved(round_, lead, partners, answers, approver, questionnaire)
         if said.random() < NOTABLE_SHARE:
             db.session.add(
                 NotablePractice(
                     submission_id=record.submission_id,
-                    themes=answers["themes"][:1],
+                    themes=by_role["themes"][:1],
                     reason=NOTABLE_SAID,
                     chosen_by=approver,
                 )
@@ -120,7 +126,7 @@ def _answers(rng, choices, theme, name, summary, lead, partners: Sequence[Organi
         *rng.sample([t for t in choices["themes"] if t not in (theme, "other")], k=rng.randint(0, 1)),
     ]
     return {
-        "project_name": name,
+        "name": name,
         "summary": f"{summary} across {lead.name.split(' ')[0]}. "
         + rng.choice(BENEFITS).format(n=rng.randint(2, 9), k=rng.randint(20, 400)),
         "lead_organisation": str(lead.id),
@@ -154,7 +160,7 @@ def publish_approved(round_, lead, partners, answers, approver, questionnaire):
         created_by=approver,
         questionnaire_version_id=round_.questionnaire_version_id,
         status=SubmissionStatus.APPROVED,
-        name=answers["project_name"],
+        name=questionnaire.answer(answers, "name"),
         answers=answers,
         page_states={},
     )

@@ -12,6 +12,7 @@ from app.permissions import is_administrator, is_reviewer
 from app.questionnaires.schema import Questionnaire
 from app.services import audit
 from app.services.errors import DomainError, NotAllowed
+from app.services.submissions.lifecycle import questionnaire_of
 
 REASON_LIMIT = 500
 
@@ -22,7 +23,7 @@ def of(submission: Submission) -> NotablePractice | None:
 
 def theme_choices(submission: Submission) -> list[str]:
     """The themes a project may be notable practice for: its own."""
-    themes = (submission.answers or {}).get("themes") or []
+    themes = questionnaire_of(submission).answer(submission.answers or {}, "themes") or []
     return [str(theme) for theme in (themes if isinstance(themes, list) else [themes])]
 
 
@@ -33,7 +34,7 @@ def theme_items(
     if chosen is None:
         current = of(submission)
         chosen = current.themes if current else []
-    question = questionnaire.question("themes")
+    question = questionnaire.with_role("themes")
     return [
         {
             "value": theme,

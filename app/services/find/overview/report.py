@@ -165,7 +165,7 @@ class _Labels:
             return REGION_LABELS_BY_VALUE.get(value, value)
         if question_id == "themes" and value == NO_THEME:
             return "No theme given"
-        question = self.questionnaire.question(question_id)
+        question = self.questionnaire.with_role(question_id)
         return question.choice_label(value) if question else value
 
     def order(self, question_id: str) -> list[str]:
@@ -173,8 +173,13 @@ class _Labels:
             return list(COMBINATION_LABELS)
         if question_id == "region":
             return list(REGION_LABELS_BY_VALUE)
-        question = self.questionnaire.question(question_id)
+        question = self.questionnaire.with_role(question_id)
         return [choice.value for choice in question.choices] if question else []
+
+    def answer_of(self, record: Record):
+        """The record's answer to the question with a role ("contact_name"...): code never asks by id."""
+        answers = record.answers or {}
+        return lambda role: self.questionnaire.answer(answers, role)
 
     def theme_order(self, counts: Counter) -> list[str]:
         position = {value: index for index, value in enumerate(self.order("themes"))}
@@ -233,40 +238,42 @@ def _case_studies(
         themes = [t for t in choice.themes if t in facet_values(record, "themes")] or facet_values(
             record, "themes"
         )[:1]
-        study = _case_study(record, choice.reason, names, include_contacts=include_contacts)
+        study = _case_study(record, choice.reason, names, labels, include_contacts=include_contacts)
         for theme in themes:
             by_theme.setdefault(theme, []).append(study)
     return by_theme
 
 
-def _case_study(record: Record, why: str, names: Mapping[str, str], *, include_contacts: bool) -> CaseStudy:
-    answers = record.answers or {}
+def _case_study(
+    record: Record, why: str, names: Mapping[str, str], labels: _Labels, *, include_contacts: bool
+) -> CaseStudy:
+    answer = labels.answer_of(record)
     contact = None
-    if include_contacts and any(answers.get(key) for key in ("contact_name", "contact_email")):
+    if include_contacts and any(answer(role) for role in ("contact_name", "contact_email")):
         contact = Contact(
-            name=_text(answers.get("contact_name")),
-            job_title=_text(answers.get("contact_job_title")),
-            email=_text(answers.get("contact_email")),
+            name=_text(answer("contact_name")),
+            job_title=_text(answer("contact_job_title")),
+            email=_text(answer("contact_email")),
         )
     return CaseStudy(
         record_id=record.id,
         name=record.name or "Untitled project",
         reference=getattr(record.submission, "reference", None) or "",
         lead_organisation=getattr(record.organisation, "name", "") or "",
-        partners=partner_names(record, names),
+        partners=partner_names(record, names, labels),
         why_notable=why,
-        summary=_text(record.summary or answers.get("summary")),
-        benefits=_text(answers.get("benefits_evidence")),
-        lessons_learnt=_text(answers.get("lessons_learnt")),
+        summary=_text(record.summary or answer("summary")),
+        benefits=_text(answer("benefits_evidence")),
+        lessons_learnt=_text(answer("lessons_learnt")),
         contact=contact,
     )
 
 
-def partner_names(record: Record, names: Mapping[str, str]) -> list[str]:
-    answers = record.answers or {}
-    ids = facet_values(record, "partners") or [str(v) for v in answers.get("partners") or []]
+def partner_names(record: Record, names: Mapping[str, str], labels: _Labels) -> list[str]:
+    answer = labels.answer_of(record)
+    ids = facet_values(record, "partners") or [str(v) for v in answer("partners") or []]
     partners = [names.get(value, value) for value in ids]
-    partners += [line.strip() for line in _text(answers.get("other_partners")).splitlines() if line.strip()]
+    partners += [line.strip() for line in _text(answer("other_partners")).splitlines() if line.strip()]
     return partners
 
 
@@ -282,7 +289,7 @@ def _factors(
     for label, count in ranked:
         value = by_label.get(label, label)
         quotes = sentences.quotes(
-            ((r, (r.answers or {}).get(details)) for r in described if value in facet_values(r, facet)),
+            ((r, labels.answer_of(r)(details)) for r in described if value in facet_values(r, facet)),
             used=used,
         )
         factors.append(Factor(label=label, projects=count, quotes=quotes))
@@ -336,7 +343,7 @@ def _annex_line(record: Record, names: Mapping[str, str], labels: _Labels, notab
         record_id=record.id,
         name=record.name or "Untitled project",
         lead=getattr(record.organisation, "name", "") or "",
-        partners=", ".join(partner_names(record, names)),
+        partners=", ".join(partner_names(record, names, labels)),
         themes=", ".join(labels.choice("themes", v) for v in facet_values(record, "themes")),
         stage=", ".join(labels.choice("stage", v) for v in facet_values(record, "stage")),
         notable=notable,
