@@ -92,3 +92,21 @@ def test_the_pages_work_without_javascript(app, page_without_javascript: Page):
     expect(page.get_by_role("link", name="Maidstone shared station")).to_be_visible()
     visit(page, f"/find/organisations/{police.id}")
     expect(page.get_by_role("heading", name="Who it works with")).to_be_visible()
+
+
+def test_an_administrator_changes_notable_practice(app, page: Page):
+    _library()
+    factories.administrator(email="ada@example.org")
+    sign_in(page, "ada@example.org")
+    visit(page, "/find?q=Maidstone")
+    page.get_by_role("link", name="Maidstone shared station").click()
+    page.get_by_role("link", name="Change notable practice").click()
+    expect(page.get_by_label("Shared estates")).to_be_checked()
+    page.get_by_label("Why is it notable practice?").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a sentence saying why")  # the error summary
+    assert_accessible(page)
+    page.get_by_label("Shared estates").uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("This project is no longer notable practice")).to_be_visible()
+    assert_accessible(page)
