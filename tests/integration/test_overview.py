@@ -127,6 +127,21 @@ def test_the_pdf_is_tagged_with_embedded_fonts_and_an_outline(client, overview_w
     everything = titles + nested + [c.title for i in outline.root for ch in i.children for c in ch.children]
     assert {"Summary", "Change over time", "Where the projects are"} <= set(everything)
     assert len(pdf.pages) >= 5
+    # Each chart is a figure of the structure tree, named by its title (its description is printed below it).
+    figures = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if str(node.get("/S")) == "/Figure":
+                figures.append(str(node.get("/Alt")))
+            if "/K" in node:
+                walk(node.K)
+        elif isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+
+    walk(root.StructTreeRoot.K)
+    assert "Projects by theme" in figures and "Projects by region" in figures
 
 
 def test_each_format_is_made_once_per_data_version(client, overview_world):
