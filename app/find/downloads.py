@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from flask import Response, abort, stream_with_context
 from sqlalchemy import select
 
@@ -33,6 +36,7 @@ def _matching_records():
 @database_reader
 def download(fmt: str):
     questionnaire = default_questionnaire()
+    body: Iterator[Any]  # text or bytes, as the format is
     if fmt in ("csv", "json", "xlsx"):
         records, names = _matching_records(), _organisation_names()
     if fmt == "csv":
@@ -46,7 +50,7 @@ def download(fmt: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = "collaboration-projects.xlsx"
     elif fmt == "dictionary.csv":
-        body = [exports.data_dictionary_csv(questionnaire)]
+        body = iter([exports.data_dictionary_csv(questionnaire)])
         mimetype, name = "text/csv; charset=utf-8", "collaboration-projects-data-dictionary.csv"
     else:
         abort(404)

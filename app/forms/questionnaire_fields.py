@@ -38,7 +38,7 @@ class AnswerField(Field):
         super().__init__(label or question.label, validators, description=question.hint or "", **kwargs)
 
     def process(self, formdata, data=unset_value, extra_filters=None) -> None:
-        self.process_errors = []
+        self.process_errors: list[str] = []
         self.object_data = None if data is unset_value else data
         if formdata is not None:
             self.raw_data = formdata.getlist(self.name)
@@ -203,7 +203,7 @@ class DateAnswer(AnswerField):
     template = "govuk_frontend_wtf/date.html"
 
     @property
-    def id(self) -> str:  # type: ignore[override]
+    def id(self) -> str:
         """The input the error summary links to: the first part in error, or the first part."""
         return f"{self.name}-{self.parts_in_error()[0]}"
 

@@ -274,10 +274,10 @@ class Index:
                 )
 
     def check(self) -> None:
-        for pending in self.afters:
-            self._check_after(pending)
-        for pending in self.conditions:
-            self._check_condition(pending)
+        for after in self.afters:
+            self._check_after(after)
+        for condition in self.conditions:
+            self._check_condition(condition)
 
     def _check_after(self, pending: PendingAfter) -> None:
         where = f"Section '{pending.section}'"

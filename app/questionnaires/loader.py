@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from app.questionnaires import checks
-from app.questionnaires.reading import DefinitionProblem, Mapping, Reader, describe, line_of
+from app.questionnaires.reading import DefinitionProblem, Mapping, Reader, describe, line_of, syntax_problem
 from app.questionnaires.roles import REQUIRED_ROLES
 from app.questionnaires.schema import Choice, Condition, Page, Question, Questionnaire, Section, Validation
 
 __all__ = ["DefinitionError", "DefinitionProblem", "default_questionnaire", "load_definition", "load_file"]
 
+T = TypeVar("T")
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 DEFAULT_DEFINITION = DEFINITIONS_DIR / "collaboration-2026.1.yaml"
 
@@ -76,7 +77,7 @@ def load_definition(
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        raise DefinitionError([_syntax_problem(error, text)], source) from None
+        raise DefinitionError([syntax_problem(error, text)], source) from None
     if root is None:
         raise DefinitionError([DefinitionProblem(1, "The definition is empty")], source)
     builder = _Builder()
@@ -101,32 +102,11 @@ def default_questionnaire() -> Questionnaire:
     return load_file(DEFAULT_DEFINITION)
 
 
-# YAML's own words for its commonest errors, and what to do about them.
-_SYNTAX_ADVICE = (
-    ("could not find expected ':'", "a key on this line has no colon after it"),
-    (
-        "mapping values are not allowed here",
-        "there is a colon in the wrong place: put text with a colon in quotes",
-    ),
-    ("expected <block end>", "this line does not fit the lines before it: check its indentation and quotes"),
-    ("found character '\\t'", "indent with spaces, not tabs"),
-    ("found unexpected end of stream", "text in quotes is not closed: add the closing quote"),
-    ("found another document", "a definition is a single document: remove the '---' line"),
-)
-
-
-def _syntax_problem(error: yaml.YAMLError, text: str) -> DefinitionProblem:
-    if not isinstance(error, yaml.MarkedYAMLError):  # a reader error: a character YAML does not allow
-        position = getattr(error, "position", 0)
-        return DefinitionProblem(text[:position].count("\n") + 1, f"This is not valid YAML: {error}")
-    problem = error.problem or ""
-    mark = error.problem_mark or error.context_mark
-    # A missing colon or quote is noticed lines later; the key or quote that started it is the one to fix.
-    if (error.context or "").startswith("while scanning") and error.context_mark is not None:
-        mark = error.context_mark
-    advice = next((advice for words, advice in _SYNTAX_ADVICE if words in problem), None)
-    detail = f"{advice} ({problem})" if advice else " ".join(filter(None, (problem, error.context)))
-    return DefinitionProblem(mark.line + 1 if mark is not None else 1, f"This is not valid YAML: {detail}")
+def _every(items: Sequence[T | None], *, empty: bool = False) -> tuple[T, ...] | None:
+    """All the items, if every one could be read (and there is one, unless `empty` is allowed); else None."""
+    if (not items and not empty) or any(item is None for item in items):
+        return None
+    return tuple(item for item in items if item is not None)
 
 
 def _key_line(node: yaml.Node, key: str) -> int:
@@ -175,9 +155,10 @@ class _Builder:
         declaration = self.read.text(root.get("declaration"), "the declaration")
         section_nodes = self.read.sequence(root.get("sections"), "sections")
         sections = [self.section(section, number) for number, section in enumerate(section_nodes)]
-        if None in (ident, version, title, declaration) or None in sections or not sections:
+        read_sections = _every(sections)
+        if ident is None or version is None or title is None or declaration is None or read_sections is None:
             return None
-        return Questionnaire(ident, version, title, tuple(sections), declaration)
+        return Questionnaire(ident, version, title, read_sections, declaration)
 
     def section(self, node: yaml.Node, number: int) -> Section | None:
         where = _where(node, "section")
@@ -194,9 +175,10 @@ class _Builder:
         pages = [
             self.page(page) for page in self.read.sequence(section.get("pages"), f"the pages of {where}")
         ]
-        if None in (ident, title) or None in pages or not pages:
+        read_pages = _every(pages)
+        if ident is None or title is None or read_pages is None:
             return None
-        return Section(ident, title, section.line, tuple(pages), tuple(name for name, _ in after))
+        return Section(ident, title, section.line, read_pages, tuple(name for name, _ in after))
 
     def page(self, node: yaml.Node) -> Page | None:
         where = _where(node, "page")
@@ -213,9 +195,10 @@ class _Builder:
         show_when = self.condition(page.get("show_when"), where, page=number)
         question_nodes = self.read.sequence(page.get("questions"), f"the questions of {where}")
         questions = [self.question(question, number, ident) for question in question_nodes]
-        if None in (ident, title) or None in questions or not questions:
+        read_questions = _every(questions)
+        if ident is None or title is None or read_questions is None:
             return None
-        return Page(ident, title, page.line, tuple(questions), intro, show_when)
+        return Page(ident, title, page.line, read_questions, intro, show_when)
 
     def question(
         self, node: yaml.Node, page: int, page_id: str | None, group: str | None = None
@@ -229,7 +212,7 @@ class _Builder:
             return None
         ident = read.ident(question.get("id"), "question id")
         first_use = ident is not None and self.index.claim("question", ident, question.key_line("id"))
-        if first_use:
+        if ident is not None and first_use:
             self.index.positions[ident] = checks.Position(order, page, page_id, group)
         qtype = checks.question_type(read, question.get("type"))
         if qtype is not None:
@@ -245,14 +228,14 @@ class _Builder:
         one_of = read.idents(question.get("require_one_of_sectors"), "sector")
         checks.sectors_known(read, sectors, "sectors", where)
         checks.sectors_known(read, one_of, "require_one_of_sectors", where)
-        fields_ = ()
+        fields_: tuple[Question | None, ...] = ()
         if qtype == "repeating_group" and group is None:
             field_nodes = read.sequence(question.get("fields"), f"the fields of {where}")
             fields_ = tuple(
                 self.question(field, page, page_id, group=ident or where) for field in field_nodes
             )
         choices, all_read = self.choices(question, qtype, where)
-        if first_use and qtype is not None:
+        if ident is not None and first_use and qtype is not None:
             self.index.controllers[ident] = (qtype, tuple(choice.value for choice in choices))
         show_when = self.condition(
             question.get("show_when"), where, page=page, order=order, group=group, owner_id=ident
@@ -270,7 +253,16 @@ class _Builder:
             fits = checks.role_fits(read, question, role, qtype, choices, facet, where, group)
             if fits and self.index.claim_role(role, question.key_line("role")):
                 self.index.roles[role] = question.key_line("role")
-        if None in (ident, qtype, label, validation) or None in fields_ or not all_read:
+        read_fields = _every(fields_, empty=True)
+        if (
+            ident is None
+            or qtype is None
+            or label is None
+            or short_label is None
+            or validation is None
+            or read_fields is None
+            or not all_read
+        ):
             return None
         return Question(
             id=ident,
@@ -285,7 +277,7 @@ class _Builder:
             facet=facet,
             role=role,
             searchable=bool(searchable),
-            fields=fields_,
+            fields=read_fields,
             sectors=tuple(name for name, _ in sectors),
             require_one_of_sectors=tuple(name for name, _ in one_of),
             **texts,
@@ -313,14 +305,16 @@ class _Builder:
                     f"it was first used on line {first_lines[value]}",
                 )
             elif value is not None:
-                first_lines[value] = line_of(choice.get("value"))
+                first_lines[value] = choice.key_line("value")
             if exclusive and qtype not in ("checkboxes", None):
                 read.problem(
                     choice.key_line("exclusive"),
                     f"Only checkboxes can have an exclusive choice ({where} is {qtype})",
                 )
             hint = read.text(choice.get("hint"), f"the hint of a choice of {where}")
-            choices.append(None if None in (value, label) else Choice(value, label, hint, bool(exclusive)))
+            choices.append(
+                None if value is None or label is None else Choice(value, label, hint, bool(exclusive))
+            )
         return tuple(choice for choice in choices if choice is not None), None not in choices
 
     def validation(self, node: yaml.Node | None, qtype: str | None, where: str) -> Validation | None:
@@ -369,9 +363,10 @@ class _Builder:
         if isinstance(is_node, yaml.SequenceNode):
             value_nodes = self.read.sequence(is_node, f"'is' in the show_when of {owner}")
         values = [self.read.text(value, f"'is' in the show_when of {owner}") for value in value_nodes]
-        if question is None or None in values or not values:
+        read_values = _every(values)
+        if question is None or read_values is None:
             return None
-        result = Condition(question, tuple(values))
+        result = Condition(question, read_values)
         self.index.conditions.append(
             checks.PendingCondition(
                 result,

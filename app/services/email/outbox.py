@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_mail import Message, sanitize_address
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from app.extensions import db
 from app.models import EmailStatus, OutboundEmail, User
@@ -87,7 +87,7 @@ class SendResult:
         )
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.next_attempt_at <= now),
         and_(OutboundEmail.status == EmailStatus.SENDING, OutboundEmail.claimed_until < now),
@@ -183,7 +183,9 @@ def send_due(limit: int = 100, now: datetime | None = None) -> SendResult:
     return result
 
 
-def _deliver(email: OutboundEmail, connection: smtplib.SMTP | None, result: SendResult):
+def _deliver(
+    email: OutboundEmail, connection: smtplib.SMTP | None, result: SendResult
+) -> smtplib.SMTP | None:
     """Send one email, opening the connection if need be; returns the connection to reuse (None if broken)."""
     try:
         if connection is None:
@@ -193,7 +195,8 @@ def _deliver(email: OutboundEmail, connection: smtplib.SMTP | None, result: Send
         connection.sendmail(sender, [email.recipient], raw)
     except (smtplib.SMTPException, OSError) as error:
         _record_failure(email, error, result)
-        return _drop(connection)
+        _drop(connection)
+        return None
     email.attempts += 1
     email.status = EmailStatus.SENT
     email.sent_at = utcnow()

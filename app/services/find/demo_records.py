@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from app.extensions import db
 from app.models import (
     NotablePractice,
     Organisation,
+    Record,
     Revision,
     Round,
     Sector,
@@ -20,6 +22,7 @@ from app.models import (
     User,
 )
 from app.questionnaires.loader import default_questionnaire
+from app.questionnaires.schema import Questionnaire
 from app.services.find import publishing as records
 
 ACTIVITIES = [
@@ -120,7 +123,16 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
     return made
 
 
-def _answers(rng, choices, theme, name, summary, lead, partners: Sequence[Organisation], n: int) -> dict:
+def _answers(
+    rng: random.Random,
+    choices: dict[str, list[str]],
+    theme: str,
+    name: str,
+    summary: str,
+    lead: Organisation,
+    partners: Sequence[Organisation],
+    n: int,
+) -> dict[str, Any]:
     themes = [
         theme,
         *rng.sample([t for t in choices["themes"] if t not in (theme, "other")], k=rng.randint(0, 1)),
@@ -152,7 +164,14 @@ def _answers(rng, choices, theme, name, summary, lead, partners: Sequence[Organi
     }
 
 
-def publish_approved(round_, lead, partners, answers, approver, questionnaire):
+def publish_approved(
+    round_: Round,
+    lead: Organisation,
+    partners: Sequence[Organisation],
+    answers: dict[str, Any],
+    approver: User,
+    questionnaire: Questionnaire,
+) -> Record:
     """An approved submission with one revision, and its record, as a reviewer's approval leaves them."""
     submission = Submission(
         round=round_,

@@ -56,7 +56,7 @@ def write_xlsx(
     header, *lines = data_dictionary_rows(questionnaire)
     _append_header(dictionary, header)
     for line in lines:
-        dictionary.append([_wrapped(dictionary, _xlsx_cell(text)) for text in line])
+        dictionary.append([_wrapped(dictionary, _xlsx_cell(text) or "") for text in line])
 
     workbook.save(target)
 
@@ -98,4 +98,4 @@ def _xlsx_cell(value: str | Decimal) -> str | Decimal | None:
         return None
     # Control characters are not allowed in the file format (openpyxl would refuse the whole download); once
     # they are gone the text may start like a formula again.
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))[:MAX_CELL_LENGTH]
+    return str(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))[:MAX_CELL_LENGTH]

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from app.models import Record
 from app.models.organisation import REGION_LABELS
@@ -79,8 +80,8 @@ class Tallies:
     has (by (opens at, round id, title)), how many organisations lead or partner them, and the money."""
 
     projects: int
-    values: dict[str, Counter]
-    rounds: Counter
+    values: dict[str, Counter[str]]
+    rounds: Counter[tuple[Any, ...]]
     organisations: int
     savings: Savings
 
@@ -172,7 +173,7 @@ def facet_values(record: Record, facet: str) -> list[str]:
 
 
 def _ranked(
-    counts: Counter,
+    counts: Counter[str],
     facet: str,
     natural_order: list[str],
     questionnaire: Questionnaire | None = None,
@@ -189,19 +190,19 @@ def _ranked(
     return [(_label(value, facet, questionnaire, labels), counts[value]) for value in ordered]
 
 
-def _by_stage(counts: Counter, questionnaire: Questionnaire) -> list[Row]:
+def _by_stage(counts: Counter[str], questionnaire: Questionnaire) -> list[Row]:
     stages = _choice_order(questionnaire, "stage")
     stages += sorted(value for value in counts if value not in stages and counts[value])
     return [(_label(value, "stage", questionnaire), counts[value]) for value in stages]
 
 
-def _round_key(record: Record) -> tuple:
+def _round_key(record: Record) -> tuple[Any, ...]:
     submission = getattr(record, "submission", None)
     round_ = getattr(submission, "round", None)
     return round_key(record.round_id, round_)
 
 
-def round_key(round_id: int | None, round_) -> tuple:
+def round_key(round_id: int | None, round_: Any) -> tuple[Any, ...]:
     """(opens at, round id, title): rounds sort by when they opened."""
     opens_at = getattr(round_, "opens_at", None)
     round_id = round_id if round_id is not None else getattr(round_, "id", None)

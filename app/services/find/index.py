@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import ColumnElement, Text, cast, func, select, text
+from sqlalchemy import ColumnElement, Result, Text, cast, func, select, text
 
 from app.extensions import db
 from app.models import FacetValue, FindIndexState, Record, RecordFacet, Round
@@ -37,7 +38,7 @@ def _ids(joined: str | None) -> np.ndarray:
     return np.fromstring(joined or "", dtype=np.int64, sep=",") if joined else np.zeros(0, np.int64)
 
 
-def _joined(column):
+def _joined(column: Any) -> Any:
     """The database's aggregate joining a column's values with commas."""
     if db.engine.dialect.name == "postgresql":
         return func.string_agg(cast(column, Text), ",")
@@ -142,7 +143,7 @@ class Snapshot:
         """What the figures of the chosen records are made from (app/services/find/figures.py)."""
         total, counts = self.counts(chosen)
         data = self._figures_data()
-        rounds: Counter = Counter()
+        rounds: Counter[tuple[Any, ...]] = Counter()
         for key, bits in data.rounds:
             if n := int(np.bitwise_count(bits & chosen).sum()):
                 rounds[key] += n
@@ -211,7 +212,7 @@ class ForFigures:
     """Bitsets of the records of each round and of each organisation (leading or partnering), and the sums of
     money answered: read the first time a snapshot's figures are wanted."""
 
-    rounds: list[tuple[tuple, np.ndarray]]  # (figures.round_key, bitset)
+    rounds: list[tuple[tuple[Any, ...], np.ndarray]]  # (figures.round_key, bitset)
     organisations: np.ndarray  # one bitset per organisation
     money: dict[str, tuple[np.ndarray, np.ndarray]]  # role -> (record ids, amounts as Decimal)
 
@@ -233,9 +234,10 @@ class ForFigures:
                     continue
                 if answer not in amounts:
                     amounts[answer] = money_value(answer)
-                if amounts[answer] is not None:
+                amount = amounts[answer]
+                if amount is not None:
                     found[question_id][0].append(record_id)
-                    found[question_id][1].append(amounts[answer])
+                    found[question_id][1].append(amount)
         money = {
             question_id: (np.array(ids, dtype=np.int64), np.array(values, dtype=object))
             for question_id, (ids, values) in found.items()
@@ -252,7 +254,7 @@ class ForFigures:
 MONEY_ROLES = ("cashable_savings", "cost")  # the roles (questionnaires/roles.py) the figures add up
 
 
-def _money_answers(question_ids: tuple[str, ...]):
+def _money_answers(question_ids: tuple[str, ...]) -> Result[Any]:
     """Each record's id and its answers to these questions (as text, or a number on SQLite)."""
     if db.engine.dialect.name == "postgresql":
         # One reading of each record's answers for both questions, not one per question. The ids are
@@ -265,7 +267,7 @@ def _money_answers(question_ids: tuple[str, ...]):
     return db.session.execute(select(Record.id, *(Record.answers[q].as_string() for q in question_ids)))
 
 
-def _organisation_records():
+def _organisation_records() -> Iterator[tuple[str, str]]:
     """(organisation key, the ids of the records it leads or partners, joined), keyed as figures keys them."""
     leads = db.session.execute(
         select(Record.organisation_id, _joined(Record.id)).group_by(Record.organisation_id)
@@ -285,7 +287,7 @@ def _organisation_records():
     yield from ((f"id:{partner}", joined) for partner, joined in db.session.execute(partners))
 
 
-def name_order() -> ColumnElement:
+def name_order() -> ColumnElement[Any]:
     """Records by name, without regard to case, the same on both databases."""
     name = func.lower(Record.name)
     # PostgreSQL's collation would ignore spaces and punctuation; "C" sorts as SQLite does.
@@ -325,5 +327,5 @@ class FindIndex:
 
 def current() -> Snapshot:
     """This process's index of Find, as the database stands now."""
-    index = current_app.extensions.setdefault("find_index", FindIndex())
+    index: FindIndex = current_app.extensions.setdefault("find_index", FindIndex())
     return index.current()

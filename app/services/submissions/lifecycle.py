@@ -317,6 +317,8 @@ def make_nil_return(round_: Round, *, by: User, now: datetime | None = None) -> 
 
 
 def undo_nil_return(round_: Round, *, by: User) -> None:
+    if by.organisation_id is None:
+        raise NotAllowed("Only collaboration leads can answer for an organisation")
     reason = rounds.why_not_accepting(round_, by.organisation_id)
     if reason:
         raise NotAllowed(reason)
