@@ -114,6 +114,7 @@ def run(kind: str, records: int, edition: str) -> dict:
         for name, path in FORMATS.items():
             print(f"[{kind}] {name}", file=sys.stderr, flush=True)
             results[name] = in_subprocess(url, f"{path}?edition={edition}")
+            print(f"[{kind}] {name}: {json.dumps(results[name])}", file=sys.stderr, flush=True)
         return results
 
 

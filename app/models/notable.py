@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.user import User
 
 
-class NotablePractice(db.Model):
+class NotablePractice(Model):
     """One project (by its submission, so that the choice outlives a republished record) featured as a case
     study under one or more of its themes, with a sentence saying why. Absent: not notable practice."""
 

@@ -101,8 +101,8 @@ def _organisations(ids: Iterable[int]) -> dict[int, Organisation]:
 def collaboration(query: FindQuery, *, signed_in: bool, top: int = TOP_PAIRS) -> Collaboration:
     found = projects(query, signed_in=signed_in)
     organisations = _organisations(i for project in found for i in project.participants)
-    sector_counts: Counter = Counter()
-    pair_counts: Counter = Counter()
+    sector_counts: Counter[tuple[str, str]] = Counter()
+    pair_counts: Counter[tuple[int, ...]] = Counter()
     for project in found:
         present = [organisations[i] for i in project.participants if i in organisations]
         sectors = Counter(o.sector.value for o in present)
@@ -149,7 +149,7 @@ def profile(organisation: Organisation, *, signed_in: bool, theme_labels: dict[s
     records = find.records_of_organisation(organisation.id, signed_in=signed_in)
     led = [r for r in records if r.organisation_id == organisation.id]
     partnered = [r for r in records if r.organisation_id != organisation.id]
-    partner_counts: Counter = Counter()
+    partner_counts: Counter[int] = Counter()
     for record in records:
         ids = {record.organisation_id} | {int(v) for v in facet_values(record, "partners") if v.isdigit()}
         partner_counts.update(ids - {organisation.id})

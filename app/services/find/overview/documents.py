@@ -28,7 +28,7 @@ KEPT = 8  # documents kept per process, most recently used
 _lock = threading.Lock()
 
 
-def data_version() -> tuple | None:
+def data_version() -> tuple[Any, ...] | None:
     """What the overview depends on, or None when it cannot be known (nothing is then kept)."""
     version = db.session.scalar(select(FindIndexState.version).where(FindIndexState.id == 1))
     if version is None:
@@ -39,12 +39,14 @@ def data_version() -> tuple | None:
     return (version, notable[0], notable[1].isoformat() if isinstance(notable[1], datetime) else None)
 
 
-def kept(key: tuple, make: Callable[[], Any]) -> Any:
+def kept(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
     """`make()`, or what it made before for the same key and data version."""
     version = data_version()
     if version is None:
         return make()
-    cache: OrderedDict = current_app.extensions.setdefault("overview_documents", OrderedDict())
+    cache: OrderedDict[tuple[Any, ...], Any] = current_app.extensions.setdefault(
+        "overview_documents", OrderedDict()
+    )
     full_key = (version, *key)
     with _lock:
         if full_key in cache:
@@ -85,17 +87,17 @@ def pdf_bytes(report: OverviewReport) -> bytes:
     document = HTML(
         string=html_document(report), base_url=static.as_uri() + "/", url_fetcher=_static_only(static)
     )
-    return document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True)
+    return bytes(document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True))
 
 
-def _static_only(static: Path):
+def _static_only(static: Path) -> Any:
     """WeasyPrint may read the stylesheet and fonts it was given, and nothing else: nothing is downloaded."""
     from weasyprint.urls import URLFetcher
 
     allowed = static.resolve().as_uri() + "/"
 
-    class StaticOnly(URLFetcher):
-        def fetch(self, url: str, headers: Any = None):
+    class StaticOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith(allowed) or ".." in url:
                 raise ValueError(f"The overview may not read {url}")
             return super().fetch(url, headers)

@@ -3,6 +3,8 @@ sentence why; administrators change or clear the choice later. Each choice is an
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -29,7 +31,7 @@ def theme_choices(submission: Submission) -> list[str]:
 
 def theme_items(
     submission: Submission, questionnaire: Questionnaire, *, chosen: list[str] | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The project's themes as GOV.UK checkbox items, with those chosen (or chosen before) ticked."""
     if chosen is None:
         current = of(submission)

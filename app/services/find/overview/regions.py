@@ -11,6 +11,7 @@ import json
 import math
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 from markupsafe import Markup, escape
 
@@ -26,8 +27,9 @@ LATITUDE = math.radians(52.5)  # the map's scale is true at this latitude
 
 
 @cache
-def _data() -> dict:
-    return json.loads((Path(__file__).parent / "regions.json").read_text(encoding="utf-8"))
+def _data() -> dict[str, Any]:
+    text = (Path(__file__).parent / "regions.json").read_text(encoding="utf-8")
+    return cast(dict[str, Any], json.loads(text))
 
 
 def outlines() -> dict[str, list[tuple[float, float]]]:

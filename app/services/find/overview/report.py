@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from app.models import NotablePractice, Organisation, Record, Round
 from app.models.organisation import REGION_LABELS_BY_VALUE
 from app.questionnaires.schema import Questionnaire
 from app.services.find import search as find
-from app.services.find.figures import COMBINATION_LABELS, facet_values
+from app.services.find.figures import COMBINATION_LABELS, Figures, facet_values
 from app.services.find.overview import sentences
 from app.services.find.overview.model import (
     EDITIONS,
@@ -54,7 +55,7 @@ class Counted:
 
     record_id: int
     facets: Mapping[str, list[str]]
-    round_key: tuple
+    round_key: tuple[Any, ...]
 
 
 def edition_for(name: str | None, *, signed_in: bool) -> Edition:
@@ -105,7 +106,7 @@ def build(
     described: list[Record],
     questionnaire: Questionnaire,
     *,
-    figures,
+    figures: Figures,
     edition: Edition,
     include_contacts: bool,
     filters_description: str,
@@ -176,16 +177,18 @@ class _Labels:
         question = self.questionnaire.with_role(question_id)
         return [choice.value for choice in question.choices] if question else []
 
-    def answer_of(self, record: Record):
+    def answer_of(self, record: Record) -> Callable[[str], Any]:
         """The record's answer to the question with a role ("contact_name"...): code never asks by id."""
         answers = record.answers or {}
         return lambda role: self.questionnaire.answer(answers, role)
 
-    def theme_order(self, counts: Counter) -> list[str]:
+    def theme_order(self, counts: Counter[str]) -> list[str]:
         position = {value: index for index, value in enumerate(self.order("themes"))}
         return sorted((v for v in counts if counts[v]), key=lambda v: (-counts[v], position.get(v, 99), v))
 
-    def rows(self, question_id: str, counts: Counter, *, keep_order: bool = False) -> list[tuple[str, int]]:
+    def rows(
+        self, question_id: str, counts: Counter[str], *, keep_order: bool = False
+    ) -> list[tuple[str, int]]:
         order = self.order(question_id)
         values = [v for v in order if counts[v]] + sorted(v for v in counts if v not in order and counts[v])
         if not keep_order:
@@ -199,7 +202,7 @@ def _theme_section(
 ) -> ThemeSection:
     having = [c for c in counted if theme in c.facets.get("themes", [])]
 
-    def tally(facet: str) -> Counter:
+    def tally(facet: str) -> Counter[str]:
         return Counter(value for c in having for value in c.facets.get(facet, []))
 
     label = labels.choice("themes", theme)

@@ -7,12 +7,13 @@ from __future__ import annotations
 from io import BytesIO
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tc
 from docx.shared import Pt
-from docx.table import _Cell
+from docx.table import Table, _Cell, _Row
 
 from app.charts import describe
 from app.services.find.overview.model import Chart, Factor, OverviewReport
@@ -108,7 +109,7 @@ def docx_bytes(report: OverviewReport) -> bytes:
     return out.getvalue()
 
 
-def _labelled(document, label: str, text: str) -> None:
+def _labelled(document: DocumentObject, label: str, text: str) -> None:
     if not text:
         return
     paragraph = document.add_paragraph()
@@ -116,7 +117,7 @@ def _labelled(document, label: str, text: str) -> None:
     paragraph.add_run(text)
 
 
-def _factors(document, factors: list[Factor]) -> None:
+def _factors(document: DocumentObject, factors: list[Factor]) -> None:
     for factor in factors:
         paragraph = document.add_paragraph(style="List Number")
         paragraph.add_run(factor.label).bold = True
@@ -125,18 +126,24 @@ def _factors(document, factors: list[Factor]) -> None:
             document.add_paragraph(f"\u201c{quote.text}\u201d {DASH} {quote.project}", style="Quote")
 
 
-def _chart(document, chart: Chart) -> None:
+def _chart(document: DocumentObject, chart: Chart) -> None:
     _table(
         document,
         chart.title,
         [chart.label_heading, chart.value_heading],
         [[label, f"{number:,}"] for label, number in chart.rows],
-        description=describe(chart.rows),
+        description=describe([(label, number) for label, number in chart.rows]),
     )
 
 
 def _table(
-    document, caption: str, head: list[str], rows: list[list[str]], *, size: int = 9, description: str = ""
+    document: DocumentObject,
+    caption: str,
+    head: list[str],
+    rows: list[list[str]],
+    *,
+    size: int = 9,
+    description: str = "",
 ) -> None:
     document.add_paragraph(caption, style="Caption")
     table = document.add_table(rows=1, cols=len(head))
@@ -158,14 +165,14 @@ def _table(
         _alt_text(table, caption, description)
 
 
-def _repeat_header(row) -> None:
+def _repeat_header(row: _Row) -> None:
     properties = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
 
 
-def _alt_text(table, title: str, description: str) -> None:
+def _alt_text(table: Table, title: str, description: str) -> None:
     """Word's alternative text of a table (Table Properties, Alt Text)."""
     properties = table._tbl.tblPr
     caption = OxmlElement("w:tblCaption")
