@@ -1,7 +1,7 @@
 """Notable practice: projects a reviewer chose to feature in the overview, with their themes and why.
 
 Revision ID: 0016
-Revises: 0019
+Revises: 0018
 Create Date: 2026-12-07 00:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
