@@ -15,7 +15,6 @@ from app.permissions import database_reader, is_signed_in
 from app.questionnaires.loader import default_questionnaire
 from app.services.find import facets, visibility
 from app.services.find import search as find
-from app.services.organisations import directory
 from app.services.submissions import answers
 from app.services.submissions import lifecycle as submissions
 
@@ -82,17 +81,6 @@ def record(record_id: int):
         related=find.related(item, signed_in=_signed_in()),
         signed_in=_signed_in(),
         contacts=viewer.contacts,
-    )
-
-
-@bp.route("/organisations/<int:organisation_id>")
-@database_reader
-def organisation(organisation_id: int):
-    org = directory.organisation(organisation_id) or abort(404)
-    return render_template(
-        "find/organisation.html",
-        organisation=org,
-        records=find.records_of_organisation(organisation_id, signed_in=_signed_in()),
     )
 
 
