@@ -120,13 +120,17 @@ def build(
     more_than_limit = len(described) > ANNEX_LIMIT
     described = described[:ANNEX_LIMIT]
     case_studies = _case_studies(described, notable, names, labels, include_contacts=include_contacts)
-    theme_counts = _shown_tally(counted, lambda c: c.facets.get("themes", []))
+    if figures.withheld:  # too few projects, one of them counted only: no breakdown names its values
+        counted_shown: list[Counted] = []
+    else:
+        counted_shown = counted
+    theme_counts = _shown_tally(counted_shown, lambda c: c.facets.get("themes", []))
     themes = [
         _theme_section(theme, counted, case_studies.get(theme, []), labels)
         for theme in labels.theme_order(theme_counts)
     ]
     total = None if figures.withheld else len(counted)
-    regions, national = _regions(counted)
+    regions, national = _regions(counted, withheld_all=figures.withheld)
     return OverviewReport(
         edition=edition,
         title=TITLE,
@@ -141,7 +145,7 @@ def build(
         enablers=_factors("enablers", figures.enablers, described, labels),
         barriers=_factors("barriers", figures.barriers, described, labels),
         no_barriers=figures.no_barriers,
-        over_time=_over_time(counted, labels),
+        over_time=_over_time(counted_shown, labels),
         regions=regions,
         national=national,
         annex=[_annex_line(record, names, labels, record.submission_id in notable) for record in described],
@@ -357,7 +361,12 @@ def _over_time(counted: list[Counted], labels: _Labels) -> OverTime:
     )
 
 
-def _regions(counted: list[Counted]) -> tuple[list[RegionCount], int | None]:
+def _regions(counted: list[Counted], *, withheld_all: bool = False) -> tuple[list[RegionCount], int | None]:
+    if withheld_all:
+        return [
+            RegionCount(region=value, label=label, projects=None, shade=NOT_SHOWN)
+            for value, label in REGION_LABELS_BY_VALUE.items()
+        ], None
     counts = _shown_tally(counted, lambda c: c.facets.get("region", [])[:1])
     national_records = [c for c in counted if not c.facets.get("region")]
     national = len(national_records)
