@@ -1,7 +1,7 @@
 """Reading an uploaded file of responses into columns and rows of text, refusing only files that cannot be
 read, with a message that says what is wrong and what to do.
 
-Two layouts, found from the file itself: SurveyMonkey's expanded export, whose first row holds the question text
+Two layouts, found from the file itself: SurveyMonkey's expanded export, whose first row holds the question
 (blank over the further columns of a question with several options) and whose second row holds each column's
 answer option ("Response", "Open-Ended Response" or the option's label); and one header row (SurveyMonkey's
 condensed export, or any spreadsheet). Either comes as CSV (UTF-8, UTF-16 or Windows-1252, guessed) or as an
@@ -178,14 +178,16 @@ def _decode(data: bytes) -> tuple[str, str]:
             continue
         return text, encoding.removesuffix("-sig").removesuffix("-le").removesuffix("-be")
     raise FileProblem(
-        "The selected file is not a CSV file, or its characters cannot be read: save it from your spreadsheet "
-        "as 'CSV UTF-8 (Comma delimited)'"
+        "The selected file is not a CSV file, or its characters cannot be read: "
+        "save it from your spreadsheet as 'CSV UTF-8 (Comma delimited)'"
     )
 
 
 def _looks_utf16(data: bytes) -> bool:
     sample = data[:4000]
-    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4)
+    return len(sample) >= 4 and (
+        sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+    )
 
 
 def _check_workbook(data: bytes) -> None:
@@ -242,9 +244,7 @@ def _columns(header: list[list[str]], layout: str) -> list[Column]:
             "can have: check it is the right file"
         )
     if layout == SPREADSHEET:
-        return [
-            Column(index, text or f"Column {index + 1}") for index, text in enumerate(rows[0][:width])
-        ]
+        return [Column(index, text or f"Column {index + 1}") for index, text in enumerate(rows[0][:width])]
     first, second = rows[0], rows[1]
     columns = []
     question = ""

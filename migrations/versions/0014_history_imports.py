@@ -9,18 +9,21 @@ Revises: 0012
 Create Date: 2026-12-07 00:40:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0012'
+revision = "0014"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.add_column("organisations", sa.Column("aliases", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+    op.add_column(
+        "organisations", sa.Column("aliases", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
+    )
     op.add_column("imported_projects", sa.Column("row_number", sa.Integer(), nullable=True))
     op.add_column("imported_projects", sa.Column("cells", sa.JSON(), nullable=True))
     op.add_column("imports", sa.Column("decisions", sa.JSON(), nullable=True))
