@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ImportMode, Role, User
-from app.services import accounts, import_batches, imports
 from app.services.errors import DomainError
-from app.services.imports import ImportRefused, Report
+from app.services.imports import batches as import_batches
+from app.services.imports import responses as imports
+from app.services.imports.responses import ImportRefused, Report
+from app.services.people import accounts
 
 import_group = AppGroup("import", help="Import earlier responses.")
 SHOWN_ROWS = 20

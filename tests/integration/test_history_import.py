@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, ImportedProject, OutboundEmail, Record, Round, RoundState, Submission
-from app.services.organisations import load_seed_organisations
+from app.services.organisations.files import load_seed_organisations
 from bench import surveymonkey_history as history
 from tests import factories
 
