@@ -348,6 +348,6 @@ def _format_date(value: date, fmt: str) -> str | None:
     result = pattern.replace("\0-m\0", str(value.month)).replace("\0-d\0", str(value.day))
     result = re.sub(r"\0(.)\0", lambda m: value.strftime("%" + m.group(1)), result)
     result = result.strip()
-    if clock and isinstance(value, datetime):
+    if clock and isinstance(value, datetime) and value.time() != time(0):
         result = (result + value.strftime(clock)).strip()
     return result or None
