@@ -24,19 +24,21 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 # A pair is a likely duplicate when the names are close, the summaries share much rare wording, or both
 # are fairly close.
-NAME_ALONE = 0.9
+NAME_ALONE = 0.85
 SUMMARY_ALONE = 0.5
 NAME_WITH_SUMMARY = 0.6
-SUMMARY_WITH_NAME = 0.3
+SUMMARY_WITH_NAME = 0.35
 NAME_WEIGHT = 0.5  # ranking: name and summary count alike
 # A word in more than this share of the summaries is too common to suggest a pair on its own.
 COMMON_SHARE = 0.05
+SMALL_CORPUS = 20
 
 # Words that say nothing about which project this is: ordinary English, and the words every project in this
 # service uses about itself and its partners ("joint", "service", "police").
@@ -56,6 +58,8 @@ _STOP_WORDS = """
 _JOINER = r"[-\u2010\u2011'\u2019]"  # hyphens and apostrophes, typed or typographic
 _WORD = re.compile(rf"[a-z0-9]+(?:{_JOINER}[a-z0-9]+)*")
 _JOINER_RE = re.compile(_JOINER)
+_INNER_JOINER = re.compile(rf"(?<=[a-z0-9]){_JOINER}(?=[a-z0-9])")
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -124,11 +128,12 @@ def likely_pairs(names: Sequence[str], summaries: Sequence[str], *, among: int |
             candidates[(int(i), int(j))] = -1.0
     for i, j in _summary_pairs(vectors, among, SUMMARY_WITH_NAME):
         candidates.setdefault((i, j), -1.0)
-    places = [_places(name) for name in names]
-    texts = [set(_raw_words(f"{name} {summary}")) for name, summary in zip(names, summaries, strict=True)]
     pairs = []
     for (i, j), name in candidates.items():
-        if not places[i] <= texts[j] or not places[j] <= texts[i]:
+        places_i, places_j = _places(names[i], summaries[i]), _places(names[j], summaries[j])
+        if not places_i <= _text_words(names[j], summaries[j]) or not places_j <= _text_words(
+            names[i], summaries[i]
+        ):
             continue  # each names a place (or thing) the other never mentions: two projects alike
         if name < 0:
             name = _name_scorer(processed[i], processed[j]) / 100
@@ -161,8 +166,13 @@ def possible_duplicates(subject: Candidate, others: Iterable[Candidate], *, limi
 def words(text: str) -> list[str]:
     """The words of some text that say which project it is: lower case, without punctuation or stop words,
     "&" read as "and", plurals made singular."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=20_000)  # the review queue compares the same records' texts again and again
+def _words(text: str) -> tuple[str, ...]:
     stems = (_stem(word) for word in _raw_words(text))
-    return [word for word in stems if word not in STOP_WORDS]
+    return tuple(word for word in stems if word not in STOP_WORDS)
 
 
 def name_similarity(first: str, second: str) -> float:
@@ -209,15 +219,27 @@ _GENERIC = frozenset(
 )
 
 
-def _places(name: str) -> set[str]:
-    """The names of places (and other proper nouns) in a project's name: capitalised words that are not
-    the usual words of project names. Two projects that each name a place the other never mentions are
-    two projects, however alike their wording."""
-    return {
-        _JOINER_RE.sub("", word.lower())
-        for word in _PROPER.findall(name)
-        if word not in _GENERIC and word.lower() not in STOP_WORDS and len(word) > 2
-    }
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+)([A-Z][a-z]+(?:[-'][A-Za-z]+)*)")
+
+
+@lru_cache(maxsize=20_000)
+def _places(name: str, summary: str) -> frozenset[str]:
+    """The names of places (and other proper nouns) in a project's name: capitalised words that are not the
+    usual words of project names, and not merely the first word of the name, unless the summary writes them
+    capitalised too mid-sentence ("Harrogate falls team ... in Harrogate"). Two projects that each name a
+    place the other never mentions are two projects, however alike their wording."""
+    words_in_name = _PROPER.findall(name)
+    first = words_in_name[0] if words_in_name and name.lstrip().startswith(words_in_name[0]) else None
+    sentence_starts = set(_SENTENCE_START.findall(summary))
+    in_summary = set(_PROPER.findall(summary)) - sentence_starts
+    found = set()
+    for word in words_in_name:
+        if word in _GENERIC or word.lower() in STOP_WORDS or len(word) < 3:
+            continue
+        if word == first and word not in in_summary:
+            continue
+        found.add(_JOINER_RE.sub("", word.lower()))
+    return frozenset(found)
 
 
 def _name_text(name: str) -> str:
@@ -231,9 +253,16 @@ def _name_scorer(first: str, second: str, *, processor=None, score_cutoff=None) 
     return score if score_cutoff is None or score >= score_cutoff else 0.0
 
 
+@lru_cache(maxsize=20_000)
+def _text_words(name: str, summary: str) -> frozenset[str]:
+    return frozenset(_raw_words(f"{name} {summary}"))
+
+
 def _raw_words(text: str) -> list[str]:
     # "&" needs no reading as "and": both only separate words ("and" is a stop word).
-    return [_JOINER_RE.sub("", word) for word in _WORD.findall(text.lower())]
+    # A hyphen or apostrophe inside a word joins it ("co-responding" is "coresponding"); elsewhere it only
+    # separates words, as a space does.
+    return _PLAIN_WORD.findall(_INNER_JOINER.sub("", text.lower()))
 
 
 def _stem(word: str) -> str:
@@ -250,12 +279,15 @@ STOP_WORDS = frozenset(_stem(word) for word in _STOP_WORDS.split())  # as words(
 
 def _tfidf(texts: Sequence[str]) -> list[dict[str, float]]:
     """Each text as unit-length TF-IDF weights (sublinear term frequency, smoothed IDF)."""
-    counts = [Counter(words(text)) for text in texts]
+    counts = [Counter(_words(text)) for text in texts]
     frequency: Counter[str] = Counter()
     for count in counts:
         frequency.update(count.keys())
     total = len(texts)
-    idf = {word: math.log((1 + total) / (1 + df)) + 1 for word, df in frequency.items()}
+    if total < SMALL_CORPUS:  # too few texts to learn which words are common: every word weighs the same
+        idf = dict.fromkeys(frequency, 1.0)
+    else:
+        idf = {word: math.log((1 + total) / (1 + df)) + 1 for word, df in frequency.items()}
     vectors = []
     for count in counts:
         weights = {word: (1 + math.log(n)) * idf[word] for word, n in count.items()}
