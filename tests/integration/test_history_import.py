@@ -3,6 +3,7 @@ with `flask import responses` without a mapping, against a real database."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -10,7 +11,16 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, ImportedProject, OutboundEmail, Record, Round, RoundState, Submission
+from app.models import (
+    AuditEvent,
+    ImportBatch,
+    ImportedProject,
+    OutboundEmail,
+    Record,
+    Round,
+    RoundState,
+    Submission,
+)
 from app.services.organisations.files import load_seed_organisations
 from bench import surveymonkey_history as history
 from tests import factories
@@ -139,3 +149,69 @@ def test_a_file_that_cannot_be_used_is_refused_clearly_and_changes_nothing(
     assert result.exit_code == 1
     assert message in result.output
     assert count(Round) == 0 and count(Submission) == 0
+
+
+def test_an_administrator_uploads_without_a_mapping_decides_on_the_check_page_and_imports(
+    client, admin, responses
+):
+    from app.services.imports import batches
+    from tests.conftest import csrf_token, sign_in
+
+    sign_in(client, admin.email, factories.PASSWORD)
+    token = csrf_token(client, "/admin/imports/new")
+    data = {
+        "csrf_token": token,
+        "round_title": TITLE,
+        "year": "2017",
+        "mode": "records",
+        "responses": (io.BytesIO(history.condensed_csv(responses)), "export.csv"),
+    }
+    response = client.post("/admin/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.text
+    location = response.headers["Location"]
+    assert "checked" in batches.run_pending()
+
+    page = client.get(location).text
+    assert "How each column is read" in page and "Values kept as given" in page
+    assert "Summer 2013" in page or "TBC" in page or "2014/15" in page
+    assert "Responses to skip" in page
+    assert "may be the same project" in page
+    mapping = client.get(f"{location}/mapping.yaml")
+    assert mapping.status_code == 200 and "lead_organisation:" in mapping.text
+
+    report = db.session.scalar(select(ImportBatch)).report
+    first_pair = report["duplicate_pairs"][0]["rows"]
+    unknown = report["unknown_names"][0] if report["unknown_names"] else None
+    answers = {"csrf_token": csrf_token(client, location), "duplicate-0": "first"}
+    answers["skip"] = [str(r["row"]) for r in report["skipped"]]
+    if unknown and unknown["candidate_ids"]:
+        answers["organisation-0"] = str(unknown["candidate_ids"][0])
+    assert client.post(f"{location}/confirm", data=answers).status_code == 302
+    assert "projects imported" in batches.run_pending()
+
+    rows = set(db.session.scalars(select(ImportedProject.row_number)))
+    assert first_pair[0] in rows and first_pair[1] not in rows
+    assert len(rows) == len(report["ready"]) - 1
+    if unknown and unknown["candidate_ids"]:
+        chosen = db.session.scalar(select(ImportedProject).filter_by(row_number=unknown["rows"][0]))
+        assert chosen.submission.organisation_id == unknown["candidate_ids"][0]
+    assert "projects imported as approved records" in client.get(location).text
+
+
+def test_an_open_round_is_never_used_for_history(client, admin, responses):
+    from tests.conftest import csrf_token, sign_in
+    from tests.records import a_round
+
+    a_round("Collaboration return 2027")  # open now
+    sign_in(client, admin.email, factories.PASSWORD)
+    data = {
+        "csrf_token": csrf_token(client, "/admin/imports/new"),
+        "round_title": "Collaboration return 2027",
+        "year": "2017",
+        "mode": "records",
+        "responses": (io.BytesIO(history.condensed_csv(responses)), "export.csv"),
+    }
+    page = client.post("/admin/imports/new", data=data, content_type="multipart/form-data")
+    assert page.status_code == 200
+    assert "history goes into a closed round of its own" in page.text
+    assert count(ImportBatch) == 0 and count(Submission) == 0

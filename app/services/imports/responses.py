@@ -49,7 +49,7 @@ from app.services.imports.binding import bind
 from app.services.imports.files import FileProblem, Table, open_table
 from app.services.imports.mapping import Mapping, load_mapping
 from app.services.imports.organisation_names import Known, OrganisationMatcher
-from app.services.imports.proposal import propose
+from app.services.imports.proposal import propose, samples
 from app.services.imports.rows import RowOutcome, RowReader
 from app.services.review.similarity import likely_pairs
 from app.services.rounds import deadlines as rounds
@@ -106,6 +106,7 @@ class Report:
     unknown_names: list[dict[str, Any]] = field(default_factory=list)  # name, rows, suggestions
     duplicate_pairs: list[dict[str, Any]] = field(default_factory=list)  # rows, names, similarities
     existing_duplicates: list[dict[str, Any]] = field(default_factory=list)  # row, record_id, name
+    columns: list[dict[str, Any]] = field(default_factory=list)  # column, question, samples: the mapping
     problems: list[dict[str, Any]] = field(default_factory=list)  # kept for reports of earlier imports
     problem_count: int = 0
 
@@ -270,10 +271,34 @@ def check(prepared: Prepared, *, progress: Progress | None = None) -> tuple[Repo
         if progress is not None and report.total % PROGRESS_EVERY == 0:
             progress(report.total)
     for entry in unknown.values():
-        entry["suggestions"] = [o.name for o in prepared.matcher.candidates(entry["name"])]
+        candidates = prepared.matcher.candidates(entry["name"])
+        entry["suggestions"] = [o.name for o in candidates]
+        entry["candidate_ids"] = [o.id for o in candidates]
+    report.columns = _columns(prepared)
     report.unknown_names = sorted(unknown.values(), key=lambda entry: entry["name"].casefold())
     _duplicates(outcomes, report)
     return report, outcomes
+
+
+def _columns(prepared: Prepared) -> list[dict[str, Any]]:
+    """Each column of the file, the question the mapping reads it as (or none), and five of its values."""
+    read_as: dict[int, str] = {}
+    mapping = prepared.mapping
+    if mapping.row_id is not None:
+        for column in mapping.row_id.columns:
+            read_as[column.index] = "Row id (to import each response once)"
+    for question_id, spec in mapping.questions.items():
+        label = spec.question.short_label if spec.question else question_id
+        for column in spec.columns:
+            read_as.setdefault(column.index, label)
+    if mapping.services is not None:
+        for column in mapping.services.columns:
+            read_as.setdefault(column.index, "Services involved")
+    examples = samples(prepared.table)
+    return [
+        {"column": c.title, "question": read_as.get(c.index, ""), "samples": examples.get(c.index, [])}
+        for c in prepared.table.columns
+    ]
 
 
 def _duplicates(outcomes: list[RowOutcome], report: Report) -> None:
