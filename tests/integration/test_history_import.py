@@ -114,6 +114,10 @@ def test_imported_history_has_provenance_and_never_causes_a_reminder(runner, adm
     assert first.row_number >= 1 and first.batch.file_name == "export.csv"
     assert first.cells[history.Q_LEAD] == responses[first.row_number - 1].cells["lead"]
     assert first.submission.status.value == "submitted" and count(Record) == 0
+    from app.services.submissions.history import timeline
+
+    entry = timeline(first.submission)[0]
+    assert entry.what == "Imported" and entry.note == f"From export.csv, row {first.row_number}"
     events = db.session.scalars(select(AuditEvent).filter_by(action="import.project")).all()
     assert len(events) == report["rows_imported"]
     assert events[0].details["row"] >= 1 and events[0].details["file_name"] == "export.csv"
@@ -196,6 +200,20 @@ def test_an_administrator_uploads_without_a_mapping_decides_on_the_check_page_an
         chosen = db.session.scalar(select(ImportedProject).filter_by(row_number=unknown["rows"][0]))
         assert chosen.submission.organisation_id == unknown["candidate_ids"][0]
     assert "projects imported as approved records" in client.get(location).text
+
+    # Provenance: the record page, its answers kept as given, and the downloads.
+    odd = next(
+        n
+        for n, r in enumerate(responses, start=1)
+        if not r.date_readable and n in rows and r.kind == "project"
+    )
+    project = db.session.scalar(select(ImportedProject).filter_by(row_number=odd))
+    record = db.session.scalar(select(Record).filter_by(submission_id=project.submission_id))
+    page = client.get(f"/find/records/{record.id}").text
+    assert f"Imported from export.csv, row {odd}." in page
+    assert "Answers kept as given" in page and responses[odd - 1].cells["start"] in page
+    download = client.get("/find/download.csv").text
+    assert "Imported from" in download and f"export.csv, row {odd}" in download
 
 
 def test_an_open_round_is_never_used_for_history(client, admin, responses):

@@ -67,7 +67,7 @@ def headings() -> list[str]:
 def test_columns_are_the_fixed_ones_then_every_question_in_order():
     cols = columns(QUESTIONNAIRE)
 
-    assert [c.heading for c in cols[:10]] == [
+    assert [c.heading for c in cols[:12]] == [
         "Reference",
         "Project name",
         "Lead organisation",
@@ -78,8 +78,10 @@ def test_columns_are_the_fixed_ones_then_every_question_in_order():
         "Last updated",
         "Partners",
         "Shared with",
+        "Imported from",
+        "Answers kept as given",
     ]
-    assert [c.question.id for c in cols[10:]] == [q.id for q in QUESTIONNAIRE.questions]
+    assert [c.question.id for c in cols[12:]] == [q.id for q in QUESTIONNAIRE.questions]
     assert len({c.key for c in cols}) == len(cols)
     assert len({c.heading for c in cols}) == len(cols)
 

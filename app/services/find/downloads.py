@@ -86,6 +86,19 @@ FIXED_COLUMNS = (
         "in the published figures).",
         "text",
     ),
+    Column(
+        "imported_from",
+        "Imported from",
+        "For a project imported from an earlier round's file: the file and its row (the first response after "
+        "the headings is row 1).",
+        "text",
+    ),
+    Column(
+        "kept_as_given",
+        "Answers kept as given",
+        "For an imported project: answers that did not fit their question, as typed, after their question.",
+        "text",
+    ),
 )
 
 
@@ -128,6 +141,7 @@ def row(
         "updated_on": _london_date(record.updated_at),
         "partner_names": _partner_names(questionnaire, answers, organisation_names),
         "shared_with": record.sharing,
+        **_imported(answers, questionnaire),
     }
     for column in cols if cols is not None else columns(questionnaire):
         if column.question is not None:
@@ -135,6 +149,21 @@ def row(
                 column.question, answers.get(column.question.id), organisation_names
             )
     return values
+
+
+def _imported(answers: Mapping[str, Any], questionnaire: Questionnaire) -> dict[str, Value]:
+    kept = answers.get("_imported") or {}
+    source = kept.get("source") or {}
+    given = kept.get("as_given") or {}
+    labels = {q.id: q.short_label for q in questionnaire.questions}
+    return {
+        "imported_from": f"{source.get('file')}, row {source.get('row')}" if source else None,
+        # Contact details typed oddly stay out, as the record page keeps them for people who sign in.
+        "kept_as_given": "; ".join(
+            f"{labels.get(k, k)}: {v}" for k, v in given.items() if not k.startswith("contact_")
+        )
+        or None,
+    }
 
 
 def answer_value(question: Question, value: Any, organisation_names: Mapping[str, str]) -> Value:

@@ -50,7 +50,7 @@ from app.services.imports.files import FileProblem, Table, open_table
 from app.services.imports.mapping import Mapping, load_mapping
 from app.services.imports.organisation_names import Known, OrganisationMatcher
 from app.services.imports.proposal import propose, samples
-from app.services.imports.rows import RowOutcome, RowReader
+from app.services.imports.rows import IMPORTED, RowOutcome, RowReader
 from app.services.review.similarity import likely_pairs
 from app.services.rounds import deadlines as rounds
 
@@ -358,6 +358,7 @@ def write(
             lead = organisations[lead_id]
         partners = [organisations[i] for i in outcome.partner_ids if i in organisations and i != lead.id]
         answers = outcome.stored_answers()
+        answers.setdefault(IMPORTED, {})["source"] = {"file": batch.file_name, "row": outcome.row}
         answers.setdefault("project_name", outcome.name or f"Imported project, row {outcome.row}")
         if prepared.mode == ImportMode.RECORDS:
             record = demo_records.publish_approved(
