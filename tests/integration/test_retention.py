@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.cli.worker import default_jobs
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -21,7 +22,8 @@ from app.models import (
     SubmissionStatus,
 )
 from app.models.base import utcnow
-from app.services import jobs, retention
+from app.services import jobs
+from app.services import retention
 from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import sign_in
@@ -215,7 +217,7 @@ def test_the_retention_periods_come_from_the_configuration(app, world):
 
 
 def test_the_worker_applies_retention(app, world):
-    [job] = [job for job in jobs.default_jobs(5) if job.name == "apply data retention"]
+    [job] = [job for job in default_jobs(5) if job.name == "apply data retention"]
     jobs.run_due([job])
     db.session.expire_all()
     assert _submission_ids().isdisjoint(world["deleted"])

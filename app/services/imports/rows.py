@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.forms.questionnaire_rules import answer_error
 from app.questionnaires.display import is_blank
+from app.questionnaires.rules import answer_error
 from app.questionnaires.schema import Question, Questionnaire, visible_answers
 from app.services.imports import values
 from app.services.imports.mapping import ColumnSpec, Mapping
