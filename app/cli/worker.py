@@ -10,8 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.services import jobs
-from app.services import retention
+from app.services import jobs, retention
 from app.services.email import outbox as outbox_service
 from app.services.email import reminders
 from app.services.imports import batches as import_batches

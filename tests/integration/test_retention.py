@@ -22,8 +22,7 @@ from app.models import (
     SubmissionStatus,
 )
 from app.models.base import utcnow
-from app.services import jobs
-from app.services import retention
+from app.services import jobs, retention
 from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import sign_in
