@@ -32,6 +32,7 @@ from app.questionnaires.display import (
     parse_money,
     parse_number,
 )
+from app.questionnaires.roles import PERSONAL_ROLES
 from app.questionnaires.schema import Question, Questionnaire
 
 BOM = "\ufeff"  # so that Excel reads the file as UTF-8
@@ -156,12 +157,11 @@ def _imported(answers: Mapping[str, Any], questionnaire: Questionnaire) -> dict[
     source = kept.get("source") or {}
     given = kept.get("as_given") or {}
     labels = {q.id: q.short_label for q in questionnaire.questions}
+    personal = {q.id for q in questionnaire.questions if q.role in PERSONAL_ROLES}
     return {
         "imported_from": f"{source.get('file')}, row {source.get('row')}" if source else None,
         # Contact details typed oddly stay out, as the record page keeps them for people who sign in.
-        "kept_as_given": "; ".join(
-            f"{labels.get(k, k)}: {v}" for k, v in given.items() if not k.startswith("contact_")
-        )
+        "kept_as_given": "; ".join(f"{labels.get(k, k)}: {v}" for k, v in given.items() if k not in personal)
         or None,
     }
 

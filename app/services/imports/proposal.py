@@ -33,7 +33,8 @@ LEFT_OUT_HEADERS = (
     "custom data 1",
     "custom data",
 )
-# Words in a column's label that say which question it answers, tried before any likeness of spelling.
+# Words in a column's label that say which question it answers, tried before any likeness of spelling. Each
+# names a role (app/questionnaires/roles.py), or for questions the service reads no role of, a question id.
 KEYWORDS: list[tuple[str, str]] = [
     (r"\b(lead|leading)\b.*\borganisation|\borganisation\b.*\blead", "lead_organisation"),
     (r"\bservices?\b.*\binvolved|\binvolved\b.*\bservices?", "services_involved"),
@@ -123,7 +124,10 @@ def propose(table: Table, questionnaire: Questionnaire, *, sample_rows: int = 50
         spec.question = question
         if question.type == "checkboxes" and len(columns) > 1:
             other = [c for c in columns if "specify" in c.option.casefold()]
-            other_question = questionnaire.question(f"other_{question_id.rstrip('s')}")
+            other_question = next(
+                (q for q in questionnaire.questions if q.show_when and q.show_when.question == question_id),
+                None,
+            )
             if other and other_question is not None and other_question.id not in used:
                 mapping.questions[other_question.id] = ColumnSpec(
                     header, 0, option=other[0].option, columns=(other[0],), question=other_question
@@ -146,8 +150,9 @@ def _contact_block(
         return False
     found = {}
     for column in columns:
-        question_id = CONTACT_OPTIONS.get(values.normal(column.option))
-        if question_id and questionnaire.question(question_id) is not None and question_id not in used:
+        role = CONTACT_OPTIONS.get(values.normal(column.option))
+        question_id = target(questionnaire, role) if role else None
+        if question_id and question_id not in used:
             found[question_id] = column
     if len(found) < 2:
         return False
@@ -163,12 +168,17 @@ def _contact_block(
     return True
 
 
+def target(questionnaire: Questionnaire, name: str) -> str | None:
+    """The id of the question with this role, or with this id when no question has the role."""
+    question = questionnaire.with_role(name) or questionnaire.question(name)
+    return question.id if question is not None else None
+
+
 def _question_for(header: str, questionnaire: Questionnaire, used: set[str]) -> str | None:
     text = values.normal(header)
-    for pattern, question_id in KEYWORDS:
-        if question_id in used:
-            continue
-        if question_id != "services_involved" and questionnaire.question(question_id) is None:
+    for pattern, name in KEYWORDS:
+        question_id = name if name == "services_involved" else target(questionnaire, name)
+        if question_id is None or question_id in used:
             continue
         if re.search(pattern, text):
             return question_id
@@ -253,7 +263,7 @@ def closest_choice(label: str, question: Question) -> str | None:
     """The choice a label means, by likeness to the choices' labels: only when one is clearly closest."""
     if question.type == "yes_no" and not question.choices:
         return values.YES_NO_WORDS.get(values.normal(label).split(" ")[0].strip(".,"))
-    for pattern, value in CHOICE_WORDS.get(question.id, []):
+    for pattern, value in CHOICE_WORDS.get(question.role or question.id, []):
         if re.search(pattern, values.normal(label)):
             return value
     scored = sorted(

@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ImportBatch, ImportedProject
+from app.questionnaires.roles import PERSONAL_ROLES
 from app.questionnaires.schema import Questionnaire
 from app.services.imports.rows import IMPORTED
-
-CONTACT_SECTION = "sharing_and_contact"
 
 
 def describe(submission_id: int) -> str | None:
@@ -43,9 +42,7 @@ def as_given(
     """(question, text as typed) for each value an import kept beside an empty answer. Contact details only
     for those who may see them."""
     kept = (answers.get(IMPORTED) or {}).get("as_given") or {}
-    contact = {
-        q.id for s in questionnaire.sections if s.id == CONTACT_SECTION for p in s.pages for q in p.questions
-    }
+    contact = {q.id for q in questionnaire.questions if q.role in PERSONAL_ROLES}
     found = []
     for question in questionnaire.questions:
         if question.id in kept and (with_contact or question.id not in contact):

@@ -305,7 +305,7 @@ def _duplicates(outcomes: list[RowOutcome], report: Report) -> None:
     """Likely duplicates among the rows, and between a row and a record already published."""
     records = db.session.execute(select(Record.id, Record.name, Record.summary)).all()
     names = [o.name for o in outcomes] + [r.name for r in records]
-    summaries = [str(o.answers.get("summary") or o.as_given.get("summary") or "") for o in outcomes]
+    summaries = [o.summary for o in outcomes]
     summaries += [r.summary for r in records]
     for pair in likely_pairs(names, summaries, among=len(outcomes)):
         first = outcomes[pair.first]
@@ -359,7 +359,7 @@ def write(
         partners = [organisations[i] for i in outcome.partner_ids if i in organisations and i != lead.id]
         answers = outcome.stored_answers()
         answers.setdefault(IMPORTED, {})["source"] = {"file": batch.file_name, "row": outcome.row}
-        answers.setdefault("project_name", outcome.name or f"Imported project, row {outcome.row}")
+        answers.setdefault(outcome.name_id, outcome.name or f"Imported project, row {outcome.row}")
         if prepared.mode == ImportMode.RECORDS:
             record = demo_records.publish_approved(
                 prepared.round, lead, partners, answers, by, prepared.questionnaire
@@ -412,7 +412,7 @@ def _waiting_in_review(prepared: Prepared, lead: Organisation, partners, answers
         created_by=by,
         questionnaire_version_id=round_.questionnaire_version_id,
         status=SubmissionStatus.SUBMITTED,
-        name=str(answers.get("project_name") or "")[:300] or None,
+        name=str(prepared.questionnaire.answer(answers, "name") or "")[:300] or None,
         answers=answers,
         page_states={},
         submitted_at=utcnow(),

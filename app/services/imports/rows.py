@@ -66,10 +66,16 @@ class RowOutcome:
     warnings: list[Warning] = field(default_factory=list)
     skip_reason: str | None = None  # proposed: a test response, a blank or near-blank row
     cells: dict[str, str] = field(default_factory=dict)  # every non-empty cell, by column title
+    name_id: str = ""  # the questions with the roles name and summary
+    summary_id: str = ""
 
     @property
     def name(self) -> str:
-        return str(self.answers.get("project_name") or self.as_given.get("project_name") or "")
+        return str(self.answers.get(self.name_id) or self.as_given.get(self.name_id) or "")
+
+    @property
+    def summary(self) -> str:
+        return str(self.answers.get(self.summary_id) or self.as_given.get(self.summary_id) or "")
 
     def stored_answers(self) -> dict[str, Any]:
         """The answers as a submission keeps them, with what the import kept as given beside them."""
@@ -92,7 +98,12 @@ class RowReader:
         self.lead = mapping.lead_question
 
     def read(self, row: int, cells: list[str], columns) -> RowOutcome:
-        outcome = RowOutcome(row=row, key=self._key(row, cells))
+        outcome = RowOutcome(
+            row=row,
+            key=self._key(row, cells),
+            name_id=self.questionnaire.role_question("name").id,
+            summary_id=self.questionnaire.role_question("summary").id,
+        )
         outcome.cells = {c.title: cells[c.index] for c in columns if cells[c.index].strip()}
         ordered = sorted(self.mapping.questions.items(), key=lambda item: item[1].question is not self.lead)
         for question_id, spec in ordered:
@@ -153,13 +164,13 @@ class RowReader:
             value, reason = self._organisations(outcome, question, spec, text, raw_list, title)
         elif kind == "money":
             value, reason = _money(text), "not an amount of money"
-        elif question_id == "contact_phone":
+        elif question.role == "contact_phone":
             value, reason = values.read_phone(text), "not a telephone number"
-        elif question_id == "contact_email":
+        elif question.role == "contact_email":
             value, reason = (text if values.is_email(text) else None), "not a valid email address"
         else:
             value, reason = text, ""
-        if value is not None and not is_blank(value) and question_id != "contact_phone":
+        if value is not None and not is_blank(value) and question.role != "contact_phone":
             message = answer_error(question, value, organisations=())
             if message and kind not in ("organisation", "organisations"):
                 value, reason = None, message
