@@ -102,6 +102,8 @@ def responses(
     _print_report(report)
     if dry_run:
         click.echo("Dry run: nothing was imported.")
+    elif not outcomes:
+        click.echo("Nothing to import.")
     else:
         kind = "approved records" if mode == ImportMode.RECORDS.value else "projects waiting for review"
         click.echo(f"Imported {count} {_projects(count)} into {round_.title} as {kind}.")

@@ -247,6 +247,11 @@ def _check_batch(batch_id: int) -> str:
     return f"import {batch_id} checked: {len(report.ready)} rows ready, {report.problem_count} problems"
 
 
+def _what_imports(report: Report) -> list[tuple]:
+    """What the administrator confirmed: each row and the organisation it goes to."""
+    return [(row["row"], row["organisation"]) for row in report.ready]
+
+
 def _refused(batch: ImportBatch, refused: ImportRefused) -> str:
     problems = [*refused.file_problems, *refused.mapping_problems, *refused.round_problems]
     batch.status = ImportStatus.FAILED
@@ -264,7 +269,8 @@ def _import_batch(batch_id: int) -> str:
     except ImportRefused as refused:
         return _refused(batch, refused)
     report, projects = check(prepared)
-    if not report.can_import:
+    confirmed = Report.from_json(batch.report)
+    if not report.can_import or _what_imports(report) != _what_imports(confirmed):
         # Something changed since the dry run (an organisation, an earlier import): show the new report.
         batch.report = report.to_json()
         batch.status = ImportStatus.CHECKED

@@ -200,8 +200,7 @@ def prepare(
         if mapping.layout is not None and mapping.layout != table.layout:
             table = open_table(data, file_name, mapping.layout)
         mapping.layout = table.layout
-        if not mapping.problems:
-            bind(mapping, table.columns)
+        bind(mapping, table.columns)
     else:
         mapping = propose(table, questionnaire)
         if mapping.lead_question is not None and mapping.lead_question.id not in mapping.questions:
