@@ -679,7 +679,23 @@ def header_rows(condensed: bool) -> list[list[str]]:
     if condensed:
         contact = [f"{Q_CONTACT} - {o}" for o in CONTACT]
         return [
-            [*META, Q_LEAD, Q_NAME, Q_SUMMARY, Q_SERVICES, Q_OTHER_PARTNERS, Q_THEMES, f"{Q_THEMES} - Other (please specify)", Q_STAGE, Q_START, Q_PILOT, Q_COST, Q_LESSONS, *contact, Q_SHARE]
+            [
+                *META,
+                Q_LEAD,
+                Q_NAME,
+                Q_SUMMARY,
+                Q_SERVICES,
+                Q_OTHER_PARTNERS,
+                Q_THEMES,
+                f"{Q_THEMES} - Other (please specify)",
+                Q_STAGE,
+                Q_START,
+                Q_PILOT,
+                Q_COST,
+                Q_LESSONS,
+                *contact,
+                Q_SHARE,
+            ]
         ]
     first = META + [Q_LEAD, Q_NAME, Q_SUMMARY, Q_SERVICES, "", "", "", Q_OTHER_PARTNERS, Q_THEMES] + [""] * 7
     first += [Q_STAGE, Q_START, Q_PILOT, Q_COST, Q_LESSONS, Q_CONTACT, "", "", "", Q_SHARE]

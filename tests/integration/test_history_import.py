@@ -155,6 +155,7 @@ def test_a_file_that_cannot_be_used_is_refused_clearly_and_changes_nothing(
     assert count(Round) == 0 and count(Submission) == 0
 
 
+@pytest.mark.commits  # on PostgreSQL the import writes its progress on a connection of its own
 def test_an_administrator_uploads_without_a_mapping_decides_on_the_check_page_and_imports(
     client, admin, responses
 ):

@@ -227,6 +227,7 @@ def upload(client, round_, *, file=SURVEY, mapping=SURVEY_MAPPING, name=None, da
     )
 
 
+@pytest.mark.commits  # on PostgreSQL the import writes its progress on a connection of its own
 def test_an_administrator_uploads_reads_the_dry_run_and_imports(client, setting):
     round_, _ = setting
     sign_in(client, "ada@example.org", factories.PASSWORD)
@@ -351,6 +352,7 @@ def test_a_mapping_naming_missing_questions_and_columns_is_refused_with_each_pro
     assert count(ImportBatch) == 0
 
 
+@pytest.mark.commits  # on PostgreSQL the import writes its progress on a connection of its own
 def test_a_change_between_the_check_and_the_import_stops_the_import_with_the_new_report(client, setting):
     round_, _admin = setting
     sign_in(client, "ada@example.org", factories.PASSWORD)

@@ -345,7 +345,7 @@ def test_the_subject_itself_is_never_offered():
 
 def test_the_reason_says_what_a_reviewer_should_look_at():
     first, second = DUPLICATES["co-responding"]
-    hub, other_hub = DUPLICATES["blue light hub"]
+    hub, _other_hub = DUPLICATES["blue light hub"]
     headquarters, other_headquarters = DUPLICATES["headquarters"]
     hub_renamed = Candidate("record:4", frozenset({99}), "Harlow Blue Light Hub", "Something else.")
 
