@@ -34,7 +34,13 @@ from app.forms.questionnaire_fields import (
     TextAnswer,
     input_id,
 )
-from app.forms.questionnaire_rules import OrganisationOption, answer_error, item_label, sentence_start
+from app.forms.questionnaire_rules import (
+    OrganisationOption,
+    answer_error,
+    item_label,
+    own_organisation_error,
+    sentence_start,
+)
 from app.questionnaires.display import is_blank, item_field_shown
 from app.questionnaires.schema import (
     Condition,
@@ -52,6 +58,7 @@ SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_ITEMS = 50
 _ADD = re.compile(r"add:([a-z][a-z0-9_]*)")
 _REMOVE = re.compile(r"remove:([a-z][a-z0-9_]*):(\d{1,4})")
+_REMOVE_ORGANISATION = re.compile(r"remove:([a-z][a-z0-9_]*):(\d{1,9})")
 
 
 @dataclass
@@ -99,6 +106,7 @@ class PageForm(FlaskForm):
     questionnaire: Questionnaire
     answers: dict[str, Any]
     action: str | None = None
+    own_organisation_id: int | None = None
     _offered: dict[str, Sequence[OrganisationOption]]  # question id → the organisations it offers
 
     @property
@@ -133,8 +141,11 @@ class PageForm(FlaskForm):
                 self._check_group(question, answers)
             else:
                 answer = self[question.id]
+                options = self._options(question)
                 self._add_error(
-                    answer, answer_error(question, answer.answer(), organisations=self._options(question))
+                    answer,
+                    answer_error(question, answer.answer(), organisations=options)
+                    or own_organisation_error(question, answer.answer(), self.own_organisation_id, options),
                 )
         return not self.errors
 
@@ -165,7 +176,14 @@ class PageForm(FlaskForm):
     def has_buttons(self) -> bool:
         """Whether the questions include buttons of their own (add and remove): the page then needs a default
         button first, so that pressing Enter in a field saves instead of removing an item."""
-        return any(q.type == "repeating_group" for q in self.page.questions)
+        return any(q.type in ("repeating_group", "organisations") for q in self.page.questions)
+
+    @property
+    def default_action(self) -> str | None:
+        """What pressing Enter in a field does: on a page that adds organisations one at a time, add the one
+        chosen (and stay on the page), rather than move on after the first."""
+        picker = next((q for q in self.page.questions if q.type == "organisations"), None)
+        return f"add:{picker.id}" if picker is not None else None
 
     @property
     def action_anchor(self) -> str | None:
@@ -173,7 +191,7 @@ class PageForm(FlaskForm):
         if not self.action:
             return None
         question = self.questionnaire.question(self.action.split(":")[1]) or self.page.questions[0]
-        if self.action.startswith("add:"):
+        if self.action.startswith("add:") and question.type == "repeating_group":
             slot = len(self.collect()[question.id])
             first = question.fields[0]
             return input_id(first, f"{question.id}-{slot}-{first.id}")
@@ -282,6 +300,7 @@ def page_form(
     unbound: dict[str, Any] = {}
     prefill: dict[str, Any] = {}
     choosers: dict[str, Sequence[OrganisationOption]] = {}
+    own = next((option for option in organisations if option.id == own_organisation_id), None)
 
     def add(question: Question, name: str, value: Any) -> None:
         if name in RESERVED_IDS:
@@ -292,6 +311,10 @@ def page_form(
         if question.type in ("organisation", "organisations"):
             choosers[question.id] = _offered(question, organisations, own_organisation_id)
             kwargs["options"] = choosers[question.id]
+        if question.type == "organisation":
+            kwargs["own_organisation_id"] = own_organisation_id
+        if question.type == "organisations":
+            kwargs["own_region"] = own.region if own is not None else None
         unbound[name] = FIELD_CLASSES[question.type](**kwargs)
         prefill[name] = value
 
@@ -314,8 +337,10 @@ def page_form(
     form = form_class(formdata=posted, data=prefill)
     form.page, form.questionnaire, form.answers = page, questionnaire, dict(answers)
     form._offered = choosers
+    form.own_organisation_id = own_organisation_id
     groups = {q.id: form[q.id].slots for q in page.questions if q.type == "repeating_group"}
-    form.action = _action(posted, groups)
+    pickers = {q.id for q in page.questions if q.type == "organisations"}
+    form.action = _action(posted, groups, pickers)
     return form
 
 
@@ -342,11 +367,13 @@ def _slots(question_id: str, posted, saved: int, limit: int) -> list[int]:
     return list(range(min(count + 1, limit)))
 
 
-def _action(posted, slots: dict[str, Sequence[int]]) -> str | None:
+def _action(posted, slots: dict[str, Sequence[int]], pickers: set[str] = frozenset()) -> str | None:
     raw = (posted.get("action") or "").strip() if posted is not None else ""
-    if (match := _ADD.fullmatch(raw)) and match.group(1) in slots:
+    if (match := _ADD.fullmatch(raw)) and (match.group(1) in slots or match.group(1) in pickers):
         return raw
     if (match := _REMOVE.fullmatch(raw)) and int(match.group(2)) in slots.get(match.group(1), ()):
+        return raw
+    if (match := _REMOVE_ORGANISATION.fullmatch(raw)) and match.group(1) in pickers:
         return raw
     return None
 

@@ -41,6 +41,8 @@ class OrganisationOption:
     name: str
     sector: str  # the sector's value, e.g. "fire_and_rescue"
     sector_label: str  # e.g. "Fire and rescue"
+    region: str | None = None  # the region's value, e.g. "south_east"
+    region_label: str | None = None  # e.g. "South East"
 
 
 def sentence_start(label: str) -> str:
@@ -76,6 +78,26 @@ def answer_error(
     if is_blank(value):
         return required_message(question) if question.required else None
     return _CHECKS[question.type](question, value, organisations)
+
+
+def own_organisation_error(
+    question: Question,
+    value: Any,
+    own_organisation_id: int | None,
+    organisations: Sequence[OrganisationOption],
+) -> str | None:
+    """An own_organisation question answered with another organisation: say what to do instead."""
+    if not question.own_organisation or own_organisation_id is None or is_blank(value):
+        return None
+    if str(value) == str(own_organisation_id):
+        return None
+    names = {str(option.id): option.name for option in organisations}
+    own = names.get(str(own_organisation_id), "Your organisation")
+    other = names.get(str(value), "another organisation")
+    return (
+        f"Select {own}. If {other} leads this project, ask its collaboration lead to report it and to name "
+        f"{own} as a partner"
+    )
 
 
 def item_label(question: Question, field: Question, number: int) -> Question:

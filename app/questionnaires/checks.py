@@ -46,6 +46,7 @@ KEY_TYPES: dict[str, tuple[str, ...]] = {
     "sectors": ("organisation", "organisations"),
     "require_one_of_sectors": ("organisations",),
     "require_one_of_sectors_message": ("organisations",),
+    "own_organisation": ("organisation",),
 }
 LIMIT_PAIRS = (("min_length", "max_length"), ("min_value", "max_value"), ("min_items", "max_items"))
 

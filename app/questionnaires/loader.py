@@ -42,6 +42,7 @@ QUESTION_OPTIONAL = (
     "sectors",
     "require_one_of_sectors",
     "require_one_of_sectors_message",
+    "own_organisation",
 )
 CHOICE_KEYS, CHOICE_OPTIONAL = ("value", "label"), ("hint", "exclusive")
 CONDITION_KEYS = ("question", "is")
@@ -242,6 +243,7 @@ class _Builder:
         validation = self.validation(question.get("validation"), qtype, where)
         required = read.flag(question.get("required"), f"required in {where}")
         searchable = read.flag(question.get("searchable"), f"searchable in {where}")
+        own_organisation = read.flag(question.get("own_organisation"), f"own_organisation in {where}")
         texts = {
             key: read.text(question.get(key), f"the {key} of {where}")
             for key in ("hint", "required_message", "item_name", "require_one_of_sectors_message")
@@ -264,6 +266,7 @@ class _Builder:
             fields=fields_,
             sectors=tuple(name for name, _ in sectors),
             require_one_of_sectors=tuple(name for name, _ in one_of),
+            own_organisation=bool(own_organisation),
             **texts,
         )
 

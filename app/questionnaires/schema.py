@@ -90,6 +90,9 @@ class Question:
     # organisations: at least one chosen organisation must be in one of these sectors
     require_one_of_sectors: tuple[str, ...] = ()
     require_one_of_sectors_message: str | None = None
+    # organisation: the answer is the reporting lead's own organisation (chosen to start with): the project
+    # belongs to the organisation that reports it, in lists, emails, Find and duplicate checks alike
+    own_organisation: bool = False
 
     def choice_label(self, value: str) -> str:
         for choice in self.choices:

@@ -478,45 +478,98 @@ def test_your_own_organisation_is_not_a_partner(app):
     assert first_error(form, "partners") == "Select an organisation from the list"
 
 
-def test_organisations_are_grouped_by_sector_in_details(app):
-    page, questionnaire = one_page(LEAD, PARTNERS)
-    output, _ = render(
-        app,
-        page,
-        questionnaire,
-        answers={"partners": ["4"]},
-        organisations=ORGANISATIONS,
-        own_organisation_id=1,
-    )
-    assert "Avon and Somerset Constabulary" in output.split('id="partners"')[0]  # in the lead select only
-    summaries = re.findall(r'<span class="govuk-details__summary-text">\s*(.*?)\s*</span>', output)
-    assert summaries == ["Police", "Fire and rescue", "Ambulance (1 selected)", "Local authority"]
-    details = re.findall(r"<details[^>]*>", output)
-    assert details == ['<details class="govuk-details">'] * 2 + ['<details class="govuk-details" open>'] + [
-        '<details class="govuk-details">'
-    ]
-    assert output.count("<fieldset") == 1 + 4  # the question's, and one for each sector
-    assert re.search(
-        r'<input class="govuk-checkboxes__input" id="partners" name="partners" type="checkbox" value="2"',
-        output,
-    )
-    assert 'id="partners-4" name="partners" type="checkbox" value="4" checked' in output
-    # The lead select offers only the sectors its question allows.
-    lead = output.split('id="lead"')[1].split("</select>")[0]
-    assert "Bristol City Council" not in lead
-    assert "Avon Fire and Rescue Service" in lead
+REGIONAL = (
+    OrganisationOption(1, "Kent Police", "police", "Police", "south_east", "South East"),
+    OrganisationOption(2, "Essex Police", "police", "Police", "east_of_england", "East of England"),
+    OrganisationOption(
+        3, "Kent Fire and Rescue Service", "fire_and_rescue", "Fire and rescue", "south_east", "South East"
+    ),
+    OrganisationOption(
+        4, "Avon Fire and Rescue Service", "fire_and_rescue", "Fire and rescue", "south_west", "South West"
+    ),
+    OrganisationOption(
+        5, "South East Coast Ambulance Service", "ambulance", "Ambulance", "south_east", "South East"
+    ),
+)
 
 
-def test_organisations_in_error_open_the_sectors_that_can_put_it_right(app):
+def test_partners_are_added_one_at_a_time_and_removed(app):
     page, questionnaire = one_page(PARTNERS)
-    output, _ = render(
+    with app.test_request_context(method="POST", data={"partners-add": "3", "action": "add:partners"}):
+        form = page_form(page, questionnaire, answers={}, organisations=REGIONAL, own_organisation_id=1)
+        assert form.action == "add:partners"
+        assert form.collect() == {"partners": ["3"]}
+    data = MultiDict([("partners", "3"), ("partners-add", "2"), ("action", "add:partners")])
+    with app.test_request_context(method="POST", data=data):
+        form = page_form(page, questionnaire, answers={}, organisations=REGIONAL, own_organisation_id=1)
+        assert form.collect() == {"partners": ["3", "2"]}
+    data = MultiDict([("partners", "3"), ("partners", "2"), ("action", "remove:partners:3")])
+    with app.test_request_context(method="POST", data=data):
+        form = page_form(page, questionnaire, answers={}, organisations=REGIONAL, own_organisation_id=1)
+        assert form.action == "remove:partners:3"
+        assert form.collect() == {"partners": ["2"]}
+    # Chosen in the list but saved with "Save and continue": it is added all the same.
+    data = MultiDict([("partners", "3"), ("partners-add", "5"), ("save_continue", "1")])
+    form = post(app, [PARTNERS], data, organisations=REGIONAL, own_organisation_id=1)
+    assert form.action is None
+    assert form.errors == {}
+    assert form.collect() == {"partners": ["3", "5"]}
+
+
+def test_the_partner_picker_lists_the_chosen_and_offers_the_leads_region_first(app):
+    page, questionnaire = one_page(PARTNERS)
+    output, form = render(
+        app, page, questionnaire, answers={"partners": ["5"]}, organisations=REGIONAL, own_organisation_id=1
+    )
+    assert form.default_action == "add:partners"
+    chosen = output.split('class="govuk-summary-list app-chosen-list"')[1].split("</ul>")[0]
+    assert "South East Coast Ambulance Service" in chosen
+    assert '<input type="hidden" name="partners" value="5">' in chosen
+    assert 'value="remove:partners:5">Remove<span class="govuk-visually-hidden"> South East Coast' in chosen
+    select = output.split("<select")[1].split("</select>")[0]
+    assert 'id="partners" name="partners-add"' in select
+    groups = re.findall(r'<optgroup label="([^"]+)">', select)
+    assert groups == ["In the South East", "Other areas"]
+    offered = re.findall(r'<option value="(\d+)">', select)
+    assert offered == ["3", "4", "2"]  # the lead's region first; not the lead itself, nor one already chosen
+    assert "Organisations in the South East come first" in output
+    assert 'value="add:partners">Add partner</button>' in output
+    # Enter in a field adds the organisation chosen rather than saving the page and moving on.
+    assert re.search(
+        r'<button type="submit" class="govuk-visually-hidden"[^>]*name="action" value="add:partners"', output
+    )
+
+
+def test_partners_in_error_say_how_to_put_it_right(app):
+    page, questionnaire = one_page(PARTNERS)
+    output, form = render(
         app, page, questionnaire, data={"partners": "5"}, check=True, organisations=ORGANISATIONS
     )
-    opened = re.findall(
-        r'<details class="govuk-details" open>\s*<summary[^>]*>\s*<span[^>]*>\s*(.*?)\s*</span>', output
-    )
-    assert opened == ["Police", "Fire and rescue", "Ambulance", "Local authority (1 selected)"]
     assert "govuk-form-group--error" in output
+    assert "govuk-select--error" in output
+    assert_summary_links_exist(form, output)
+    output, form = render(app, page, questionnaire, answers={}, organisations=ORGANISATIONS)
+    assert "You have not added any partners yet." in output
+
+
+def test_the_lead_organisation_starts_as_the_leads_own_and_must_be_it(app):
+    lead = question("lead", "organisation", "Lead organisation", own_organisation=True)
+    page, questionnaire = one_page(lead)
+    output, form = render(app, page, questionnaire, organisations=REGIONAL, own_organisation_id=3)
+    assert form.collect() == {"lead": "3"}
+    assert re.search(r'<option value="3" selected>Kent Fire and Rescue Service</option>', output)
+    form = post(app, [lead], {"lead": "2"}, organisations=REGIONAL, own_organisation_id=3)
+    assert first_error(form, "lead") == (
+        "Select Kent Fire and Rescue Service. If Essex Police leads this project, ask its collaboration lead "
+        "to report it and to name Kent Fire and Rescue Service as a partner"
+    )
+    assert form.collect() == {"lead": "2"}  # kept as chosen, to be put right
+    assert post(app, [lead], {"lead": "3"}, organisations=REGIONAL, own_organisation_id=3).errors == {}
+    # A saved answer is shown as saved, not replaced by the lead's own organisation.
+    output, form = render(
+        app, page, questionnaire, answers={"lead": "2"}, organisations=REGIONAL, own_organisation_id=3
+    )
+    assert form.collect() == {"lead": "2"}
 
 
 # -- conditional questions ----------------------------------------------------------------------------------
