@@ -41,6 +41,7 @@ from app.forms.questionnaire_rules import (
     own_organisation_error,
     sentence_start,
 )
+from app.questionnaires.answer_rules import broken_rules
 from app.questionnaires.display import is_blank, item_field_shown
 from app.questionnaires.schema import (
     Condition,
@@ -129,10 +130,12 @@ class PageForm(FlaskForm):
                 typed[question.id] = self[question.id].answer()
         return typed
 
-    def check(self, answers: Mapping[str, Any]) -> bool:
+    def check(self, answers: Mapping[str, Any], *, posted: bool = True) -> bool:
         """Validate the posted page against the definition's rules, skipping questions that `answers` hide.
-        Errors go on the fields (GOV.UK messages, one a field). True when the page is valid."""
-        super().validate()  # the CSRF token; the fields themselves have no WTForms validators
+        Errors go on the fields (GOV.UK messages, one a field). True when the page is valid. `posted=False`
+        checks saved answers shown again (no form token to check)."""
+        if posted:
+            super().validate()  # the CSRF token; the fields themselves have no WTForms validators
         answers = dict(answers)
         for question in self.page.questions:
             if not self._shown(question, answers):
@@ -147,6 +150,11 @@ class PageForm(FlaskForm):
                     answer_error(question, answer.answer(), organisations=options)
                     or own_organisation_error(question, answer.answer(), self.own_organisation_id, options),
                 )
+        # Rules across answers, on this page's answers once each is fine on its own.
+        for rule in broken_rules(self.questionnaire, answers, on={q.id for q in self.page.questions}):
+            answer = self[rule.question]
+            if not answer.errors:
+                self._add_error(answer, rule.message)
         return not self.errors
 
     def layout(self, answers: Mapping[str, Any] | None = None) -> list[Node]:
@@ -309,7 +317,7 @@ def page_form(
             )
         kwargs: dict[str, Any] = {"question": question}
         if question.type in ("organisation", "organisations"):
-            choosers[question.id] = _offered(question, organisations, own_organisation_id)
+            choosers[question.id] = offered_organisations(question, organisations, own_organisation_id)
             kwargs["options"] = choosers[question.id]
         if question.type == "organisation":
             kwargs["own_organisation_id"] = own_organisation_id
@@ -344,9 +352,11 @@ def page_form(
     return form
 
 
-def _offered(
+def offered_organisations(
     question: Question, organisations: Sequence[OrganisationOption], own_organisation_id: int | None
 ) -> tuple[OrganisationOption, ...]:
+    """The organisations an organisation question offers: of its sectors, and never the lead's own as a
+    partner."""
     return tuple(
         option
         for option in organisations

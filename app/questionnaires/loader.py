@@ -16,7 +16,16 @@ import yaml
 
 from app.questionnaires import checks
 from app.questionnaires.reading import DefinitionProblem, Mapping, Reader, describe, line_of
-from app.questionnaires.schema import Choice, Condition, Page, Question, Questionnaire, Section, Validation
+from app.questionnaires.schema import (
+    AnswerRule,
+    Choice,
+    Condition,
+    Page,
+    Question,
+    Questionnaire,
+    Section,
+    Validation,
+)
 
 __all__ = ["DefinitionError", "DefinitionProblem", "default_questionnaire", "load_definition", "load_file"]
 
@@ -24,6 +33,11 @@ DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 DEFAULT_DEFINITION = DEFINITIONS_DIR / "collaboration-2026.1.yaml"
 
 QUESTIONNAIRE_KEYS = ("id", "version", "title", "declaration", "sections")
+QUESTIONNAIRE_OPTIONAL = ("rules",)
+RULE_KEYS, RULE_OPTIONAL = (
+    ("id", "question", "message"),
+    ("not_before", "not_after", "forbid", "require", "when"),
+)
 SECTION_KEYS, SECTION_OPTIONAL = ("id", "title", "pages"), ("after",)
 PAGE_KEYS, PAGE_OPTIONAL = ("id", "title", "questions"), ("intro", "show_when")
 QUESTION_KEYS = ("id", "type", "label")
@@ -145,7 +159,7 @@ class _Builder:
                 f"not {describe(node)}",
             )
             return None
-        root = self.read.mapping(node, "the questionnaire", QUESTIONNAIRE_KEYS)
+        root = self.read.mapping(node, "the questionnaire", QUESTIONNAIRE_KEYS, QUESTIONNAIRE_OPTIONAL)
         if root is None:
             return None
         ident = self.read.ident(root.get("id"), "questionnaire id")
@@ -158,9 +172,69 @@ class _Builder:
         declaration = self.read.text(root.get("declaration"), "the declaration")
         section_nodes = self.read.sequence(root.get("sections"), "sections")
         sections = [self.section(section, number) for number, section in enumerate(section_nodes)]
-        if None in (ident, version, title, declaration) or None in sections or not sections:
+        rule_nodes = self.read.sequence(root.get("rules"), "rules") if root.get("rules") is not None else []
+        rules = [self.rule(rule) for rule in rule_nodes]
+        if None in (ident, version, title, declaration) or None in sections or not sections or None in rules:
             return None
-        return Questionnaire(ident, version, title, tuple(sections), declaration)
+        return Questionnaire(ident, version, title, tuple(sections), declaration, tuple(rules))
+
+    def rule(self, node: yaml.Node) -> AnswerRule | None:
+        """One cross-answer rule; its references are checked once every question has been read."""
+        where = _where(node, "rule")
+        rule = self.read.mapping(node, where, RULE_KEYS, RULE_OPTIONAL)
+        if rule is None:
+            return None
+        ident = self.read.ident(rule.get("id"), "rule id")
+        if ident is not None:
+            self.index.claim("rule", ident, rule.key_line("id"))
+        question = self.read.ident(rule.get("question"), f"the question of {where}")
+        message = self.read.text(rule.get("message"), f"the message of {where}")
+        kinds = [key for key in ("not_before", "not_after", "forbid", "require") if key in rule.values]
+        if len(kinds) != 1:
+            self.read.problem(
+                rule.line,
+                f"{where[:1].upper()}{where[1:]} needs exactly one of not_before, not_after, forbid or "
+                f"require{f', not {len(kinds)}' if kinds else ''}",
+            )
+        compare = {
+            key: self.read.ident(rule.get(key), f"the question in {key} of {where}")
+            for key in ("not_before", "not_after")
+            if key in rule.values
+        }
+        forbid = (
+            [
+                self.read.text(value, f"forbid in {where}")
+                for value in self.read.sequence(rule.get("forbid"), f"forbid in {where}")
+            ]
+            if "forbid" in rule.values
+            else []
+        )
+        require = (
+            self.read.flag(rule.get("require"), f"require in {where}") if "require" in rule.values else False
+        )
+        if "require" in rule.values and require is False:
+            self.read.problem(rule.key_line("require"), f"require in {where} can only be true: remove it")
+        when = self.condition(rule.get("when"), where, page=-1, rule=True)
+        if (
+            None in (ident, question, message)
+            or len(kinds) != 1
+            or None in compare.values()
+            or None in forbid
+        ):
+            return None
+        result = AnswerRule(
+            id=ident,
+            question=question,
+            message=message,
+            line=rule.line,
+            not_before=compare.get("not_before"),
+            not_after=compare.get("not_after"),
+            forbid=tuple(forbid),
+            require=bool(require),
+            when=when,
+        )
+        self.index.rules.append((result, rule.key_line("question"), rule.key_line(kinds[0]), where))
+        return result
 
     def section(self, node: yaml.Node, number: int) -> Section | None:
         where = _where(node, "section")
@@ -336,6 +410,7 @@ class _Builder:
         order: int | None = None,
         group: str | None = None,
         owner_id: str | None = None,
+        rule: bool = False,
     ) -> Condition | None:
         if node is None:
             return None
@@ -351,6 +426,16 @@ class _Builder:
         if question is None or None in values or not values:
             return None
         result = Condition(question, tuple(values))
+        if rule:  # a rule's condition may name any question: checked with the rule
+            self.index.rule_conditions.append(
+                (
+                    result,
+                    condition.key_line("question"),
+                    tuple(line_of(value) for value in value_nodes),
+                    owner,
+                )
+            )
+            return result
         self.index.conditions.append(
             checks.PendingCondition(
                 result,
