@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.submission import EDITABLE_STATUSES, WITHDRAWABLE_STATUSES
+from app.questionnaires.answer_rules import broken_rules
 from app.questionnaires.schema import Page, Questionnaire, visible_answers
 from app.services import audit, outbox, partners, progress, rounds
 from app.services.errors import DomainError, InvalidTransition, NotAllowed
@@ -184,6 +185,8 @@ def submit(submission: Submission, *, by: User) -> Revision:
     missing = progress.incomplete_pages(questionnaire, submission.answers, submission.page_states)
     if missing:
         raise InvalidTransition("Complete every section before you submit")
+    if broken_rules(questionnaire, submission.answers):
+        raise InvalidTransition("Put right the answers that need attention before you submit")
     answers = visible_answers(questionnaire, submission.answers)
     before = submission.status
     now = utcnow()

@@ -57,6 +57,9 @@ def page(submission_id: int, page_id: str):
     }
     if kept:
         form.check({**submission.answers, **form.collect()})
+    elif request.method == "GET" and request.args.get("check") == "1":
+        # Opened from a list of answers that need attention: show what needs putting right.
+        form.check(submission.answers, posted=False)
     if request.method != "POST":
         return render_template("submit/page.html", **context)
 
@@ -80,6 +83,9 @@ def page(submission_id: int, page_id: str):
 
     if form.action is not None:
         return redirect(request.full_path.rstrip("?") + "#" + form.action.split(":")[1])
+    if not valid and "save_later" in request.form:
+        flash("", "saved_with_problems")  # the task list lists what needs attention
+        return redirect(task_list)
     if not valid:
         context["opened_as"] = submissions.fingerprint(page, submission.answers)
         return render_template("submit/page.html", **context)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, get_flashed_messages, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.forms.attention import answers_needing_attention
 from app.forms.submit import ConfirmForm, DeclarationForm, PartnerForm
 from app.permissions import is_lead, requires
 from app.services import answers as answer_display
-from app.services import partners, progress, reviews, rounds, submissions
+from app.services import directory, partners, progress, reviews, rounds, submissions
 from app.services.errors import DomainError
 from app.submit import bp
 
@@ -65,16 +66,37 @@ def task_list(submission_id: int):
         for qid, text in per_question.items()
         if questionnaire.question(qid) is not None
     ]
+    saved_with_problems = bool(get_flashed_messages(category_filter=["saved_with_problems"]))
     return render_template(
         "submit/task_list.html",
         submission=submission,
         sections=sections,
+        attention=_attention(submission, questionnaire) if saved_with_problems else None,
         comments=comments,
         update_form=ConfirmForm(),
         editable=submissions.is_editable(submission),
         closed_reason=rounds.why_not_accepting(submission.round, submission.organisation_id),
         incomplete=progress.incomplete_pages(questionnaire, submission.answers, submission.page_states),
     )
+
+
+def _attention(submission, questionnaire):
+    return answers_needing_attention(
+        questionnaire,
+        submission.answers,
+        submission.page_states,
+        organisations=directory.organisation_options(keep=_organisation_answers(submission.answers)),
+        own_organisation_id=submission.organisation_id,
+    )
+
+
+def _organisation_answers(answers: dict) -> list[int]:
+    ids = []
+    for value in answers.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.isdigit():
+                ids.append(int(item))
+    return ids
 
 
 def _page_of(questionnaire, question_id: str):
@@ -113,6 +135,7 @@ def check_answers(submission_id: int):
         "submit/check_answers.html",
         submission=submission,
         questionnaire=questionnaire,
+        attention=_attention(submission, questionnaire) if submissions.is_editable(submission) else [],
         sections=answer_display.answer_sections(questionnaire, submission.answers),
         incomplete=incomplete,
         editable=submissions.is_editable(submission),
