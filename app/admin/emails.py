@@ -9,7 +9,7 @@ from app.admin import bp
 from app.extensions import db, talisman
 from app.models import EmailStatus, OutboundEmail
 from app.permissions import can_read_emails, requires
-from app.services import mailbox, outbox
+from app.services.email import mailbox, outbox
 from app.services.errors import InvalidTransition
 
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from app.extensions import db
 from app.models import Region, Sector, Submission
 from app.models.base import utcnow
-from app.services import rounds
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.e2e.helpers import assert_accessible, expect_page, save_and_continue, sign_in, tab_to, visit
 

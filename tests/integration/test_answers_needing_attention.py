@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import Sector, Submission, SubmissionStatus
 from app.models.base import utcnow
-from app.services import rounds
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import sign_in, submit_form
 from tests.journey import fill_every_page, valid_posts
@@ -57,8 +57,7 @@ def test_save_and_come_back_later_with_problems_saves_and_lists_them(client, set
     assert "Your answers have been saved. 2 answers need attention before you can submit:" in page
     assert (
         f'href="/projects/{draft}/project_summary?check=1#summary">Project summary</a>: '
-        "Project summary must be 500 words or fewer"
-        in page
+        "Project summary must be 500 words or fewer" in page
     )
     assert f'href="/projects/{draft}/cost?check=1#cost">Cost</a>: Cost must be an amount of money' in page
     # The link opens the page with the problem shown beside the answer, as typed.
