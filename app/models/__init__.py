@@ -1,6 +1,7 @@
 """The SQLAlchemy models, imported here so that Alembic sees every table."""
 
 from app.models.audit import AuditEvent
+from app.models.feedback import Feedback
 from app.models.imports import ImportBatch, ImportedProject, ImportMode, ImportStatus
 from app.models.kept_form import KeptForm
 from app.models.organisation import REGION_LABELS_BY_VALUE, Organisation, Region, Sector
@@ -28,6 +29,7 @@ __all__ = [
     "EmailStatus",
     "EmailToken",
     "FacetValue",
+    "Feedback",
     "FindIndexState",
     "ImportBatch",
     "ImportMode",
