@@ -12,6 +12,7 @@ from app.questionnaires.schema import is_page_visible
 from app.services.errors import DomainError
 from app.services.organisations import directory
 from app.services.review import decisions as reviews
+from app.services.rounds import deadlines as rounds
 from app.services.submissions import answers, progress
 from app.services.submissions import lifecycle as submissions
 from app.sessions import take_kept_form
@@ -31,6 +32,17 @@ def page(submission_id: int, page_id: str):
         questionnaire, section, submission.answers, submission.page_states
     ):
         return redirect(task_list)
+
+    if request.method == "GET" and not submissions.is_editable(submission):
+        # Submitted, decided or past the deadline: the answers as they are, and what to do to change them.
+        return render_template(
+            "submit/page_read_only.html",
+            submission=submission,
+            page=page,
+            section=section,
+            rows=answers.page_rows(questionnaire, page, submission.answers),
+            closed_reason=rounds.why_not_accepting(submission.round, submission.organisation_id),
+        )
 
     kept = take_kept_form(request.path) if request.method == "GET" else None
     form = page_form(

@@ -79,6 +79,7 @@ def task_list(submission_id: int):
         comments=comments,
         update_form=ConfirmForm(),
         editable=submissions.is_editable(submission),
+        can_delete=submissions.can_delete(submission),
         closed_reason=rounds.why_not_accepting(submission.round, submission.organisation_id),
         incomplete=progress.incomplete_pages(questionnaire, submission.answers, submission.page_states),
     )
@@ -151,7 +152,7 @@ def check_answers(submission_id: int):
 @requires(is_lead)
 def submitted(submission_id: int):
     submission = _own(submission_id)
-    if submission.reference is None:
+    if submission.submitted_at is None:
         return redirect(url_for("submit.task_list", submission_id=submission.id))
     return render_template("submit/submitted.html", submission=submission)
 
@@ -170,6 +171,22 @@ def withdraw(submission_id: int):
             flash("Your project has been withdrawn. You can change it and submit it again.", "success")
         return redirect(url_for("submit.task_list", submission_id=submission.id))
     return render_template("submit/withdraw.html", submission=submission, form=form)
+
+
+@bp.route("/<int:submission_id>/delete", methods=["GET", "POST"])
+@requires(is_lead)
+def delete_draft(submission_id: int):
+    submission = _own(submission_id)
+    if not submissions.can_delete(submission):
+        flash("Only a draft that has never been submitted can be deleted", "error")
+        return redirect(url_for("submit.task_list", submission_id=submission.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = submission.name or "Untitled project"
+        submissions.delete_draft(submission, by=_lead())
+        flash(f"{name} ({submission.reference}) has been deleted", "success")
+        return redirect(url_for("submit.projects"))
+    return render_template("submit/delete.html", submission=submission, form=form)
 
 
 @bp.route("/partner/<int:submission_id>", methods=["GET", "POST"])

@@ -107,6 +107,7 @@ EXPECTED_GUARDS = {
     "submit.check_answers": "is_lead",
     "submit.submitted": "is_lead",
     "submit.withdraw": "is_lead",
+    "submit.delete_draft": "is_lead",
     "submit.partner_view": "is_lead",
     "submit.nil_return": "is_lead",
     "submit.undo_nil_return": "is_lead",

@@ -131,7 +131,7 @@ def publish_approved(round_, lead, partners, answers, approver, questionnaire):
     )
     db.session.add(submission)
     db.session.flush()
-    submission.reference = f"CP-{round_.opens_at.year}-{submission.id:05d}"
+    submission.reference = f"CP-{round_.year}-{submission.id:05d}"
     submission.partners = [SubmissionPartner(organisation_id=p.id) for p in partners]
     revision = Revision(
         submission=submission,

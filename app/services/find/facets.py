@@ -51,4 +51,4 @@ def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
 
 
 def _years() -> set[int]:
-    return {r.opens_at.year for r in db.session.scalars(select(Round))}
+    return {r.year for r in db.session.scalars(select(Round))}
