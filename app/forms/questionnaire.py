@@ -173,6 +173,8 @@ class PageForm(FlaskForm):
         nodes = _arrange(entries, "l" if heading else "m", keep)
         for node in nodes:
             node.heading = heading
+            if heading and self.page.intro:
+                node.field.intro = self.page.intro
             if len(self.page.questions) == 1 and node.question.label == self.page.title and not heading:
                 node.size = "hidden"  # the h1 above the intro asks it already; screen readers still hear it
         for node in _walk(nodes):
@@ -276,8 +278,12 @@ class PageForm(FlaskForm):
 
 
 def question_is_heading(page: Page) -> bool:
-    """A page of one question, with no intro, has that question's label (or legend) as its h1."""
-    return len(page.questions) == 1 and not page.intro
+    """A page of one question has that question's label (or legend) as its h1: when there is no intro, or
+    when the page's title is the question itself (its intro then goes above the question's hint), so that
+    the question is not asked twice, once as the heading and again as the legend."""
+    if len(page.questions) != 1:
+        return False
+    return not page.intro or page.questions[0].label == page.title
 
 
 def page_heading(page: Page) -> str:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from wtforms import Field
 from wtforms.utils import unset_value
 
+from app.forms.questionnaire_rules import invalid_date_parts
 from app.questionnaires.display import DATE_PARTS, date_parts
 from app.questionnaires.schema import Choice, Question
 
@@ -32,6 +33,7 @@ class AnswerField(Field):
 
     widget = AnswerWidget()
     template = "govuk_frontend_wtf/input.html"
+    intro: str | None = None  # the page's intro, shown with the hint when this question is the page heading
 
     def __init__(self, label: str | None = None, validators=None, *, question: Question, **kwargs: Any):
         self.question = question  # first: DateAnswer's id, read by Field.__init__, depends on it
@@ -73,7 +75,16 @@ class AnswerField(Field):
 
     def _hint_and_error(self, params: dict[str, Any]) -> dict[str, Any]:
         # No hint element at all when the definition has none (GOV.UK radios would render an empty one).
-        if self.question.hint:
+        if self.intro:
+            # The page's intro, when this question is the page's heading: between the heading and the hint.
+            paragraphs = [*self.intro.split("\n\n"), *([self.question.hint] if self.question.hint else [])]
+            params["hint"] = {
+                "html": Markup("").join(
+                    Markup('<p class="govuk-body govuk-hint app-hint-paragraph">{}</p>').format(p)
+                    for p in paragraphs
+                )
+            }
+        elif self.question.hint:
             params["hint"] = {"text": self.question.hint}
         if self.errors:
             params["errorMessage"] = {"text": self.errors[0]}
@@ -229,6 +240,10 @@ class DateAnswer(AnswerField):
         missing = tuple(part for part in self.parts if not data.get(part))
         if self.errors and 0 < len(missing) < len(self.parts):
             return missing
+        if self.errors and not missing:
+            wrong = invalid_date_parts(self.question.type, data)
+            if wrong:
+                return tuple(part for part in self.parts if part in wrong)
         return self.parts
 
     def govuk_params(self, *, size: str, heading: bool, reveals: dict) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from app.questionnaires.display import (
     format_number,
     is_blank,
     parse_money,
+    parse_month,
     parse_number,
 )
 from app.questionnaires.schema import Question
@@ -160,13 +161,31 @@ def _date(question: Question, value: Any, _organisations) -> str | None:
     missing = [name for name, text in parts.items() if not text]
     if missing:
         return f"{label} must include a {' and '.join(missing)}"
-    if re.fullmatch(r"\d+", parts["year"]) and len(parts["year"]) != 4:
+    wrong = invalid_date_parts(question.type, value)
+    if wrong == ("year",) and re.fullmatch(r"\d+", parts["year"]):
         return f"{label} must include a year with 4 numbers"
+    if "year" in wrong and len(wrong) > 1:  # month 13 and year 19: not only the year is wrong
+        return f"{label} must be a real date, with a year of 4 numbers"
     whole_date = question.type == "date"
     when = answer_date(value) if whole_date else answer_month(value)
     if when is None:
         return f"{label} must be a real date"
     return _date_limits(question, when, label, whole_date)
+
+
+def invalid_date_parts(kind: str, value: Any) -> tuple[str, ...]:
+    """The parts of a date or month-year answer that cannot be right whatever the others are: a day that is
+    not 1 to 31, a month that is not 1 to 12 (or a month's name), a year that is not 4 numbers."""
+    parts = date_parts(kind, value)
+    wrong = []
+    day = parts.get("day")
+    if day and not (re.fullmatch(r"\d{1,2}", day) and 1 <= int(day) <= 31):
+        wrong.append("day")
+    if parts["month"] and parse_month(parts["month"]) is None:
+        wrong.append("month")
+    if parts["year"] and not re.fullmatch(r"\d{4}", parts["year"]):
+        wrong.append("year")
+    return tuple(wrong)
 
 
 def _date_limits(question: Question, when: date, label: str, whole_date: bool) -> str | None:
@@ -201,7 +220,7 @@ def _checkboxes(question: Question, value: Any, _organisations) -> str | None:
         return _from_the_list(question)
     for choice in question.choices:
         if choice.exclusive and choice.value in values and len(values) > 1:
-            return f"Select {in_sentence(question.short_label)}, or select '{choice.label}'"
+            return f"Select either '{choice.label}' or {in_sentence(question.short_label)}, not both"
     return _item_count(question, len(values), f"select {{}} {in_sentence(question.short_label)}")
 
 

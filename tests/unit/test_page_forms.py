@@ -266,6 +266,7 @@ def date_data(day: str, month: str, year: str, name: str = "start") -> dict[str,
         (("18", "13", "2017"), "Start date must be a real date"),
         (("x", "12", "2017"), "Start date must be a real date"),
         (("18", "12", "17"), "Start date must include a year with 4 numbers"),
+        (("18", "13", "19"), "Start date must be a real date, with a year of 4 numbers"),
         (("31", "12", "1999"), "Start date must be the same as or after 1 January 2000"),
         (("1", "1", "2031"), "Start date must be the same as or before 31 December 2030"),
     ],
@@ -289,6 +290,10 @@ def test_the_error_summary_links_to_the_first_date_part_in_error(app):
     ]
     unreal = post(app, [START], date_data("31", "2", "2020"))
     assert error_summary(unreal)["errorList"][0]["href"] == "#start-day"
+    # Month 13 and year 19: both boxes are marked, and the summary links to the first of them.
+    wrong = post(app, [START], date_data("18", "13", "19"))
+    assert wrong["start"].parts_in_error() == ("month", "year")
+    assert error_summary(wrong)["errorList"][0]["href"] == "#start-month"
 
 
 def test_dates_relative_to_today(app):
@@ -313,6 +318,7 @@ STARTED = question(
         (("6", ""), "Start date must include a year"),
         (("", "2017"), "Start date must include a month"),
         (("13", "2017"), "Start date must be a real date"),
+        (("13", "19"), "Start date must be a real date, with a year of 4 numbers"),
         (("5", "2010"), "Start date must be the same as or after June 2010"),
         (("1", "2999"), "Start date must be this month or in the past"),
     ],
@@ -405,7 +411,7 @@ def test_checkboxes_refused(app):
     )
     assert first_error(too_many, "themes") == "Select no more than 2 themes"
     both = post(app, [THEMES], MultiDict([("themes", "estates"), ("themes", "none")]))
-    assert first_error(both, "themes") == "Select themes, or select 'None of these'"
+    assert first_error(both, "themes") == "Select either 'None of these' or themes, not both"
     at_least = question(
         "themes", "checkboxes", "Themes", choices=THEMES.choices, validation=Validation(min_items=2)
     )
@@ -811,15 +817,23 @@ def test_a_page_of_several_questions_has_its_title_as_heading(app):
     assert page_heading(page) == "About the project"
 
 
-def test_one_question_with_an_intro_keeps_the_title_heading_and_hides_the_repeated_legend(app):
+def test_one_question_with_an_intro_is_the_legend_heading_with_the_intro_above_its_hint(app):
     benefits = question(
-        "benefits", "checkboxes", "Benefits", label="What are the benefits?", choices=THEMES.choices
+        "benefits",
+        "checkboxes",
+        "Benefits",
+        label="What are the benefits?",
+        hint="Select all that apply.",
+        choices=THEMES.choices,
     )
     page, questionnaire = one_page(benefits, title="What are the benefits?", intro="The duty to collaborate.")
     output, _ = render(app, page, questionnaire)
-    assert '<h1 class="govuk-heading-l">What are the benefits?</h1>' in output
-    assert '<legend class="govuk-fieldset__legend govuk-visually-hidden">' in output
+    # Asked once: as the legend, which is the page's heading; not a heading and a legend again.
+    assert output.count("What are the benefits?") == 1
+    assert re.search(r'<legend class="govuk-fieldset__legend govuk-fieldset__legend--l">\s*<h1', output)
     assert output.count("<h1") == 1
+    hint = output.split('id="benefits-hint"')[1].split("</div>")[0]
+    assert hint.index("The duty to collaborate.") < hint.index("Select all that apply.")
 
 
 def test_answers_are_shown_again(app):
