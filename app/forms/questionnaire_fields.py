@@ -34,6 +34,7 @@ class AnswerField(Field):
     widget = AnswerWidget()
     template = "govuk_frontend_wtf/input.html"
     intro: str | None = None  # the page's intro, shown with the hint when this question is the page heading
+    described_by: str | None = None  # the id of a reviewer's comment on this answer, shown above it
 
     def __init__(self, label: str | None = None, validators=None, *, question: Question, **kwargs: Any):
         self.question = question  # first: DateAnswer's id, read by Field.__init__, depends on it
@@ -88,6 +89,9 @@ class AnswerField(Field):
             params["hint"] = {"text": self.question.hint}
         if self.errors:
             params["errorMessage"] = {"text": self.errors[0]}
+        if self.described_by:
+            target = params.get("fieldset", params)
+            target["describedBy"] = self.described_by
         return params
 
 
@@ -135,6 +139,15 @@ class LongTextAnswer(AnswerField):
         elif rules.max_length:
             params["maxlength"] = rules.max_length
         return self._hint_and_error(params)
+
+    def render(self, *, size: str = "m", heading: bool = False, reveals: dict | None = None) -> Markup:
+        output = super().render(size=size, heading=heading, reveals=reveals)
+        if self.described_by and self.template.endswith("charactercount.html"):
+            # GOV.UK's character count sets the textarea's aria-describedby itself, leaving ours out.
+            count = f'aria-describedby="{self.name}-info'
+            ours = f'aria-describedby="{self.described_by} {self.name}-info'
+            output = Markup(str(output).replace(count, ours, 1))  # noqa: S704 (our own ids in rendered HTML)
+        return output
 
     @property
     def template(self) -> str:  # type: ignore[override]

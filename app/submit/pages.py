@@ -56,6 +56,10 @@ def page(submission_id: int, page_id: str):
         own_organisation_id=submission.organisation_id,
         **({"formdata": MultiDict(kept)} if kept else {}),
     )
+    review_comments = reviews.latest_comments(submission)[0]
+    for question_id in review_comments:
+        if question_id in form:  # the comment is read out with the answer it is about
+            form[question_id].described_by = f"{question_id}-review-comment"
     changing = request.args.get("change") == "1"
     context = {
         "submission": submission,
@@ -68,7 +72,7 @@ def page(submission_id: int, page_id: str):
         "kept": bool(kept),
         "closed_reason": None,
         "conflict": None,
-        "review_comments": reviews.latest_comments(submission)[0],
+        "review_comments": review_comments,
     }
     if kept:
         form.check({**submission.answers, **form.collect()})

@@ -948,3 +948,19 @@ def test_every_page_of_the_default_questionnaire_builds_and_renders(app):
             app, page, questionnaire, data={"unrelated": "x"}, check=True, organisations=organisations
         )
         assert_summary_links_exist(form, posted)
+
+
+def test_a_reviewers_comment_is_tied_to_its_answer_for_screen_readers(app):
+    page, questionnaire = one_page(NAME, COST, PILOT, START, THEMES, PARTNERS)
+    with app.test_request_context():
+        form = page_form(page, questionnaire, answers={}, organisations=ORGANISATIONS, own_organisation_id=1)
+        for node in form.layout():
+            node.field.described_by = f"{node.question.id}-review-comment"
+        output = html.unescape(
+            render_template_string(RENDER, form=form, page=page, answers={}),
+        )
+    for name in ("project_name", "cost"):
+        [tag] = re.findall(rf'<input[^>]*\bid="{name}"[^>]*>', output)
+        assert f"{name}-review-comment" in tag, tag
+    for name in ("pilot", "start", "themes", "partners"):
+        assert re.search(rf'<fieldset[^>]*aria-describedby="[^"]*{name}-review-comment', output), name

@@ -174,7 +174,8 @@ def request_changes(
             )
         )
     db.session.flush()
-    _tell_leads(submission, "changes_requested", comments=comments, overall=overall)
+    quoted = [(questionnaire.question(qid).short_label, text) for qid, text in comments.items()]
+    _tell_leads(submission, "changes_requested", comments=quoted, overall=overall)
 
 
 def reject(
