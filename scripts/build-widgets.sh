@@ -29,10 +29,19 @@ printf 'accessible-autocomplete %s\n' "$AUTOCOMPLETE_VERSION" > "$dest/VERSION"
 dest="$repo_root/app/static/moj"
 rm -rf "$dest" && mkdir -p "$dest"
 cp "$repo_root/scripts/frontend/moj-filter.scss" moj-filter.scss
-npx --no-install sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
-  moj-filter.scss "$dest/moj-filter.min.css"
-if grep -q '@font-face' "$dest/moj-filter.min.css"; then echo "moj-filter.min.css contains @font-face" >&2; exit 1; fi
-cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js "$dest/moj-frontend.min.js"
+npx --no-install sass --load-path=. --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+  moj-filter.scss moj-filter.css
+# MOJ's Sass configures GOV.UK Frontend itself (GDS Transport, /assets/): use a system font and our paths.
+sed -e 's/font-family:"GDS Transport",arial,sans-serif/font-family:arial,sans-serif/g' \
+    -e 's#url(/assets/images/#url(/static/moj/assets/images/#g' moj-filter.css > "$dest/moj-filter.min.css"
+if grep -q 'GDS Transport\|@font-face' "$dest/moj-filter.min.css"; then echo "moj-filter.min.css has a font" >&2; exit 1; fi
+mkdir -p "$dest/assets/images"
+for image in $(grep -oE 'url\(/static/moj/assets/images/[^)]*' "$dest/moj-filter.min.css" | sed 's#.*/images/##' | sort -u); do
+  cp "node_modules/@ministryofjustice/frontend/moj/assets/images/$image" "$dest/assets/images/$image"
+done
+# The filter toggle button (show and hide the filter on small screens) as one ES module.
+cp node_modules/@ministryofjustice/frontend/moj/components/filter-toggle-button/filter-toggle-button.bundle.mjs \
+  "$dest/filter-toggle-button.mjs"
 printf '@ministryofjustice/frontend %s\ngovuk-frontend %s\nsass %s\n' \
   "$MOJ_FRONTEND_VERSION" "$GOVUK_FRONTEND_VERSION" "$SASS_VERSION" > "$dest/VERSION"
 ls -l "$repo_root/app/static/accessible-autocomplete" "$dest"

@@ -118,7 +118,7 @@ def test_filters_with_counts_and_unknown_values_ignored(client, library):
     page = client.get("/find?themes=moon_bases").text
     assert "We ignored a filter we did not recognise (themes)" in page
     assert names(page, library) == {"coresponding", "estates", "sector_only"}
-    assert "Remove filter" in client.get("/find?themes=shared_estates").text
+    assert "Remove this filter" in client.get("/find?themes=shared_estates").text
 
 
 def test_anonymous_people_need_to_sign_in_unless_the_database_is_public(client, app, library):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import REGION_LABELS_BY_VALUE, Round
+from app.models import REGION_LABELS_BY_VALUE, Organisation, Round
 from app.questionnaires.schema import Questionnaire
 
 FACET_TITLES = {
@@ -18,6 +18,9 @@ FACET_TITLES = {
     "enablers": "Enablers",
     "barriers": "Barriers",
     "has_evaluation": "Evaluated",
+    "geography": "Area covered",
+    "pilot": "Pilot",
+    "partners": "Partner organisation",
 }
 SERVICES = {
     "police": "Police",
@@ -32,7 +35,13 @@ COMBINATIONS = {
     "police_fire_ambulance": "Police, fire and ambulance",
     "single": "One emergency service with other partners",
 }
-QUESTION_OF_FACET = {"themes": "themes", "stage": "stage", "enablers": "enablers", "barriers": "barriers"}
+QUESTION_OF_FACET = {
+    "themes": "themes",
+    "stage": "stage",
+    "enablers": "enablers",
+    "barriers": "barriers",
+    "geography": "geography",
+}
 
 
 def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
@@ -42,6 +51,13 @@ def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
         "combination": COMBINATIONS,
         "region": dict(REGION_LABELS_BY_VALUE),
         "has_evaluation": {"yes": "Yes", "no": "No"},
+        "pilot": {"yes": "Yes", "no": "No"},
+        "partners": {
+            str(i): name
+            for i, name in db.session.execute(
+                select(Organisation.id, Organisation.name).order_by(Organisation.name)
+            )
+        },
         "year": {str(y): str(y) for y in sorted(_years(), reverse=True)},
     }
     for facet, question_id in QUESTION_OF_FACET.items():

@@ -52,6 +52,9 @@ FILTER_FACETS = (
     "enablers",
     "barriers",
     "has_evaluation",
+    "geography",
+    "pilot",
+    "partners",
 )
 
 
