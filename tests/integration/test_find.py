@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.models import Sector
@@ -80,6 +82,9 @@ def test_search_ranks_and_highlights_with_prefixes(client, library):
     page = client.get("/find?q=cardiac").text
     assert names(page, library) == {"coresponding"}
     assert "<mark>cardiac</mark>" in page.lower()
+    # The project name and its summary are told apart in the passage shown, not run together.
+    page = client.get("/find?q=kent").text
+    assert re.search(r"<mark>Kent</mark> co-responding · \w", page), page
     assert names(client.get("/find?q=cardi").text, library) == {"coresponding"}  # a prefix still finds it
     assert names(client.get("/find?q=station costs").text, library) == {"estates"}
     page = client.get("/find?q=nothing+like+this").text
