@@ -94,9 +94,15 @@ class Config:
         self.INVITATION_DAYS = 7
 
         self.FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+        # How many proxies (nginx: 1) stand in front of the service and set X-Forwarded-For and -Proto. The
+        # client's address is the one that many hops back; 0 trusts no header (direct connections).
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         # Open the records whose owners chose public sharing to anyone, without signing in.
         self.PUBLIC_DATABASE = _bool("PUBLIC_DATABASE", False)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        self.LOG_FORMAT = env.get("LOG_FORMAT", "text")  # or "json": one JSON object a line
+        # /health/ready answers 503 when no worker has finished a pass for this long.
+        self.WORKER_STALE_SECONDS = _int("WORKER_STALE_SECONDS", 300)
 
 
 class DevelopmentConfig(Config):

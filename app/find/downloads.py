@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from flask import Response, abort, render_template, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +15,9 @@ from app.find.views import _signed_in, current_query, describe
 from app.models import Organisation
 from app.permissions import database_reader
 from app.questionnaires.loader import default_questionnaire
+from app.services.find import downloads as exports
+from app.services.find import downloads_xlsx as exports_xlsx
+from app.services.find import overview as overview_service
 from app.services.find import search as find
 
 
@@ -29,8 +35,6 @@ def _matching_records():
 
 
 def _report(**options):
-    from app.services.find import overview as overview_service
-
     query, _ = current_query()
     return overview_service.of_query(
         query,
@@ -44,10 +48,8 @@ def _report(**options):
 @bp.route("/download.<fmt>")
 @database_reader
 def download(fmt: str):
-    from app.services.find import downloads as exports
-    from app.services.find import downloads_xlsx as exports_xlsx
-
     questionnaire = default_questionnaire()
+    body: Iterator[Any]  # text or bytes, as the format is
     if fmt in ("csv", "json", "xlsx"):
         records, names = _matching_records(), _organisation_names()
     if fmt == "csv":
@@ -61,7 +63,7 @@ def download(fmt: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = "collaboration-projects.xlsx"
     elif fmt == "dictionary.csv":
-        body = [exports.data_dictionary_csv(questionnaire)]
+        body = iter([exports.data_dictionary_csv(questionnaire)])
         mimetype, name = "text/csv; charset=utf-8", "collaboration-projects-data-dictionary.csv"
     else:
         abort(404)
@@ -85,8 +87,6 @@ def overview():
 @bp.route("/overview.pdf")
 @database_reader
 def overview_pdf():
-    from app.services.find import overview as overview_service
-
     query, labels = current_query()
     report = _report(filters_description=describe(query, labels))
     response = Response(overview_service.pdf_bytes(report), mimetype="application/pdf")

@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.forms.questionnaire import offered_organisations
 from app.forms.questionnaire_fields import input_id
-from app.forms.questionnaire_rules import OrganisationOption, answer_error, own_organisation_error
 from app.questionnaires.answer_rules import broken_rules
+from app.questionnaires.organisation_options import OrganisationOption, offered
+from app.questionnaires.rules import answer_error, own_organisation_error
 from app.questionnaires.schema import Page, Question, Questionnaire, is_page_visible, is_question_visible
 
 IN_PROGRESS = "in_progress"  # app.services.progress.IN_PROGRESS: a page saved with a problem
@@ -48,7 +48,7 @@ def answers_needing_attention(
         for question in page.questions:
             if not is_question_visible(questionnaire, question, answers):
                 continue
-            options = offered_organisations(question, organisations, own_organisation_id)
+            options = offered(question, organisations, own_organisation_id)
             value = answers.get(question.id)
             message = answer_error(question, value, organisations=options) or own_organisation_error(
                 question, value, own_organisation_id, options
@@ -56,8 +56,8 @@ def answers_needing_attention(
             if message:
                 found[question.id] = Attention(page, question, message)
     for rule in broken_rules(questionnaire, answers):
-        question = questionnaire.question(rule.question)
-        if question is not None and rule.question not in found:
-            found[rule.question] = Attention(page_of[rule.question], question, rule.message)
+        asked = questionnaire.question(rule.question)
+        if asked is not None and rule.question not in found:
+            found[rule.question] = Attention(page_of[rule.question], asked, rule.message)
     order = {q.id: number for number, q in enumerate(questionnaire.questions)}
     return sorted(found.values(), key=lambda item: order[item.question.id])

@@ -11,7 +11,7 @@ Field names are the question ids; a repeating group's inputs are `<question id>-
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
 from typing import Any
@@ -34,15 +34,10 @@ from app.forms.questionnaire_fields import (
     TextAnswer,
     input_id,
 )
-from app.forms.questionnaire_rules import (
-    OrganisationOption,
-    answer_error,
-    item_label,
-    own_organisation_error,
-    sentence_start,
-)
 from app.questionnaires.answer_rules import broken_rules
 from app.questionnaires.display import is_blank, item_field_shown
+from app.questionnaires.organisation_options import OrganisationOption, offered
+from app.questionnaires.rules import answer_error, item_label, own_organisation_error, sentence_start
 from app.questionnaires.schema import (
     Condition,
     Page,
@@ -52,7 +47,7 @@ from app.questionnaires.schema import (
     is_question_visible,
 )
 
-__all__ = ["OrganisationOption", "PageForm", "page_form", "page_heading"]
+__all__ = ["PageForm", "page_form", "page_heading"]
 
 SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Without a max_items, a repeating group still takes no more items than this (a posted form names its slots).
@@ -323,7 +318,7 @@ def page_form(
             )
         kwargs: dict[str, Any] = {"question": question}
         if question.type in ("organisation", "organisations"):
-            choosers[question.id] = offered_organisations(question, organisations, own_organisation_id)
+            choosers[question.id] = offered(question, organisations, own_organisation_id)
             kwargs["options"] = choosers[question.id]
         if question.type == "organisation":
             kwargs["own_organisation_id"] = own_organisation_id
@@ -358,19 +353,6 @@ def page_form(
     return form
 
 
-def offered_organisations(
-    question: Question, organisations: Sequence[OrganisationOption], own_organisation_id: int | None
-) -> tuple[OrganisationOption, ...]:
-    """The organisations an organisation question offers: of its sectors, and never the lead's own as a
-    partner."""
-    return tuple(
-        option
-        for option in organisations
-        if (not question.sectors or option.sector in question.sectors)
-        and not (question.type == "organisations" and option.id == own_organisation_id)
-    )
-
-
 def _slots(question_id: str, posted, saved: int, limit: int) -> list[int]:
     """The item slots a repeating group's form has: the posted ones plus an empty one, or the saved items plus
     an empty one; never more than `limit`."""
@@ -383,7 +365,7 @@ def _slots(question_id: str, posted, saved: int, limit: int) -> list[int]:
     return list(range(min(count + 1, limit)))
 
 
-def _action(posted, slots: dict[str, Sequence[int]], pickers: set[str] = frozenset()) -> str | None:
+def _action(posted, slots: dict[str, Sequence[int]], pickers: Collection[str] = ()) -> str | None:
     raw = (posted.get("action") or "").strip() if posted is not None else ""
     if (match := _ADD.fullmatch(raw)) and (match.group(1) in slots or match.group(1) in pickers):
         return raw

@@ -2,7 +2,7 @@
 
 A field holds what was typed in its question's ANSWER SHAPE (`data`, stripped, kept even when invalid), reads
 it from the posted form or from saved answers, and renders itself through its GOV.UK Frontend macro:
-`field(size="m", heading=False, reveals={choice value: html})`. The rules are in questionnaire_rules.py.
+`field(size="m", heading=False, reveals={choice value: html})`. The rules are in app/questionnaires/rules.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from markupsafe import Markup
 from wtforms import Field
 from wtforms.utils import unset_value
 
-from app.forms.questionnaire_rules import invalid_date_parts
 from app.questionnaires.display import DATE_PARTS, date_parts
+from app.questionnaires.rules import invalid_date_parts
 from app.questionnaires.schema import Choice, Question
 
 YES_NO_CHOICES = (Choice("yes", "Yes"), Choice("no", "No"))
@@ -41,7 +41,7 @@ class AnswerField(Field):
         super().__init__(label or question.label, validators, description=question.hint or "", **kwargs)
 
     def process(self, formdata, data=unset_value, extra_filters=None) -> None:
-        self.process_errors = []
+        self.process_errors: list[str] = []
         self.object_data = None if data is unset_value else data
         if formdata is not None:
             self.raw_data = formdata.getlist(self.name)
@@ -227,7 +227,7 @@ class DateAnswer(AnswerField):
     template = "govuk_frontend_wtf/date.html"
 
     @property
-    def id(self) -> str:  # type: ignore[override]
+    def id(self) -> str:
         """The input the error summary links to: the first part in error, or the first part."""
         return f"{self.name}-{self.parts_in_error()[0]}"
 

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from app.forms.common import strip
 from app.forms.dates import DateRequired, GovDateField, TimeOfDayField
 from app.forms.organisation_fields import organisation_groups
-from app.forms.questionnaire_rules import OrganisationOption
+from app.questionnaires.organisation_options import OrganisationOption
 
 MAX_DEFINITION_BYTES = 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -42,7 +42,7 @@ class QuestionnaireUploadForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         upload = self.definition_file.data
-        chosen = upload is not None and getattr(upload, "filename", "")
+        chosen = upload is not None and bool(getattr(upload, "filename", ""))
         typed = (self.definition_text.data or "").strip()
         if chosen and typed:
             self.definition_file.errors = ["Choose a file or paste the definition, not both"]

@@ -20,6 +20,7 @@ from app.models.submission import (
 )
 from app.models.token import EmailToken, TokenPurpose
 from app.models.user import Role, User
+from app.models.worker_pass import WorkerPass
 
 __all__ = [
     "DEADLINE_PASSED",
@@ -58,4 +59,5 @@ __all__ = [
     "SubmissionStatus",
     "TokenPurpose",
     "User",
+    "WorkerPass",
 ]

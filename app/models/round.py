@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.organisation import Organisation
 
@@ -18,7 +18,7 @@ LONDON = ZoneInfo("Europe/London")
 DEFAULT_REMINDER_OFFSETS = [14, 7, 2, 1]
 
 
-class QuestionnaireVersion(db.Model):
+class QuestionnaireVersion(Model):
     """A validated definition, kept as its YAML text. Immutable once a round uses it."""
 
     __tablename__ = "questionnaire_versions"
@@ -36,7 +36,7 @@ class RoundState(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Round(db.Model):
+class Round(Model):
     __tablename__ = "rounds"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -70,7 +70,7 @@ class Round(db.Model):
         return RoundState.CLOSED
 
 
-class DeadlineExtension(db.Model):
+class DeadlineExtension(Model):
     """A later deadline for one organisation in one round."""
 
     __tablename__ = "deadline_extensions"

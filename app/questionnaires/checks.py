@@ -5,13 +5,15 @@ references: ids used once, conditions naming earlier questions and real choices,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from app.questionnaires.reading import Mapping, Reader, suggest
-from app.questionnaires.schema import QUESTION_TYPES, Condition
+from app.questionnaires.roles import ROLES
+from app.questionnaires.schema import QUESTION_TYPES, Choice, Condition
 
 # The values of app.models.organisation.Sector, repeated so that loading a definition needs no models.
 SECTORS = (
@@ -145,6 +147,55 @@ def validation_fits(reader: Reader, rules: Mapping, values: dict[str, Any], qtyp
         )
 
 
+def role_fits(
+    reader: Reader,
+    question: Mapping,
+    role: str,
+    qtype: str | None,
+    choices: tuple[Choice, ...],
+    facet: str | None,
+    where: str,
+    group: str | None,
+) -> bool:
+    """A known role, on a question outside a repeating group that can hold it: its type, facet and choices."""
+    line = question.key_line("role")
+    known = ROLES.get(role)
+    if known is None:
+        reader.problem(
+            line, f"Unknown role '{role}' in {where}.{suggest(role, list(ROLES), 'The roles are')}"
+        )
+        return False
+    if group is not None:
+        reader.problem(
+            line, f"{_capital(where)} is a field of repeating group '{group}', so it cannot have a role"
+        )
+        return False
+    fits = True
+    if qtype is not None and qtype not in known.types:
+        reader.problem(
+            line,
+            f"Role '{role}' ({known.what}) needs a {' or '.join(known.types)} question, "
+            f"and {where} is {qtype}",
+        )
+        fits = False
+    if known.facet and facet != role:
+        reader.problem(
+            line,
+            f"{_capital(where)} has role '{role}', so it must be the facet '{role}' (add 'facet: {role}'): "
+            "the database's filters and figures read it by that name",
+        )
+        fits = False
+    values = tuple(choice.value for choice in choices)
+    if known.choices and qtype is not None and sorted(values) != sorted(known.choices):
+        reader.problem(
+            line,
+            f"{_capital(where)} has role '{role}', so its choices must be exactly "
+            f"{', '.join(known.choices)}, not {', '.join(values) or 'none'}",
+        )
+        fits = False
+    return fits
+
+
 @dataclass(frozen=True)
 class Position:
     """Where a question sits: its place in the questionnaire, its page, and its repeating group if any."""
@@ -190,6 +241,7 @@ class Index:
     # Cross-answer rules: (rule, line of its question, line of its kind, how to name it)
     rules: list[tuple[Any, int, int, str]] = field(default_factory=list)
     rule_conditions: list[tuple[Condition, int, tuple[int, ...], str]] = field(default_factory=list)
+    roles: dict[str, int] = field(default_factory=dict)  # role -> the line that gives it
 
     def claim(self, kind: str, ident: str, line: int) -> bool:
         """Note that an id is used; say so if it was used before. Returns whether this is its first use."""
@@ -204,18 +256,39 @@ class Index:
         seen[ident] = line
         return True
 
+    def claim_role(self, role: str, line: int) -> bool:
+        if role in self.roles:
+            self.reader.problem(
+                line,
+                f"Role '{role}' is given to more than one question: "
+                f"it was first given on line {self.roles[role]}",
+            )
+            return False
+        return True
+
+    def check_roles(self, required: Iterable[str], line: int) -> None:
+        """Every role the service needs is given to some question; reported on `line` (the sections)."""
+        for role in required:
+            if role not in self.roles:
+                known = ROLES[role]
+                self.reader.problem(
+                    line,
+                    f"No question has the role '{role}' ({known.what}): add 'role: {role}' to the "
+                    f"{' or '.join(known.types)} question that asks for it",
+                )
+
     def check(self) -> None:
-        for pending in self.afters:
-            self._check_after(pending)
-        for pending in self.conditions:
-            self._check_condition(pending)
+        for after in self.afters:
+            self._check_after(after)
+        for condition in self.conditions:
+            self._check_condition(condition)
         for rule, line, kind_line, where in self.rules:
             self._check_rule(rule, line, kind_line, where)
-        for condition, line, value_lines, where in self.rule_conditions:
-            if self._rule_names(condition.question, line, f"the when of {where}"):
-                pending = PendingCondition(condition, where, line, value_lines, 0)
+        for when, line, value_lines, where in self.rule_conditions:
+            if self._rule_names(when.question, line, f"the when of {where}"):
+                pending = PendingCondition(when, where, line, value_lines, 0)
                 self._check_values(
-                    pending, f"the when of {where}", condition.question, *self.controllers[condition.question]
+                    pending, f"the when of {where}", when.question, *self.controllers[when.question]
                 )
 
     def _rule_names(self, name: str, line: int, where: str) -> bool:

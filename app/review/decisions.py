@@ -49,7 +49,8 @@ def approve(submission_id: int):
             return _refused(item, problem)
         flash(f"{item.name} has been approved and published in the collaboration database", "success")
         return redirect(url_for("review.queue"))
-    return render_template("review/approve.html", submission=item, form=form)
+    sharing = submissions.questionnaire_of(item).answer(item.answers or {}, "sharing")
+    return render_template("review/approve.html", submission=item, form=form, sharing=sharing)
 
 
 @bp.route("/<int:submission_id>/request-changes", methods=["GET", "POST"])

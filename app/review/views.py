@@ -47,7 +47,7 @@ def queue():
         options=review_queue.filter_options(),
         sectors=list(Sector),
         regions=list(Region),
-        themes=default_questionnaire().question("themes").choices,
+        themes=default_questionnaire().role_question("themes").choices,
         partner_summary=partners.summary,
         args={k: v for k, v in request.args.items() if k != "page"},
     )
@@ -61,7 +61,7 @@ def submission(submission_id: int):
     revisions = item.revisions
     latest = revisions[-1] if revisions else None
     changes = []
-    if len(revisions) > 1:
+    if latest is not None and len(revisions) > 1:
         names = answers.organisation_names({**revisions[-2].answers, **latest.answers}, questionnaire)
         changes = changes_between(questionnaire, revisions[-2].answers, latest.answers, names)
     return render_template(

@@ -28,6 +28,7 @@ def page(submission_id: int, page_id: str):
     page = questionnaire.page(page_id) or abort(404)
     task_list = url_for("submit.task_list", submission_id=submission.id)
     section = questionnaire.section_of(page.id)
+    assert section is not None  # every page is in a section
     if not is_page_visible(questionnaire, page, submission.answers) or not progress.can_start_section(
         questionnaire, section, submission.answers, submission.page_states
     ):
@@ -54,7 +55,7 @@ def page(submission_id: int, page_id: str):
         if any(q.type in ("organisation", "organisations") for q in page.questions)
         else (),
         own_organisation_id=submission.organisation_id,
-        **({"formdata": MultiDict(kept)} if kept else {}),
+        **({"formdata": MultiDict[str, str](kept)} if kept else {}),
     )
     review_comments = reviews.latest_comments(submission)[0]
     for question_id in review_comments:
@@ -131,5 +132,5 @@ def _chosen_organisations(page, answers: dict) -> list[int]:
         value = answers.get(question.id)
         for item in value if isinstance(value, list) else [value]:
             if str(item).isdigit():
-                chosen.append(int(item))
+                chosen.append(int(str(item)))
     return chosen

@@ -10,6 +10,7 @@ from tests.conftest import sign_in
 EXPECTED_GUARDS = {
     "main.home": "public",
     "main.health": "public",
+    "main.health_ready": "public",
     "main.accessibility": "public",
     "main.privacy": "public",
     "main.cookies": "public",

@@ -44,7 +44,8 @@ sections:
 
 
 def load(rules: str):
-    return load_definition(DEFINITION + "rules:\n" + textwrap.indent(textwrap.dedent(rules), "  "))
+    text = DEFINITION + "rules:\n" + textwrap.indent(textwrap.dedent(rules), "  ")
+    return load_definition(text, required_roles=())
 
 
 def problems(rules: str) -> list[str]:

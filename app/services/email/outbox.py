@@ -14,13 +14,14 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_mail import Message, sanitize_address
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from app.extensions import db
 from app.models import EmailStatus, OutboundEmail, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import InvalidTransition
+from app.services.jobs import checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class SendResult:
         )
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.next_attempt_at <= now),
         and_(OutboundEmail.status == EmailStatus.SENDING, OutboundEmail.claimed_until < now),
@@ -101,7 +102,7 @@ def claim_due(limit: int, now: datetime | None = None) -> list[int]:
         query = query.with_for_update(skip_locked=True)
     candidates = db.session.scalars(query).all()
     if not candidates:
-        db.session.commit()
+        checkpoint()
         return []
     # One conditional UPDATE: only rows still due are claimed, so another worker's claims are never taken.
     claimed = db.session.scalars(
@@ -111,7 +112,7 @@ def claim_due(limit: int, now: datetime | None = None) -> list[int]:
         .returning(OutboundEmail.id)
         .execution_options(synchronize_session=False)
     ).all()
-    db.session.commit()
+    checkpoint()
     return sorted(claimed)
 
 
@@ -176,13 +177,15 @@ def send_due(limit: int = 100, now: datetime | None = None) -> SendResult:
                     email.status = EmailStatus.NOT_DELIVERED
                     email.claimed_until = None
                     result.not_delivered += 1
-            db.session.commit()
+            checkpoint()
     finally:
         _drop(connection)
     return result
 
 
-def _deliver(email: OutboundEmail, connection: smtplib.SMTP | None, result: SendResult):
+def _deliver(
+    email: OutboundEmail, connection: smtplib.SMTP | None, result: SendResult
+) -> smtplib.SMTP | None:
     """Send one email, opening the connection if need be; returns the connection to reuse (None if broken)."""
     try:
         if connection is None:
@@ -192,7 +195,8 @@ def _deliver(email: OutboundEmail, connection: smtplib.SMTP | None, result: Send
         connection.sendmail(sender, [email.recipient], raw)
     except (smtplib.SMTPException, OSError) as error:
         _record_failure(email, error, result)
-        return _drop(connection)
+        _drop(connection)
+        return None
     email.attempts += 1
     email.status = EmailStatus.SENT
     email.sent_at = utcnow()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -19,12 +20,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
-from app.formatting import LONDON
+from app.formatting import LONDON, govuk_datetime
 from app.links import external_url
 from app.models import (
     DEADLINE_PASSED,
     NilReturn,
     Organisation,
+    OutboundEmail,
     Reminder,
     ReminderStatus,
     Role,
@@ -37,7 +39,9 @@ from app.models.base import utcnow
 from app.models.submission import EDITABLE_STATUSES
 from app.services import audit
 from app.services.email import outbox
+from app.services.jobs import checkpoint
 from app.services.rounds import deadlines as rounds
+from app.services.statements import rows_changed
 
 REMINDER_HOUR = 9
 BATCH = 500
@@ -91,7 +95,7 @@ def _leads_by_organisation() -> dict[int, list[int]]:
     return leads
 
 
-def _insert_ignoring_duplicates(rows: list[dict]) -> None:
+def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
     """One executemany: a reminder another worker planned meanwhile is skipped, never doubled."""
     dialect = db.engine.dialect.name
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Reminder)
@@ -115,7 +119,7 @@ def plan(now: datetime | None = None, *, round_: Round | None = None, manual: bo
                 select(Reminder.offset_days, Reminder.user_id).where(Reminder.round_id == candidate.id)
             ).all()
         )
-        rows = []
+        rows: list[dict[str, Any]] = []
         for organisation_id, user_ids in leads.items():
             deadline = max(candidate.deadline, extensions.get(organisation_id, candidate.deadline))
             if manual:
@@ -209,8 +213,8 @@ def send_planned(now: datetime | None = None) -> SendResult:
         for reminder in batch:
             by_round[reminder.round_id].append(reminder)
         for round_id, reminders in by_round.items():
-            _decide(db.session.get(Round, round_id), reminders, now, result)
-        db.session.commit()
+            _decide(db.session.get_one(Round, round_id), reminders, now, result)
+        checkpoint()
 
 
 def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: SendResult) -> None:
@@ -237,11 +241,12 @@ def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: Sen
             .values(status=status, reason=reason, decided_at=now)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:
+        if rows_changed(claimed) != 1:
             continue  # another worker decided this one
         if reason:
             result.skipped += 1
             continue
+        assert user is not None  # a reminder without its lead was skipped above
         email = _queue_email(round_, reminder, user, work[reminder.organisation_id], deadline, now)
         db.session.execute(
             update(Reminder)
@@ -268,7 +273,9 @@ def user_for_opt_out(token: str) -> User | None:
     return db.session.get(User, user_id) if isinstance(user_id, int) else None
 
 
-def email_context(round_: Round, user: User, work: Outstanding, deadline: datetime, now: datetime) -> dict:
+def email_context(
+    round_: Round, user: User, work: Outstanding, deadline: datetime, now: datetime
+) -> dict[str, Any]:
     return {
         "user": user,
         "round": round_,
@@ -291,14 +298,14 @@ def email_context(round_: Round, user: User, work: Outstanding, deadline: dateti
 
 
 def subject_for(round_: Round, deadline: datetime, now: datetime) -> str:
-    from app.formatting import govuk_datetime
-
     if now > deadline:
         return f"The deadline for {round_.title} has passed"
     return f"Reminder: {round_.title} is due by {govuk_datetime(deadline)}"
 
 
-def _queue_email(round_, reminder: Reminder, user: User, work: Outstanding, deadline, now):
+def _queue_email(
+    round_: Round, reminder: Reminder, user: User, work: Outstanding, deadline: datetime, now: datetime
+) -> OutboundEmail:
     return outbox.enqueue(
         user.email,
         subject_for(round_, deadline, now),
@@ -312,7 +319,7 @@ def _queue_email(round_, reminder: Reminder, user: User, work: Outstanding, dead
 def run(now: datetime | None = None) -> SendResult:
     """The worker's job and `flask reminders send`: plan what has come due, then send it."""
     plan(now)
-    db.session.commit()
+    checkpoint()
     return send_planned(now)
 
 
@@ -355,7 +362,9 @@ def schedule(round_: Round) -> list[OffsetSummary]:
         .where(Reminder.round_id == round_.id)
         .group_by(Reminder.offset_days, Reminder.status)
     ).all()
-    counts: dict[int, dict] = defaultdict(lambda: {"sent": 0, "skipped": 0, "planned": 0, "first": None})
+    counts: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"sent": 0, "skipped": 0, "planned": 0, "first": None}
+    )
     for offset, status, count, first in rows:
         counts[offset][status.value] = count
         if counts[offset]["first"] is None or (first is not None and first < counts[offset]["first"]):

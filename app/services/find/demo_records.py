@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
     Organisation,
+    Record,
     Revision,
     Round,
     Sector,
@@ -22,6 +24,7 @@ from app.models import (
     User,
 )
 from app.questionnaires.loader import default_questionnaire
+from app.questionnaires.schema import Questionnaire
 from app.services.find import demo_words as words
 from app.services.find import publishing as records
 
@@ -54,7 +57,8 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
     with a name of its own (words.PROJECTS, in the places the lead serves) and a contact of its own."""
     rng = random.Random(seed)  # noqa: S311 (repeatable example data, not secrets)
     questionnaire = default_questionnaire()
-    choices = {q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
+    # Keyed by role where the question has one, else by id (questions only these example answers fill in).
+    choices = {q.role or q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
     organisations = list(
         db.session.scalars(
             select(Organisation).where(Organisation.sector.in_(PARTNER_SECTORS)).order_by(Organisation.id)
@@ -64,7 +68,7 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
     by_region: dict[object, list[Organisation]] = {}
     for organisation in organisations:
         by_region.setdefault(organisation.region, []).append(organisation)
-    taken = set(
+    taken: set[str] = set(
         db.session.scalars(
             select(Submission.name).where(Submission.round_id == round_.id, Submission.name.is_not(None))
         )
@@ -78,7 +82,12 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
             [t for t in words.PROJECTS if Sector.FIRE_AND_RESCUE in involved or t not in words.NEEDS_FIRE]
         )
         name, town = _name(rng, theme, lead, taken)
-        answers = _answers(rng, choices, theme, name, town, lead, partners, n)
+        by_role = _answers(rng, choices, theme, name, town, lead, partners, n)
+        answers = {}
+        for key, value in by_role.items():  # keyed by role where the question has one, else by id
+            question = questionnaire.with_role(key) or questionnaire.question(key)
+            if question is not None:
+                answers[question.id] = value
         publish_approved(round_, lead, partners, answers, approver, questionnaire)
         made += 1
     db.session.flush()
@@ -98,7 +107,7 @@ def _partners(rng: random.Random, lead: Organisation, region: Sequence[Organisat
 
 def _name(rng: random.Random, theme: str, lead: Organisation, taken: set[str]) -> tuple[str, str]:
     """A project name not used yet in the round, and the town it is in (the place, when no town is known)."""
-    place = words.place_of(lead.name) or lead.region.label
+    place = words.place_of(lead.name) or _region(lead)
     towns = words.towns_of(place) or [place]
     patterns = words.PROJECTS[theme][0]
     for _ in range(12):
@@ -116,8 +125,21 @@ def _name(rng: random.Random, theme: str, lead: Organisation, taken: set[str]) -
     raise RuntimeError("No free project name")  # pragma: no cover: 10,000 phases of one name
 
 
-def _answers(rng, choices, theme, name, town, lead, partners: Sequence[Organisation], n: int) -> dict:
-    place = words.in_sentence(words.place_of(lead.name) or lead.region.label)
+def _region(organisation: Organisation) -> str:
+    return organisation.region.label if organisation.region is not None else "England and Wales"
+
+
+def _answers(
+    rng: random.Random,
+    choices: dict[str, list[str]],
+    theme: str,
+    name: str,
+    town: str,
+    lead: Organisation,
+    partners: Sequence[Organisation],
+    n: int,
+) -> dict[str, Any]:
+    place = words.in_sentence(words.place_of(lead.name) or _region(lead))
     involved = [lead, *partners]
     fire = next((o for o in involved if o.sector == Sector.FIRE_AND_RESCUE), lead)
     other = next((o for o in involved if o is not fire), lead)
@@ -139,7 +161,7 @@ def _answers(rng, choices, theme, name, town, lead, partners: Sequence[Organisat
     first, last = rng.choice(words.FIRST_NAMES), rng.choice(words.LAST_NAMES)
     evaluated = "no" if stage in ("idea", "planning") else rng.choice(["yes", "no"])
     answers = {
-        "project_name": name,
+        "name": name,
         "summary": f"{summary} {result}",
         "lead_organisation": str(lead.id),
         "partners": [str(p.id) for p in partners],
@@ -174,7 +196,14 @@ def _answers(rng, choices, theme, name, town, lead, partners: Sequence[Organisat
     return answers
 
 
-def publish_approved(round_, lead, partners, answers, approver, questionnaire):
+def publish_approved(
+    round_: Round,
+    lead: Organisation,
+    partners: Sequence[Organisation],
+    answers: dict[str, Any],
+    approver: User,
+    questionnaire: Questionnaire,
+) -> Record:
     """An approved submission with one revision, and its record, as a reviewer's approval leaves them."""
     submission = Submission(
         round=round_,
@@ -182,7 +211,7 @@ def publish_approved(round_, lead, partners, answers, approver, questionnaire):
         created_by=approver,
         questionnaire_version_id=round_.questionnaire_version_id,
         status=SubmissionStatus.APPROVED,
-        name=answers["project_name"],
+        name=questionnaire.answer(answers, "name"),
         answers=answers,
         page_states={},
     )

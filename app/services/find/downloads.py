@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from app.formatting import london
 from app.models import Record
@@ -157,7 +157,10 @@ def answer_value(question: Question, value: Any, organisation_names: Mapping[str
     return format_answer(question, value, organisation_names)
 
 
-def neutralise(value: Any) -> Any:
+T = TypeVar("T")
+
+
+def neutralise(value: T) -> T | str:
     """Text a spreadsheet would run as a formula, made plain text; anything else unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value

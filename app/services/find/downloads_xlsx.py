@@ -7,7 +7,6 @@ is then sent in chunks.
 
 from __future__ import annotations
 
-import io
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -57,18 +56,9 @@ def write_xlsx(
     header, *lines = data_dictionary_rows(questionnaire)
     _append_header(dictionary, header)
     for line in lines:
-        dictionary.append([_wrapped(dictionary, _xlsx_cell(text)) for text in line])
+        dictionary.append([_wrapped(dictionary, _xlsx_cell(text) or "") for text in line])
 
     workbook.save(target)
-
-
-def xlsx_bytes(
-    records: Iterable[Record], questionnaire: Questionnaire, organisation_names: Mapping[str, str]
-) -> bytes:
-    """The workbook as bytes. Rows are still written out as they come; only the finished file is in memory."""
-    buffer = io.BytesIO()
-    write_xlsx(records, questionnaire, organisation_names, buffer)
-    return buffer.getvalue()
 
 
 def xlsx_chunks(
@@ -108,4 +98,4 @@ def _xlsx_cell(value: str | Decimal) -> str | Decimal | None:
         return None
     # Control characters are not allowed in the file format (openpyxl would refuse the whole download); once
     # they are gone the text may start like a formula again.
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))[:MAX_CELL_LENGTH]
+    return str(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))[:MAX_CELL_LENGTH]

@@ -35,13 +35,11 @@ COMBINATIONS = {
     "police_fire_ambulance": "Police, fire and ambulance",
     "single": "One emergency service with other partners",
 }
-QUESTION_OF_FACET = {
-    "themes": "themes",
-    "stage": "stage",
-    "enablers": "enablers",
-    "barriers": "barriers",
-    "geography": "geography",
-}
+# Facets whose values are a question's choices: the question with the role of the same name (roles.py).
+CHOICE_FACETS = ("themes", "stage", "enablers", "barriers")
+# Facets whose values are the choices of the question the definition marks with that facet (no role needed:
+# nothing but the filter reads them).
+MARKED_FACETS = ("geography",)
 
 
 def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
@@ -60,9 +58,12 @@ def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
         },
         "year": {str(y): str(y) for y in sorted(_years(), reverse=True)},
     }
-    for facet, question_id in QUESTION_OF_FACET.items():
-        question = questionnaire.question(question_id)
+    for facet in CHOICE_FACETS:
+        question = questionnaire.with_role(facet)
         result[facet] = {c.value: c.label for c in question.choices} if question else {}
+    for facet in MARKED_FACETS:
+        marked = next((q for q in questionnaire.questions if q.facet == facet), None)
+        result[facet] = {c.value: c.label for c in marked.choices} if marked else {}
     return result
 
 

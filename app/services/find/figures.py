@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from app.models import Record
 from app.models.organisation import REGION_LABELS
@@ -79,17 +80,17 @@ class Tallies:
     has (by (opens at, round id, title)), how many organisations lead or partner them, and the money."""
 
     projects: int
-    values: dict[str, Counter]
-    rounds: Counter
+    values: dict[str, Counter[str]]
+    rounds: Counter[tuple[Any, ...]]
     organisations: int
     savings: Savings
 
 
 def figures(records: Sequence[Record], questionnaire: Questionnaire) -> Figures:
-    return from_tallies(tallies(records), questionnaire)
+    return from_tallies(tallies(records, questionnaire), questionnaire)
 
 
-def tallies(records: Sequence[Record]) -> Tallies:
+def tallies(records: Sequence[Record], questionnaire: Questionnaire) -> Tallies:
     organisations: set[str] = set()
     for record in records:
         organisations.add(_lead_key(record))
@@ -102,7 +103,7 @@ def tallies(records: Sequence[Record]) -> Tallies:
         },
         rounds=Counter(_round_key(record) for record in records),
         organisations=len(organisations),
-        savings=savings(records),
+        savings=savings(records, questionnaire),
     )
 
 
@@ -138,13 +139,15 @@ def from_tallies(tallied: Tallies, questionnaire: Questionnaire) -> Figures:
     )
 
 
-def savings(records: Iterable[Record]) -> Savings:
+def savings(records: Iterable[Record], questionnaire: Questionnaire) -> Savings:
+    cashable_id = questionnaire.role_question("cashable_savings").id
+    cost_id = questionnaire.role_question("cost").id
     cashable, cashable_count, cost, cost_count = Decimal(0), 0, Decimal(0), 0
     for record in records:
-        amount = money_answer(record, "cashable_savings")
+        amount = money_answer(record, cashable_id)
         if amount is not None:
             cashable, cashable_count = cashable + amount, cashable_count + 1
-        amount = money_answer(record, "cost")
+        amount = money_answer(record, cost_id)
         if amount is not None:
             cost, cost_count = cost + amount, cost_count + 1
     return Savings(cashable, cashable_count, cost, cost_count)
@@ -170,7 +173,7 @@ def facet_values(record: Record, facet: str) -> list[str]:
 
 
 def _ranked(
-    counts: Counter,
+    counts: Counter[str],
     facet: str,
     natural_order: list[str],
     questionnaire: Questionnaire | None = None,
@@ -187,19 +190,19 @@ def _ranked(
     return [(_label(value, facet, questionnaire, labels), counts[value]) for value in ordered]
 
 
-def _by_stage(counts: Counter, questionnaire: Questionnaire) -> list[Row]:
+def _by_stage(counts: Counter[str], questionnaire: Questionnaire) -> list[Row]:
     stages = _choice_order(questionnaire, "stage")
     stages += sorted(value for value in counts if value not in stages and counts[value])
     return [(_label(value, "stage", questionnaire), counts[value]) for value in stages]
 
 
-def _round_key(record: Record) -> tuple:
+def _round_key(record: Record) -> tuple[Any, ...]:
     submission = getattr(record, "submission", None)
     round_ = getattr(submission, "round", None)
     return round_key(record.round_id, round_)
 
 
-def round_key(round_id: int | None, round_) -> tuple:
+def round_key(round_id: int | None, round_: Any) -> tuple[Any, ...]:
     """(opens at, round id, title): rounds sort by when they opened."""
     opens_at = getattr(round_, "opens_at", None)
     round_id = round_id if round_id is not None else getattr(round_, "id", None)
@@ -219,8 +222,8 @@ def _lead_key(record: Record) -> str:
     return f"name:{getattr(organisation, 'name', record.name)}"
 
 
-def _choice_order(questionnaire: Questionnaire, question_id: str) -> list[str]:
-    question = questionnaire.question(question_id)
+def _choice_order(questionnaire: Questionnaire, role: str) -> list[str]:
+    question = questionnaire.with_role(role)
     return [choice.value for choice in question.choices] if question else []
 
 
@@ -229,7 +232,8 @@ def _label(
 ) -> str:
     if labels is not None:
         return labels.get(value, value.replace("_", " ").capitalize())
-    question = questionnaire.question(facet) if questionnaire else None
+    # The facets counted here are the roles of the same name (roles.py requires it).
+    question = questionnaire.with_role(facet) if questionnaire else None
     return question.choice_label(value) if question else value
 
 

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import ColumnElement, Text, cast, func, select, text
+from sqlalchemy import ColumnElement, Result, Text, cast, func, select, text
 
 from app.extensions import db
 from app.models import FacetValue, FindIndexState, Record, RecordFacet, Round
+from app.questionnaires.loader import default_questionnaire
 from app.services.find import record_index as search_index
 from app.services.find.figures import FIGURE_FACETS, Savings, Tallies, money_value, round_key
 
@@ -36,7 +38,7 @@ def _ids(joined: str | None) -> np.ndarray:
     return np.fromstring(joined or "", dtype=np.int64, sep=",") if joined else np.zeros(0, np.int64)
 
 
-def _joined(column):
+def _joined(column: Any) -> Any:
     """The database's aggregate joining a column's values with commas."""
     if db.engine.dialect.name == "postgresql":
         return func.string_agg(cast(column, Text), ",")
@@ -141,7 +143,7 @@ class Snapshot:
         """What the figures of the chosen records are made from (app/services/find/figures.py)."""
         total, counts = self.counts(chosen)
         data = self._figures_data()
-        rounds: Counter = Counter()
+        rounds: Counter[tuple[Any, ...]] = Counter()
         for key, bits in data.rounds:
             if n := int(np.bitwise_count(bits & chosen).sum()):
                 rounds[key] += n
@@ -210,9 +212,9 @@ class ForFigures:
     """Bitsets of the records of each round and of each organisation (leading or partnering), and the sums of
     money answered: read the first time a snapshot's figures are wanted."""
 
-    rounds: list[tuple[tuple, np.ndarray]]  # (figures.round_key, bitset)
+    rounds: list[tuple[tuple[Any, ...], np.ndarray]]  # (figures.round_key, bitset)
     organisations: np.ndarray  # one bitset per organisation
-    money: dict[str, tuple[np.ndarray, np.ndarray]]  # question id -> (record ids, amounts as Decimal)
+    money: dict[str, tuple[np.ndarray, np.ndarray]]  # role -> (record ids, amounts as Decimal)
 
     @classmethod
     def load(cls, snapshot: Snapshot) -> ForFigures:
@@ -222,20 +224,20 @@ class ForFigures:
         for key, joined in _organisation_records():
             bits = snapshot.bits(_ids(joined))
             organisations[key] = organisations[key] | bits if key in organisations else bits
-        questions = MONEY_QUESTIONS
+        questionnaire = default_questionnaire()
+        questions = tuple(questionnaire.role_question(role).id for role in MONEY_ROLES)
         amounts: dict[object, Decimal | None] = {}  # each answer read once
-        found: dict[str, tuple[list[int], list[Decimal]]] = {
-            question_id: ([], []) for question_id in questions
-        }
-        for record_id, *answers in _money_answers():
-            for question_id, answer in zip(questions, answers, strict=True):
+        found: dict[str, tuple[list[int], list[Decimal]]] = {role: ([], []) for role in MONEY_ROLES}
+        for record_id, *answers in _money_answers(questions):
+            for question_id, answer in zip(MONEY_ROLES, answers, strict=True):
                 if answer is None or record_id >= snapshot.size:
                     continue
                 if answer not in amounts:
                     amounts[answer] = money_value(answer)
-                if amounts[answer] is not None:
+                amount = amounts[answer]
+                if amount is not None:
                     found[question_id][0].append(record_id)
-                    found[question_id][1].append(amounts[answer])
+                    found[question_id][1].append(amount)
         money = {
             question_id: (np.array(ids, dtype=np.int64), np.array(values, dtype=object))
             for question_id, (ids, values) in found.items()
@@ -249,23 +251,23 @@ class ForFigures:
         )
 
 
-MONEY_QUESTIONS = ("cashable_savings", "cost")
+MONEY_ROLES = ("cashable_savings", "cost")  # the roles (questionnaires/roles.py) the figures add up
 
 
-def _money_answers():
-    """Each record's id and its answers to MONEY_QUESTIONS (as text, or a number on SQLite)."""
+def _money_answers(question_ids: tuple[str, ...]) -> Result[Any]:
+    """Each record's id and its answers to these questions (as text, or a number on SQLite)."""
     if db.engine.dialect.name == "postgresql":
-        # One reading of each record's answers for both questions, not one per question.
+        # One reading of each record's answers for both questions, not one per question. The ids are
+        # questionnaire ids (lower-case letters, digits and underscores), quoted as SQL names.
+        columns = ", ".join(f'"{q}" text' for q in question_ids)
+        selected = ", ".join(f'j."{q}"' for q in question_ids)
         return db.session.execute(
-            text(
-                "SELECT id, j.cashable_savings, j.cost FROM records, "
-                "json_to_record(answers) AS j(cashable_savings text, cost text)"
-            )
+            text(f"SELECT id, {selected} FROM records, json_to_record(answers) AS j({columns})")  # noqa: S608
         )
-    return db.session.execute(select(Record.id, *(Record.answers[q].as_string() for q in MONEY_QUESTIONS)))
+    return db.session.execute(select(Record.id, *(Record.answers[q].as_string() for q in question_ids)))
 
 
-def _organisation_records():
+def _organisation_records() -> Iterator[tuple[str, str]]:
     """(organisation key, the ids of the records it leads or partners, joined), keyed as figures keys them."""
     leads = db.session.execute(
         select(Record.organisation_id, _joined(Record.id)).group_by(Record.organisation_id)
@@ -285,7 +287,7 @@ def _organisation_records():
     yield from ((f"id:{partner}", joined) for partner, joined in db.session.execute(partners))
 
 
-def name_order() -> ColumnElement:
+def name_order() -> ColumnElement[Any]:
     """Records by name, without regard to case, the same on both databases."""
     name = func.lower(Record.name)
     # PostgreSQL's collation would ignore spaces and punctuation; "C" sorts as SQLite does.
@@ -325,5 +327,5 @@ class FindIndex:
 
 def current() -> Snapshot:
     """This process's index of Find, as the database stands now."""
-    index = current_app.extensions.setdefault("find_index", FindIndex())
+    index: FindIndex = current_app.extensions.setdefault("find_index", FindIndex())
     return index.current()

@@ -20,6 +20,7 @@ import numpy as np
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.models import FacetValue, Record, RecordFacet, Submission, SubmissionPartner
@@ -60,10 +61,10 @@ class FindResult:
     total: int
     page: int
     pages: int
-    counts: dict[str, Counter]
+    counts: dict[str, Counter[str]]
 
 
-def parse(args, known_values: dict[str, set[str]]) -> FindQuery:
+def parse(args: MultiDict[str, str], known_values: dict[str, set[str]]) -> FindQuery:
     """Read a query from request.args: unknown filter values are dropped and reported, never an error."""
     query = FindQuery(text=(args.get("q") or "")[:10_000].strip())
     for name in FILTER_FACETS:
@@ -101,7 +102,7 @@ def conditions(query: FindQuery, *, sharing: tuple[str, ...], text: bool = True)
     return where
 
 
-def _ordered(statement: Select, query: FindQuery, *, sharing: tuple[str, ...]) -> Select:
+def _ordered(statement: Select[Any], query: FindQuery, *, sharing: tuple[str, ...]) -> Select[Any]:
     """The statement restricted to the matching records, in the requested order (always a total order, so
     that pages are stable)."""
     words = search_index.terms(query.text)
@@ -118,7 +119,7 @@ def _ordered(statement: Select, query: FindQuery, *, sharing: tuple[str, ...]) -
     return statement.order_by(Record.approved_at.desc(), Record.id.desc())
 
 
-def _with_display(statement: Select) -> Select:
+def _with_display(statement: Select[Any]) -> Select[Any]:
     # Many-to-one only, joined in the same query: also right when rows are read in batches.
     return statement.options(
         joinedload(Record.organisation), joinedload(Record.submission).joinedload(Submission.round)
@@ -164,10 +165,6 @@ def matching_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[
     yield from db.session.scalars(statement.execution_options(yield_per=EXPORT_BATCH))
 
 
-def matching(query: FindQuery, *, sharing: tuple[str, ...]) -> list[Record]:
-    return list(matching_records(query, sharing=sharing))
-
-
 def count(query: FindQuery, *, signed_in: bool) -> int:
     """How many records this viewer may see match the query."""
     index = find_index.current()
@@ -189,12 +186,6 @@ def figures(query: FindQuery, *, signed_in: bool, questionnaire: Questionnaire) 
     return from_tallies(index.tallies(chosen), questionnaire)
 
 
-def for_figures(query: FindQuery, *, signed_in: bool) -> list[Record]:
-    """The records `figures` counts, read from the database: every approved record the filters select,
-    including those shared as figures only (what the index's figures are tested against)."""
-    return matching(query, sharing=(*visible_sharing(signed_in), "figures_only"))
-
-
 def visible_record(record_id: int, *, signed_in: bool) -> Record | None:
     record = db.session.get(Record, record_id)
     if record is None or record.sharing not in visible_sharing(signed_in):
@@ -209,7 +200,7 @@ def related(record: Record, *, signed_in: bool, limit: int = 3) -> list[Record]:
     if not themes or not regions:
         return []
 
-    def having(facet: str, values: list[str]) -> Select:
+    def having(facet: str, values: list[str]) -> Select[Any]:
         return (
             select(RecordFacet.record_id)
             .join(FacetValue, FacetValue.id == RecordFacet.facet_value_id)

@@ -1,14 +1,14 @@
-"""Reading organisations and people for the pages that list them."""
+"""Reading organisations: the lists and pickers that show them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, or_, select
 
 from app.extensions import db
-from app.models import Organisation, User
+from app.models import Organisation, Sector
+from app.questionnaires.organisation_options import OrganisationOption
 
 
 def active_organisations() -> list[Organisation]:
@@ -20,22 +20,21 @@ def all_organisations() -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
 
 
+def organisations_by_sector() -> list[Organisation]:
+    """Every organisation, active or not, by sector (in the order sectors are declared) then by name."""
+    sector_order = {sector: position for position, sector in enumerate(Sector)}
+    organisations = db.session.scalars(select(Organisation)).all()
+    return sorted(organisations, key=lambda org: (sector_order[org.sector], org.name.lower()))
+
+
 def organisation(organisation_id: int) -> Organisation | None:
     return db.session.get(Organisation, organisation_id)
 
 
-def list_users() -> list[User]:
-    return list(
-        db.session.scalars(select(User).options(joinedload(User.organisation)).order_by(User.name, User.id))
-    )
-
-
-def organisation_options(keep: Iterable[int] = ()) -> list:
+def organisation_options(keep: Iterable[int] = ()) -> list[OrganisationOption]:
     """Active organisations for the organisation pickers, sector by sector; and those of `keep`, already
     chosen, even if they have been deactivated since, so that a saved answer stays a valid one."""
-    from app.forms.questionnaire import OrganisationOption
-
-    chosen = Organisation.active.is_(True)
+    chosen: ColumnElement[bool] = Organisation.active.is_(True)
     if keep:
         chosen = or_(chosen, Organisation.id.in_(sorted(set(keep))))
     rows = db.session.execute(

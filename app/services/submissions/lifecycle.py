@@ -36,6 +36,7 @@ from app.services.email import outbox
 from app.services.errors import DomainError, InvalidTransition, NotAllowed
 from app.services.rounds import deadlines as rounds
 from app.services.submissions import partners, progress
+from app.services.submissions.answers import answer_sections
 
 
 class StaleEdit(DomainError):
@@ -181,7 +182,7 @@ def save_page(
     states[page.id] = progress.COMPLETED if complete else progress.IN_PROGRESS
     submission.page_states = states
     questionnaire = questionnaire_of(submission)
-    name = current.get(questionnaire.questions[0].id)
+    name = questionnaire.answer(current, "name")
     submission.name = str(name)[:300] if name else None
     submission.edit_version += 1
     submission.updated_at = utcnow()
@@ -249,8 +250,6 @@ def _record_partners(submission: Submission, questionnaire: Questionnaire, answe
 
 
 def _send_receipt(submission: Submission, revision: Revision, by: User) -> None:
-    from app.services.submissions.answers import answer_sections
-
     questionnaire = questionnaire_of(submission)
     outbox.enqueue(
         by.email,
@@ -351,6 +350,8 @@ def make_nil_return(round_: Round, *, by: User, now: datetime | None = None) -> 
 
 
 def undo_nil_return(round_: Round, *, by: User) -> None:
+    if by.organisation_id is None:
+        raise NotAllowed("Only collaboration leads can answer for an organisation")
     reason = rounds.why_not_accepting(round_, by.organisation_id)
     if reason:
         raise NotAllowed(reason)

@@ -1,14 +1,14 @@
 """The questionnaire's validation rules, as plain functions of one answer in its ANSWER SHAPE.
 
 `answer_error` gives the GOV.UK error message for the first rule an answer breaks, or None. It knows nothing
-of requests or forms, so a service can run the same rules over saved answers (for example before submitting).
+of requests or forms, so the page forms, the services (before submitting) and imports run the same rules.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,24 +26,13 @@ from app.questionnaires.display import (
     parse_month,
     parse_number,
 )
+from app.questionnaires.organisation_options import OrganisationOption
 from app.questionnaires.schema import Question
 
 LONDON = ZoneInfo("Europe/London")
 CHOICE_TYPES = ("radios", "checkboxes", "select", "yes_no", "organisation", "organisations")
 YES_NO = ("yes", "no")
 UNKNOWN_ORGANISATION = "Select an organisation from the list"
-
-
-@dataclass(frozen=True)
-class OrganisationOption:
-    """An organisation a question may offer."""
-
-    id: int
-    name: str
-    sector: str  # the sector's value, e.g. "fire_and_rescue"
-    sector_label: str  # e.g. "Fire and rescue"
-    region: str | None = None  # the region's value, e.g. "south_east"
-    region_label: str | None = None  # e.g. "South East"
 
 
 def sentence_start(label: str) -> str:
@@ -108,7 +97,7 @@ def item_label(question: Question, field: Question, number: int) -> Question:
     return replace(field, short_label=f"{item} {number} {in_sentence(field.short_label)}")
 
 
-def _text(question: Question, value: Any, _organisations) -> str | None:
+def _text(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     rules = question.validation
     label = sentence_start(question.short_label)
     text = str(value).strip()
@@ -123,7 +112,7 @@ def _text(question: Question, value: Any, _organisations) -> str | None:
     return None
 
 
-def _number(question: Question, value: Any, _organisations) -> str | None:
+def _number(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     label = sentence_start(question.short_label)
     number = parse_number(str(value))
     if number is None:
@@ -133,7 +122,7 @@ def _number(question: Question, value: Any, _organisations) -> str | None:
     return _range(question, number, format_number)
 
 
-def _money(question: Question, value: Any, _organisations) -> str | None:
+def _money(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     amount = parse_money(str(value))
     if amount is None:
         label = sentence_start(question.short_label)
@@ -151,11 +140,12 @@ def _range(question: Question, value: Decimal, show: Callable[[Decimal], str]) -
             return f"{label} must be between {show(low)} and {show(high)}"
         if low is not None:
             return f"{label} must be {show(low)} or more"
+        assert high is not None
         return f"{label} must be {show(high)} or less"
     return None
 
 
-def _date(question: Question, value: Any, _organisations) -> str | None:
+def _date(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     label = sentence_start(question.short_label)
     parts = date_parts(question.type, value)
     missing = [name for name, text in parts.items() if not text]
@@ -206,14 +196,14 @@ def _date_limits(question: Question, when: date, label: str, whole_date: bool) -
     return None
 
 
-def _choice(question: Question, value: Any, _organisations) -> str | None:
+def _choice(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     allowed = YES_NO if question.type == "yes_no" and not question.choices else _values(question)
     if str(value) not in allowed:
         return required_message(question) if question.type == "yes_no" else _from_the_list(question)
     return None
 
 
-def _checkboxes(question: Question, value: Any, _organisations) -> str | None:
+def _checkboxes(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     values = _as_list(value)
     allowed = _values(question)
     if any(item not in allowed for item in values):
@@ -224,13 +214,13 @@ def _checkboxes(question: Question, value: Any, _organisations) -> str | None:
     return _item_count(question, len(values), f"select {{}} {in_sentence(question.short_label)}")
 
 
-def _organisation(question: Question, value: Any, organisations) -> str | None:
+def _organisation(question: Question, value: Any, organisations: Sequence[OrganisationOption]) -> str | None:
     if str(value) not in {str(option.id) for option in organisations}:
         return UNKNOWN_ORGANISATION
     return None
 
 
-def _organisations(question: Question, value: Any, organisations) -> str | None:
+def _organisations(question: Question, value: Any, organisations: Sequence[OrganisationOption]) -> str | None:
     values = _as_list(value)
     by_id = {str(option.id): option for option in organisations}
     if any(item not in by_id for item in values):
@@ -249,7 +239,7 @@ def _organisations(question: Question, value: Any, organisations) -> str | None:
     return None
 
 
-def _group(question: Question, value: Any, _organisations) -> str | None:
+def _group(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     count = len([item for item in _as_list(value) if not is_blank(item)])
     name = question.item_name or "item"
     rules = question.validation
