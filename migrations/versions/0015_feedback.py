@@ -1,7 +1,7 @@
 """Feedback sent from the help pages
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0018
 Create Date: 2026-12-07 00:50:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0012'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
