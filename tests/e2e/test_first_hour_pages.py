@@ -72,7 +72,7 @@ def test_saved_with_problems_then_check_answers_then_read_only_pages(app, browse
     expect(page.locator(".govuk-error-message")).to_contain_text("Cost must be an amount of money")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Back").click()
+    page.get_by_role("link", name="Back", exact=True).click()
     page.get_by_role("link", name="Delete this draft").click()
     expect_page(page, "Are you sure you want to delete this draft?")
     page.get_by_role("button", name="Delete draft").click()
