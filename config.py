@@ -71,6 +71,8 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "collaboration-returns@example.org")
         self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+        # Where feedback from the help pages is emailed (it is kept in the database either way).
+        self.SUPPORT_EMAIL = env.get("SUPPORT_EMAIL", "support@example.org")
         self.OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 6)
         self.OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 60)
         self.WORKER_INTERVAL_SECONDS = _int("WORKER_INTERVAL_SECONDS", 5)
@@ -139,6 +141,7 @@ class ProductionConfig(Config):
         self.REMEMBER_COOKIE_SECURE = True
         self.FORCE_HTTPS = _bool("FORCE_HTTPS", True)
         self.REQUIRE_2FA = _bool("REQUIRE_2FA", True)
+        self.SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")  # never the example address
 
 
 CONFIGS = {

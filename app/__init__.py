@@ -52,6 +52,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.cli import register as register_cli
     from app.errors import register as register_errors
     from app.find import bp as find_bp
+    from app.help import bp as help_bp
     from app.main import bp as main_bp
     from app.reminders import bp as reminders_bp
     from app.request_log import register as register_request_log
@@ -68,6 +69,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(find_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(help_bp)
     register_errors(app)
     register_request_log(app)
     register_static_versions(app)

@@ -49,7 +49,7 @@ def facets_for(
     facets["combination"] = [service_combination(services)]
     facets["region"] = sorted({o.region.value for o in organisations if o.region is not None})
     facets["round"] = [str(submission.round_id)]
-    facets["year"] = [str(submission.round.opens_at.year)]
+    facets["year"] = [str(submission.round.year)]
     return facets
 
 

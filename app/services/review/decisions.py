@@ -176,7 +176,9 @@ def request_changes(
             )
         )
     db.session.flush()
-    _tell_leads(submission, "changes_requested", comments=comments, overall=overall)
+    labels = {q.id: q.short_label for q in questionnaire.questions}
+    quoted = [(labels.get(qid, qid), text) for qid, text in comments.items()]
+    _tell_leads(submission, "changes_requested", comments=quoted, overall=overall)
 
 
 def reject(
