@@ -5,7 +5,7 @@ checked import (rows to skip, organisations chosen or kept as given, duplicates)
 Columns are added, never a table recreated, so no trigger of migration 0012 is dropped on SQLite.
 
 Revision ID: 0014
-Revises: 0019
+Revises: 0015
 Create Date: 2026-12-07 00:40:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014"
-down_revision = "0019"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
