@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.feedback import Feedback
 from app.models.imports import ImportBatch, ImportedProject, ImportMode, ImportStatus
 from app.models.kept_form import KeptForm
+from app.models.notable import NotablePractice
 from app.models.organisation import REGION_LABELS_BY_VALUE, Organisation, Region, Sector
 from app.models.outbox import EmailStatus, OutboundEmail
 from app.models.recovery_code import RecoveryCode
@@ -38,6 +39,7 @@ __all__ = [
     "ImportedProject",
     "KeptForm",
     "NilReturn",
+    "NotablePractice",
     "Organisation",
     "OutboundEmail",
     "PartnerConfirmation",

@@ -69,6 +69,11 @@ ACTION_LABELS = {
     "review_digest.opted_out": "Opted out of the review digest",
     "review_digest.opted_in": "Opted in to the review digest",
     "email.retried": "Asked for an email to be sent again",
+    "import.uploaded": "Uploaded a file of earlier responses",
+    "import.confirmed": "Confirmed an import of earlier responses",
+    "import.cancelled": "Cancelled an import of earlier responses",
+    "import.completed": "Imported earlier responses",
+    "import.project": "Imported a project from a file (its file and row are in the details)",
 }
 
 REFERENCE = re.compile(r"^CP-\d{4}-\d+$", re.IGNORECASE)

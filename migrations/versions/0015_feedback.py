@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0015"
-down_revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email import policy
 from typing import Any
 
 from flask import current_app, render_template
@@ -26,6 +27,9 @@ from app.services.jobs import checkpoint
 log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=5)
+# The message as SMTP wants it, without re-parsing every header (policy.SMTP's header objects made building a
+# message take most of the time of queueing 10,000 reminders: bench/reminders.py).
+FAST_POLICY = policy.compat32.clone(linesep="\r\n")
 
 
 def enqueue(
@@ -59,7 +63,7 @@ def enqueue(
         attempts=0,
         next_attempt_at=utcnow(),
     )
-    email.message = _message(email).as_bytes()
+    email.message = _message(email)._message().as_bytes(policy=FAST_POLICY)
     db.session.add(email)
     db.session.flush()
     return email

@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.formatting import LONDON, govuk_datetime
@@ -41,7 +42,6 @@ from app.services import audit
 from app.services.email import outbox
 from app.services.jobs import checkpoint
 from app.services.rounds import deadlines as rounds
-from app.services.statements import rows_changed
 
 REMINDER_HOUR = 9
 BATCH = 500
@@ -218,13 +218,24 @@ def send_planned(now: datetime | None = None) -> SendResult:
 
 
 def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: SendResult) -> None:
+    """Decide a batch: every reminder claimed with one conditional UPDATE per outcome (only rows still planned
+    are claimed, so another worker's are never taken), then the emails of those claimed queued."""
     work = outstanding(round_, {r.organisation_id for r in reminders})
     users = {
-        u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in reminders})))
+        u.id: u
+        for u in db.session.scalars(
+            select(User)
+            .where(User.id.in_({r.user_id for r in reminders}))
+            .options(joinedload(User.organisation))
+        )
     }
+    deadlines: dict[int, datetime] = {}
+    by_reason: dict[str | None, list[int]] = defaultdict(list)
     for reminder in reminders:
         user = users.get(reminder.user_id)
-        deadline = rounds.deadline_for(round_, reminder.organisation_id)
+        if reminder.organisation_id not in deadlines:
+            deadlines[reminder.organisation_id] = rounds.deadline_for(round_, reminder.organisation_id)
+        deadline = deadlines[reminder.organisation_id]
         reason = None
         if user is None or not user.active or user.organisation_id != reminder.organisation_id:
             reason = "no longer a lead of the organisation"
@@ -234,27 +245,32 @@ def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: Sen
             reason = "the deadline had passed"
         elif not work[reminder.organisation_id]:
             reason = "nothing outstanding"
+        by_reason[reason].append(reminder.id)
+    claimed: set[int] = set()
+    for reason, ids in by_reason.items():
         status = ReminderStatus.SKIPPED if reason else ReminderStatus.SENT
-        claimed = db.session.execute(
+        taken = db.session.scalars(
             update(Reminder)
-            .where(Reminder.id == reminder.id, Reminder.status == ReminderStatus.PLANNED)
+            .where(Reminder.id.in_(ids), Reminder.status == ReminderStatus.PLANNED)
             .values(status=status, reason=reason, decided_at=now)
+            .returning(Reminder.id)
             .execution_options(synchronize_session=False)
-        )
-        if rows_changed(claimed) != 1:
-            continue  # another worker decided this one
+        ).all()
         if reason:
-            result.skipped += 1
-            continue
-        assert user is not None  # a reminder without its lead was skipped above
+            result.skipped += len(taken)
+        else:
+            claimed.update(taken)
+    links: list[dict[str, int]] = []
+    for reminder in reminders:
+        if reminder.id not in claimed:
+            continue  # skipped, or another worker decided it
+        user = users[reminder.user_id]
+        deadline = deadlines[reminder.organisation_id]
         email = _queue_email(round_, reminder, user, work[reminder.organisation_id], deadline, now)
-        db.session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder.id)
-            .values(outbound_email_id=email.id)
-            .execution_options(synchronize_session=False)
-        )
+        links.append({"id": reminder.id, "outbound_email_id": email.id})
         result.sent += 1
+    if links:
+        db.session.execute(update(Reminder), links)  # by primary key, in one executemany
 
 
 def _serializer() -> URLSafeSerializer:
@@ -306,13 +322,14 @@ def subject_for(round_: Round, deadline: datetime, now: datetime) -> str:
 def _queue_email(
     round_: Round, reminder: Reminder, user: User, work: Outstanding, deadline: datetime, now: datetime
 ) -> OutboundEmail:
+    context = email_context(round_, user, work, deadline, now)
     return outbox.enqueue(
         user.email,
         subject_for(round_, deadline, now),
         "reminder",
         idempotency_key=f"reminder:{round_.id}:{reminder.offset_days}:{user.id}",
-        list_unsubscribe=external_url("reminders.opt_out", token=opt_out_token(user)),
-        **email_context(round_, user, work, deadline, now),
+        list_unsubscribe=context["opt_out_link"],
+        **context,
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    NotablePractice,
     Organisation,
     Record,
     Revision,
@@ -49,6 +50,34 @@ ACTIVITIES = [
     ("governance", "joint governance board", "A single board oversees the collaboration programme"),
     ("data_sharing", "data sharing hub", "The partners share incident data to target prevention work"),
 ]
+BENEFITS = [
+    "Response times fell by {n} minutes on average.",
+    "The partners save about £{k},000 a year on running costs.",
+    "{n} more vulnerable people were reached in the first year.",
+    "Staff report better working relationships across the services.",
+]
+ENABLERS_SAID = [
+    "Senior leaders in all three services backed the project from the start.",
+    "A shared budget meant nobody had to argue over who paid for what.",
+    "Staff who had worked in the other service explained how it runs.",
+    "Co-locating the teams made daily contact easy.",
+    "A clear data sharing agreement was signed early.",
+]
+BARRIERS_SAID = [
+    "Different shift patterns made joint rostering hard.",
+    "Our IT systems could not talk to each other for the first year.",
+    "Pay and conditions differ between the services.",
+    "The funding was only agreed one year at a time.",
+]
+NOTABLE_SAID = "It shows measurable benefits that other services could copy with little cost."
+LESSONS = [
+    "Agree data sharing before the first shift.",
+    "Involve staff representatives from the start.",
+    "Plan the estates work with all partners' finance teams.",
+    "Keep the governance light until the benefits are clear.",
+    "Evaluate from day one so the benefits can be shown.",
+]
+NOTABLE_SHARE = 0.06  # of the demo projects, chosen as notable practice
 PARTNER_SECTORS = (Sector.POLICE, Sector.FIRE_AND_RESCUE, Sector.AMBULANCE)
 
 
@@ -56,6 +85,7 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
     """Publish `count` approved records across the round, led by and partnering real organisations, each
     with a name of its own (words.PROJECTS, in the places the lead serves) and a contact of its own."""
     rng = random.Random(seed)  # noqa: S311 (repeatable example data, not secrets)
+    said = random.Random(seed + 1)  # noqa: S311
     questionnaire = default_questionnaire()
     # Keyed by role where the question has one, else by id (questions only these example answers fill in).
     choices = {q.role or q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
@@ -83,12 +113,24 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
         )
         name, town = _name(rng, theme, lead, taken)
         by_role = _answers(rng, choices, theme, name, town, lead, partners, n)
+        # From a generator of their own, so that the rest of the data stays what the seed always gave.
+        by_role["enablers_details"] = said.choice(ENABLERS_SAID)
+        by_role["barriers_details"] = said.choice(BARRIERS_SAID)
         answers = {}
         for key, value in by_role.items():  # keyed by role where the question has one, else by id
             question = questionnaire.with_role(key) or questionnaire.question(key)
             if question is not None:
                 answers[question.id] = value
-        publish_approved(round_, lead, partners, answers, approver, questionnaire)
+        record = publish_approved(round_, lead, partners, answers, approver, questionnaire)
+        if said.random() < NOTABLE_SHARE:
+            db.session.add(
+                NotablePractice(
+                    submission_id=record.submission_id,
+                    themes=by_role["themes"][:1],
+                    reason=NOTABLE_SAID,
+                    chosen_by=approver,
+                )
+            )
         made += 1
     db.session.flush()
     return made

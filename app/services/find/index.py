@@ -5,7 +5,7 @@ words matches, with their scores.
 A search page then needs no more from the database than a check that the index is current (one row,
 find_index_state, which triggers change whenever records or their facet rows change) and the page's twenty
 records. The index is read again, whole, after any change; the full-text engines (FTS5, tsvector) still find
-the words, once per set of words and change, and the results are kept (MATCHES_KEPT sets of words).
+the words, once per set of words and change, and the results are kept (up to MATCHES_BYTES).
 
 Each bitset is a row of 64-bit words; bit i of a row stands for the record with id i. Counting the matches
 with each filter value is then an AND and a population count per value.
@@ -30,7 +30,9 @@ from app.questionnaires.loader import default_questionnaire
 from app.services.find import record_index as search_index
 from app.services.find.figures import FIGURE_FACETS, Savings, Tallies, money_value, round_key
 
-MATCHES_KEPT = 64  # sets of words whose matches each process keeps, most recently used
+# The matches of recent sets of words that each process keeps, the most recently used, up to this many bytes
+# (ids, scores and bitset: a set of words matching 40% of 100,000 records takes about 650 KB).
+MATCHES_BYTES = 16 * 1024 * 1024
 
 
 def _ids(joined: str | None) -> np.ndarray:
@@ -53,6 +55,10 @@ class Matches:
     scores: np.ndarray
     bits: np.ndarray
 
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.scores.nbytes + self.bits.nbytes
+
 
 @dataclass
 class Snapshot:
@@ -64,6 +70,7 @@ class Snapshot:
     _orders: dict[str, np.ndarray] = field(default_factory=dict)
     _for_figures: ForFigures | None = None
     _matches: OrderedDict[tuple[str, ...], Matches] = field(default_factory=OrderedDict)
+    _matches_bytes: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)  # held briefly, to read or add to the above
     _figures_lock: threading.Lock = field(default_factory=threading.Lock)  # held while figures' data is read
 
@@ -185,10 +192,23 @@ class Snapshot:
         keep = ids < self.size
         found = Matches(ids=ids[keep], scores=scores[keep], bits=self.bits(ids))
         with self._lock:
-            self._matches[key] = found
-            while len(self._matches) > MATCHES_KEPT:
-                self._matches.popitem(last=False)
+            if key not in self._matches:
+                self._matches[key] = found
+                self._matches_bytes += found.nbytes
+            while self._matches_bytes > MATCHES_BYTES and len(self._matches) > 1:
+                _, dropped = self._matches.popitem(last=False)
+                self._matches_bytes -= dropped.nbytes
         return found
+
+    def nbytes(self) -> int:
+        """The memory the snapshot's arrays take (numpy's own count; Python's objects around them aside)."""
+        total = self.values.nbytes + sum(bits.nbytes for bits in self.sharing.values())
+        total += sum(order.nbytes for order in self._orders.values()) + self._matches_bytes
+        data = self._for_figures
+        if data is not None:
+            total += data.organisations.nbytes + sum(bits.nbytes for _, bits in data.rounds)
+            total += sum(ids.nbytes + amounts.size * 104 for ids, amounts in data.money.values())
+        return total
 
     def _order(self, sort: str) -> np.ndarray:
         sort = "name" if sort == "name" else "newest"  # relevance without words lists the newest first

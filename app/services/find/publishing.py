@@ -13,6 +13,7 @@ from app.models.base import utcnow
 from app.questionnaires.display import format_answer
 from app.questionnaires.schema import Questionnaire
 from app.services.find import record_index as search_index
+from app.services.find.visibility import contact_question_ids
 from app.services.submissions.answers import organisation_names
 
 SERVICE_OF_SECTOR = {
@@ -44,6 +45,8 @@ def facets_for(
             facets[question.facet] = [str(v) for v in values if isinstance(v, str | int)]
     organisations = [submission.organisation, *partners]
     services = {SERVICE_OF_SECTOR.get(o.sector, "other") for o in organisations}
+    # An imported project's source ticked service types rather than naming organisations.
+    services |= set((answers.get("_imported") or {}).get("services") or [])
     facets["services"] = sorted(services)
     facets["combination"] = [service_combination(services)]
     facets["region"] = sorted({o.region.value for o in organisations if o.region is not None})
@@ -61,12 +64,16 @@ def search_text_for(
     """The text the full-text index reads. `names` (organisation id as text -> name) saves a query when the
     caller knows them already."""
     names = organisation_names(answers, questionnaire) if names is None else names
+    # Never a contact's details, which not every reader of the record may see (find/visibility.py).
+    hidden = contact_question_ids(questionnaire)
     parts = [
         format_answer(q, answers[q.id], names)
         for q in questionnaire.questions
-        if q.searchable and q.id in answers
+        if q.searchable and q.id in answers and q.id not in hidden
     ]
-    return "\n".join([*parts, *partner_names])
+    # What an import kept as given ("Summer 2013") can be searched for as typed.
+    as_given = [str(text) for text in ((answers.get("_imported") or {}).get("as_given") or {}).values()]
+    return "\n".join([*parts, *as_given, *partner_names])
 
 
 def publish(submission: Submission, revision: Revision, questionnaire: Questionnaire, *, by: User) -> Record:
