@@ -78,6 +78,7 @@ EXPECTED_GUARDS = {
     "admin.imports_list": "can_import_responses",
     "admin.new_import": "can_import_responses",
     "admin.import_batch": "can_import_responses",
+    "admin.import_mapping": "can_import_responses",
     "admin.confirm_import": "can_import_responses",
     "admin.cancel_import": "can_import_responses",
     "auth.account_reminders": "signed_in",
