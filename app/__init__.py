@@ -11,6 +11,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+from app.ids import IdConverter
 from app.templating import Template
 from config import CONFIGS, INSTANCE_DIR
 
@@ -56,6 +57,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.sessions import register as register_sessions
     from app.submit import bp as submit_bp
 
+    # Before any route is added: every <int:...> refuses numbers too large for an id (404, not 500).
+    app.url_map.converters["int"] = IdConverter
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)

@@ -16,6 +16,7 @@ from app.forms.common import strip
 from app.forms.dates import DateRequired, GovDateField, TimeOfDayField
 from app.forms.organisation_fields import organisation_groups
 from app.forms.questionnaire_rules import OrganisationOption
+from app.ids import parse_id
 
 MAX_DEFINITION_BYTES = 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -88,7 +89,7 @@ class OrganisationsPicker(Field):
 
     def process_formdata(self, valuelist):
         self.raw_data = list(valuelist)
-        self.data = [int(value) for value in valuelist if str(value).isdigit()][:5000]
+        self.data = [number for value in valuelist if (number := parse_id(value)) is not None][:5000]
         if len(self.data) != len(valuelist):
             raise ValueError("Select organisations from the list")
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.forms.review import DecisionForm
+from app.ids import parse_id
 from app.models import Region, Sector, Submission, User
 from app.permissions import is_administrator, is_reviewer, requires
 from app.questionnaires.loader import default_questionnaire
@@ -94,8 +95,8 @@ def claim(submission_id: int):
 def assign(submission_id: int):
     item = submission_or_404(submission_id)
     form = DecisionForm()
-    reviewer_id = request.form.get("reviewer", "")
-    reviewer = db.session.get(User, int(reviewer_id)) if reviewer_id.isdigit() else None
+    reviewer_id = parse_id(request.form.get("reviewer"))
+    reviewer = db.session.get(User, reviewer_id) if reviewer_id is not None else None
     if form.validate_on_submit():
         try:
             if reviewer is None:

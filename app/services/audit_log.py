@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.formatting import LONDON
+from app.ids import parse_id
 from app.models import AuditEvent, Organisation, OutboundEmail, Round, Submission, User
 from app.services.paging import Page, paginate
 from app.services.people import like_pattern
@@ -112,8 +113,9 @@ class Entry:
 def find_submission(reference_or_number: str) -> Submission | None:
     """A submission by its number (42) or its reference (CP-2026-00042)."""
     value = reference_or_number.strip()
-    if value.isdigit() and len(value) < 10:
-        return db.session.get(Submission, int(value))
+    number = parse_id(value)
+    if number is not None:
+        return db.session.get(Submission, number)
     if REFERENCE.match(value):
         return db.session.scalar(select(Submission).where(Submission.reference == value.upper()))
     return None

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.ids import parse_id
 from app.models import FacetValue, Record, RecordFacet, Submission, SubmissionPartner
 from app.questionnaires.schema import Questionnaire
 from app.services import find_index, search_index
@@ -75,7 +76,8 @@ def parse(args, known_values: dict[str, set[str]]) -> FindQuery:
     sort = args.get("sort") or ("relevance" if query.text else "newest")
     query.sort = sort if sort in SORTS else "newest"
     page = args.get("page") or "1"
-    query.page = int(page) if page.isdigit() and len(page) < 6 and int(page) > 0 else 1
+    number = parse_id(page)
+    query.page = number if number is not None and number < 100_000 else 1
     return query
 
 
