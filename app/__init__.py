@@ -10,6 +10,7 @@ from flask_talisman import Talisman
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from app.boundary import register as register_boundary
 from app.extensions import csrf, db, limiter, login_manager, mail, migrate
 from app.ids import IdConverter
 from app.templating import Template
@@ -41,6 +42,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    register_boundary(app)
     _configure_templates(app)
     _init_extensions(app)
 

@@ -36,10 +36,7 @@ def test_every_int_route_answers_404_for_a_number_too_large_for_an_id(app, clien
         sign_in(client, person.email, factories.PASSWORD)
     token = csrf_token(client, "/sign-in" if role is None else "/account")
     for method, path in _int_urls(app):
-        if method == "GET":
-            response = client.get(path)
-        else:
-            response = client.post(path, data={"csrf_token": token})
+        response = client.get(path) if method == "GET" else client.post(path, data={"csrf_token": token})
         assert response.status_code == 404, (method, path, response.status_code)
         assert "Page not found" in response.text
 
