@@ -95,7 +95,7 @@ def _configure_templates(app: Flask) -> None:
     from app import permissions
     from app.formatting import register as register_filters
     from app.forms.common import error_summary
-    from app.services import two_factor
+    from app.services.people import two_factor
 
     register_filters(app)
     from app.charts import register as register_charts

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.extensions import db, login_manager
 from app.models import KeptForm, User
 from app.models.base import utcnow
-from app.services import accounts, two_factor
+from app.services.people import accounts, two_factor
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Requests that must not count as activity: the page asking how long is left would otherwise keep it alive.

@@ -5,8 +5,9 @@
 
 For each database kind (a fresh database each time):
 
-1. Generate the records quickly (bulk inserts; the vocabulary of app/services/demo_records.py) as approval
-   leaves them: submission, revision, partners, record, its facet values and (SQLite) its full-text row.
+1. Generate the records quickly (bulk inserts; the vocabulary of app/services/find/demo_records.py)
+   as approval leaves them: submission, revision, partners, record, its facet values and (SQLite) its
+   full-text row.
 2. Search: GET /find?q=WORD from our service under gunicorn (signed in, so public and sector records), WORD
    matching about a fifth of the records. The page shows every filter facet with its counts (nine, not only
    the three compared). Single client: p50/p95 over sequential requests. The counts of region, stage and
@@ -101,8 +102,12 @@ def generate(database_url: str, count: int) -> dict:
     )
     from app.models.base import utcnow
     from app.questionnaires.loader import default_questionnaire
-    from app.services import accounts, demo_records, records, rounds, search_index
-    from app.services.organisations import load_seed_organisations
+    from app.services.find import demo_records
+    from app.services.find import publishing as records
+    from app.services.find import record_index as search_index
+    from app.services.organisations.files import load_seed_organisations
+    from app.services.people import accounts
+    from app.services.rounds import deadlines as rounds
 
     app = make_app(database_url)
     started = time.perf_counter()
@@ -329,7 +334,7 @@ def datasette_copy(database_url: str, path: Path) -> tuple[list[str], dict]:
 
 
 def fts_expression(word: str) -> str:
-    """The FTS5 expression our service makes of one word (app/services/search_index.py)."""
+    """The FTS5 expression our service makes of one word (app/services/find/record_index.py)."""
     return f'"{word}"*'
 
 

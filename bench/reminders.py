@@ -30,7 +30,7 @@ DELIVERED = 2_000
 def _populate(app) -> None:
     from app.extensions import db
     from app.models import Organisation, User
-    from app.services import rounds
+    from app.services.rounds import deadlines as rounds
 
     db.session.execute(
         insert(Organisation),
@@ -66,7 +66,7 @@ def _populate(app) -> None:
 def run(kind: str, workdir: Path) -> dict:
     from app import create_app
     from app.extensions import db
-    from app.services import outbox, reminders
+    from app.services.email import outbox, reminders
     from tests.smtp import SmtpServer
 
     with fresh_database(kind, workdir, POSTGRESQL_SERVER) as url:

@@ -24,8 +24,10 @@ from app import create_app
 from app.extensions import db
 from app.models import Organisation, Role, Sector
 from app.models.base import utcnow
-from app.services import accounts, rounds, submissions
-from app.services.organisations import load_seed_organisations
+from app.services.organisations.files import load_seed_organisations
+from app.services.people import accounts
+from app.services.rounds import deadlines as rounds
+from app.services.submissions import lifecycle as submissions
 from bench.answers import ALL_PAGES, CYCLE_PAGES, page_answers
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"

@@ -6,7 +6,7 @@ import itertools
 
 from app.extensions import db
 from app.models import Organisation, Region, Role, Sector, User
-from app.services import accounts
+from app.services.people import accounts
 
 PASSWORD = "correct-horse-battery"
 _sequence = itertools.count(1)
@@ -60,7 +60,7 @@ def with_two_factor(person: User) -> tuple[str, list[str]]:
     used yet); return the secret (for pyotp to compute codes) and the recovery codes."""
     import pyotp
 
-    from app.services import two_factor
+    from app.services.people import two_factor
 
     secret = two_factor.new_secret()
     codes = two_factor.turn_on(person, secret, pyotp.TOTP(secret).now())

@@ -8,7 +8,8 @@ from app.extensions import db
 from app.models import Round
 from app.models.base import utcnow
 from app.questionnaires.loader import default_questionnaire
-from app.services import demo_records, rounds
+from app.services.find import demo_records
+from app.services.rounds import deadlines as rounds
 from tests import factories
 
 

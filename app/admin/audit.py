@@ -9,7 +9,7 @@ from app.admin import bp
 from app.forms.audit import AuditFilterForm
 from app.permissions import can_read_audit_log, requires
 from app.services import audit_log as log
-from app.services import directory
+from app.services.organisations import directory
 from app.services.paging import page_number
 
 FILTERS = ("person", "organisation", "submission", "action", "date_from", "date_to")

@@ -10,8 +10,8 @@ from app.admin import bp
 from app.extensions import db
 from app.forms.uploads import CSV_MAX_LABEL, CsvConfirmForm, CsvUploadForm
 from app.permissions import can_manage_users, requires
-from app.services import bulk_invitations
 from app.services.errors import DomainError
+from app.services.people import bulk_invitations
 
 
 def _check_page(content: bytes, *, changed_since: bool = False):

@@ -10,7 +10,7 @@ from app.extensions import db, talisman
 from app.ids import parse_id
 from app.models import EmailStatus, OutboundEmail
 from app.permissions import can_read_emails, requires
-from app.services import mailbox, outbox
+from app.services.email import mailbox, outbox
 from app.services.errors import InvalidTransition
 
 

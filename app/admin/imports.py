@@ -13,9 +13,10 @@ from app.forms.imports import MODE_HINTS, ImportForm
 from app.models import ImportBatch, ImportMode, ImportStatus, Round
 from app.models.imports import RUNNING_STATUSES
 from app.permissions import can_import_responses, requires
-from app.services import import_batches, imports
-from app.services import rounds as round_service
 from app.services.errors import InvalidTransition
+from app.services.imports import batches as import_batches
+from app.services.imports import responses as imports
+from app.services.rounds import deadlines as round_service
 
 MAPPING_MAX_BYTES = 256 * 1024
 MAPPING_SUFFIXES = (".yaml", ".yml")

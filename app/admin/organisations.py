@@ -12,10 +12,11 @@ from app.forms.submit import ConfirmForm
 from app.forms.uploads import CSV_MAX_LABEL, CsvConfirmForm, CsvUploadForm
 from app.models import Organisation, Region, Sector
 from app.permissions import can_manage_organisations, requires
-from app.services import organisation_admin, people
 from app.services.errors import DomainError
-from app.services.organisations import parse_organisations_csv
+from app.services.organisations import admin as organisation_admin
+from app.services.organisations.files import parse_organisations_csv
 from app.services.paging import page_number
+from app.services.people import account_admin as people
 
 STATUSES = {"active": True, "deactivated": False}
 

@@ -16,8 +16,10 @@ from app.permissions import can_manage_rounds, requires
 from app.questionnaires.display import YES_NO_LABELS
 from app.questionnaires.loader import DefinitionError
 from app.questionnaires.schema import Condition, Questionnaire
-from app.services import directory, questionnaire_versions, rounds
 from app.services.errors import DomainError
+from app.services.organisations import directory
+from app.services.rounds import deadlines as rounds
+from app.services.rounds import questionnaire_versions
 
 
 def _version(version_id: int) -> QuestionnaireVersion:

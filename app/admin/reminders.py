@@ -14,7 +14,7 @@ from app.forms.submit import ConfirmForm
 from app.models import Organisation, Round, Submission, SubmissionStatus, User
 from app.models.base import utcnow
 from app.permissions import can_manage_rounds, requires
-from app.services import reminders
+from app.services.email import reminders
 
 PREVIEW_KINDS = {
     "projects": "Projects still in progress",

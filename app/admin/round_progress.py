@@ -8,8 +8,8 @@ from app.admin import bp
 from app.extensions import db
 from app.models import Round, Sector
 from app.permissions import can_manage_rounds, requires
-from app.services import round_progress as progress_service
-from app.services.round_progress import OrganisationState
+from app.services.rounds import progress as progress_service
+from app.services.rounds.progress import OrganisationState
 
 
 def _report(round_id: int) -> progress_service.Progress:

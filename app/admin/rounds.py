@@ -14,9 +14,9 @@ from app.forms.submit import ConfirmForm
 from app.models import Round, RoundState
 from app.models.base import utcnow
 from app.permissions import can_manage_rounds, requires
-from app.services import questionnaire_versions
-from app.services import rounds as round_service
 from app.services.errors import DomainError
+from app.services.rounds import deadlines as round_service
+from app.services.rounds import questionnaire_versions
 
 
 @bp.route("/rounds")

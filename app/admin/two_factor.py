@@ -10,8 +10,8 @@ from app.extensions import db
 from app.forms.submit import ConfirmForm
 from app.models import User
 from app.permissions import can_manage_users, requires
-from app.services import two_factor
 from app.services.errors import DomainError
+from app.services.people import two_factor
 
 
 @bp.route("/users/<int:user_id>/reset-two-factor", methods=["GET", "POST"])

@@ -12,9 +12,11 @@ from app.forms.submit import ConfirmForm
 from app.ids import parse_id
 from app.models import Organisation, Role, User
 from app.permissions import can_manage_users, requires
-from app.services import accounts, directory, people
 from app.services.errors import DomainError
+from app.services.organisations import directory
 from app.services.paging import page_number
+from app.services.people import account_admin as people
+from app.services.people import accounts
 
 
 @bp.route("/users")

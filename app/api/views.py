@@ -10,8 +10,9 @@ from app.extensions import csrf
 from app.find.views import current_query
 from app.permissions import database_reader, is_signed_in, public
 from app.questionnaires.loader import default_questionnaire
-from app.services import answers, find
-from app.services.facets import FACET_TITLES
+from app.services.find import search as find
+from app.services.find.facets import FACET_TITLES
+from app.services.submissions import answers
 
 
 def record_json(record) -> dict:

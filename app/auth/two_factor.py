@@ -10,9 +10,9 @@ from app.auth.views import _safe_next
 from app.extensions import limiter
 from app.forms.two_factor import CodeForm, RecoveryCodeForm
 from app.permissions import public, signed_in
-from app.services import accounts, two_factor
 from app.services.errors import DomainError
-from app.services.two_factor import WrongCode
+from app.services.people import accounts, two_factor
+from app.services.people.two_factor import WrongCode
 from app.sessions import second_step, second_step_user_id, start_session
 
 SET_UP_SECRET = "two_factor_set_up"  # noqa: S105  (the session key, not a secret)

@@ -13,8 +13,10 @@ from app.forms.auth import ChangePasswordForm, ForgottenPasswordForm, NewPasswor
 from app.forms.submit import ConfirmForm
 from app.models import TokenPurpose
 from app.permissions import public, signed_in
-from app.services import accounts, digest, reminders, tokens, two_factor
+from app.services.email import reminders
 from app.services.errors import DomainError, InvalidToken
+from app.services.people import accounts, tokens, two_factor
+from app.services.review import digest
 from app.sessions import begin_second_step, start_session
 
 

@@ -13,9 +13,10 @@ from app.extensions import db
 from app.formatting import LONDON, govuk_datetime
 from app.models import Organisation, Record, Role
 from app.models.base import utcnow
-from app.services import accounts, demo_records
-from app.services import rounds as round_service
-from app.services.organisations import load_seed_organisations
+from app.services.find import demo_records
+from app.services.organisations.files import load_seed_organisations
+from app.services.people import accounts
+from app.services.rounds import deadlines as round_service
 
 demo = AppGroup("demo", help="Demo data for trying the service.")
 

@@ -9,8 +9,10 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import ImportMode, Role
-from app.services import accounts, import_batches, imports
-from app.services.imports import ImportRefused, Report
+from app.services.imports import batches as import_batches
+from app.services.imports import responses as imports
+from app.services.imports.responses import ImportRefused, Report
+from app.services.people import accounts
 
 import_group = AppGroup("import", help="Import earlier responses.")
 SHOWN_ROWS = 20

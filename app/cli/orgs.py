@@ -8,8 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.services.organisation_admin import apply_import
-from app.services.organisations import list_organisations, parse_organisations_csv
+from app.services.organisations.admin import apply_import
+from app.services.organisations.files import list_organisations, parse_organisations_csv
 
 orgs = AppGroup("orgs", help="Manage organisations.")
 

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.services import reminders as reminder_service
+from app.services.email import reminders as reminder_service
 
 reminders = AppGroup("reminders", help="Deadline reminders.")
 

@@ -10,8 +10,8 @@ from flask.cli import AppGroup
 from app.extensions import db
 from app.formatting import LONDON, govuk_datetime
 from app.forms.rounds import parse_offsets
-from app.services import rounds as round_service
 from app.services.errors import DomainError
+from app.services.rounds import deadlines as round_service
 
 rounds = AppGroup("rounds", help="Manage rounds of returns.")
 

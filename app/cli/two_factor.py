@@ -6,8 +6,8 @@ import click
 
 from app.cli.users import users
 from app.extensions import db
-from app.services import accounts, two_factor
 from app.services.errors import DomainError
+from app.services.people import accounts, two_factor
 
 
 @users.command("reset-two-factor")

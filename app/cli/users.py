@@ -7,8 +7,8 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Role
-from app.services import accounts
 from app.services.errors import DomainError
+from app.services.people import accounts
 
 users = AppGroup("users", help="Manage people who sign in.")
 

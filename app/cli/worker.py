@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.services import jobs
-from app.services import outbox as outbox_service
+from app.services.email import outbox as outbox_service
 
 outbox = AppGroup("outbox", help="The email outbox.")
 

@@ -12,7 +12,7 @@ from app.find.views import _signed_in, current_query, describe
 from app.models import Organisation
 from app.permissions import database_reader
 from app.questionnaires.loader import default_questionnaire
-from app.services import find
+from app.services.find import search as find
 
 
 def _organisation_names() -> dict[str, str]:
@@ -29,7 +29,7 @@ def _matching_records():
 
 
 def _report(**options):
-    from app.services import overview as overview_service
+    from app.services.find import overview as overview_service
 
     query, _ = current_query()
     return overview_service.of_query(
@@ -44,7 +44,8 @@ def _report(**options):
 @bp.route("/download.<fmt>")
 @database_reader
 def download(fmt: str):
-    from app.services import exports, exports_xlsx
+    from app.services.find import downloads as exports
+    from app.services.find import downloads_xlsx as exports_xlsx
 
     questionnaire = default_questionnaire()
     if fmt in ("csv", "json", "xlsx"):
@@ -84,7 +85,7 @@ def overview():
 @bp.route("/overview.pdf")
 @database_reader
 def overview_pdf():
-    from app.services import overview as overview_service
+    from app.services.find import overview as overview_service
 
     query, labels = current_query()
     report = _report(filters_description=describe(query, labels))

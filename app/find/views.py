@@ -11,7 +11,10 @@ from app.find import bp
 from app.models import ImportedProject
 from app.permissions import database_reader, is_signed_in
 from app.questionnaires.loader import default_questionnaire
-from app.services import answers, facets, find, submissions
+from app.services.find import facets
+from app.services.find import search as find
+from app.services.submissions import answers
+from app.services.submissions import lifecycle as submissions
 
 
 def _signed_in() -> bool:
@@ -71,7 +74,7 @@ def record(record_id: int):
 @bp.route("/organisations/<int:organisation_id>")
 @database_reader
 def organisation(organisation_id: int):
-    from app.services.directory import organisation as get_organisation
+    from app.services.organisations.directory import organisation as get_organisation
 
     org = get_organisation(organisation_id) or abort(404)
     return render_template(

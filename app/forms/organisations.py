@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.forms.common import strip
 from app.models import Region, Sector
-from app.services.organisations import NAME_MAX_LENGTH
+from app.services.organisations.files import NAME_MAX_LENGTH
 
 NATIONAL = "national"
 

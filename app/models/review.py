@@ -73,7 +73,7 @@ class FacetValue(db.Model):
 
 class RecordFacet(db.Model):
     """A record has this facet value: the filter facets of Record.facets, one row per value, kept in step by
-    app/services/search_index.py, for filtering and counting in SQL."""
+    app/services/find/record_index.py, for filtering and counting in SQL."""
 
     __tablename__ = "record_facets"
     __table_args__ = (
@@ -87,7 +87,7 @@ class RecordFacet(db.Model):
 
 class FindIndexState(db.Model):
     """One row: a new random number whenever records or their facet rows change, set by database triggers
-    (migration 0012), so that each process's copy of Find's index (app/services/find_index.py) knows when to
+    (migration 0012), so that each process's copy of Find's index (app/services/find/index.py) knows when to
     read them again. No row (tables emptied) means unknown: nothing read is reused."""
 
     __tablename__ = "find_index_state"

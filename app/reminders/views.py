@@ -8,7 +8,7 @@ from flask import abort, render_template, request
 from app.extensions import csrf
 from app.permissions import public
 from app.reminders import bp
-from app.services import reminders
+from app.services.email import reminders
 
 
 @bp.route("/opt-out/<token>", methods=["GET", "POST"])

@@ -9,8 +9,11 @@ from app.forms.review import DecisionForm, RejectForm
 from app.permissions import is_reviewer, requires
 from app.review import bp
 from app.review.views import submission_or_404
-from app.services import answers, duplicates, reviews, submissions
 from app.services.errors import DomainError
+from app.services.review import decisions as reviews
+from app.services.review import duplicates
+from app.services.submissions import answers
+from app.services.submissions import lifecycle as submissions
 
 
 def _me():

@@ -12,9 +12,13 @@ from app.models import Region, Sector, Submission, User
 from app.permissions import is_administrator, is_reviewer, requires
 from app.questionnaires.loader import default_questionnaire
 from app.review import bp
-from app.services import answers, duplicates, history, partners, review_queue, reviews, submissions
 from app.services.errors import DomainError
-from app.services.revision_diff import changes_between
+from app.services.review import decisions as reviews
+from app.services.review import duplicates
+from app.services.review import queue as review_queue
+from app.services.review.revision_diff import changes_between
+from app.services.submissions import answers, history, partners
+from app.services.submissions import lifecycle as submissions
 
 
 def _me() -> User:

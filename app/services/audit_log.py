@@ -19,7 +19,7 @@ from app.formatting import LONDON
 from app.ids import parse_id
 from app.models import AuditEvent, Organisation, OutboundEmail, Round, Submission, User
 from app.services.paging import Page, paginate
-from app.services.people import like_pattern
+from app.services.people.account_admin import like_pattern
 
 COUNT_LIMIT = 10_000
 # A person search matching more people than this (a letter or two) is joined in the database instead.

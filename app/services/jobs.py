@@ -8,7 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.extensions import db
-from app.services import digest, import_batches, outbox, reminders, retention
+from app.services import retention
+from app.services.email import outbox, reminders
+from app.services.imports import batches as import_batches
+from app.services.review import digest
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,11 @@ from werkzeug.datastructures import MultiDict
 from app.forms.questionnaire import page_form
 from app.permissions import is_lead, requires
 from app.questionnaires.schema import is_page_visible
-from app.services import answers, directory, progress, reviews, submissions
 from app.services.errors import DomainError
+from app.services.organisations import directory
+from app.services.review import decisions as reviews
+from app.services.submissions import answers, progress
+from app.services.submissions import lifecycle as submissions
 from app.sessions import take_kept_form
 from app.submit import bp
 

@@ -7,9 +7,12 @@ from flask_login import current_user
 
 from app.forms.submit import ConfirmForm, DeclarationForm, PartnerForm
 from app.permissions import is_lead, requires
-from app.services import answers as answer_display
-from app.services import partners, progress, reviews, rounds, submissions
 from app.services.errors import DomainError
+from app.services.review import decisions as reviews
+from app.services.rounds import deadlines as rounds
+from app.services.submissions import answers as answer_display
+from app.services.submissions import lifecycle as submissions
+from app.services.submissions import partners, progress
 from app.submit import bp
 
 

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app.services import outbox
+from app.services.email import outbox
 from tests import factories
 from tests.e2e.helpers import assert_accessible, fill_sign_in, sign_in, sign_out, visit
 from tests.smtp import text_body

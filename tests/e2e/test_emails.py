@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
-from app.services import outbox
+from app.services.email import outbox
 from tests import factories
 from tests.e2e.helpers import assert_accessible, sign_in, visit
 from tests.smtp import free_port

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
-from app.services import import_batches
-from app.services.organisations import load_seed_organisations
+from app.services.imports import batches as import_batches
+from app.services.organisations.files import load_seed_organisations
 from tests import factories
 from tests.e2e.helpers import assert_accessible, expect_page, sign_in
 from tests.records import a_round

@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 from app.extensions import db
 from app.models import Sector, Submission
 from app.models.base import utcnow
-from app.services import rounds, submissions
+from app.services.rounds import deadlines as rounds
+from app.services.submissions import lifecycle as submissions
 from tests import factories
 from tests.conftest import sign_in as sign_in_client
 from tests.conftest import submit_form

@@ -13,7 +13,8 @@ from playwright.sync_api import Page, expect
 from app.extensions import db
 from app.models import Sector
 from app.models.base import utcnow
-from app.services import outbox, reminders, rounds
+from app.services.email import outbox, reminders
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.e2e.helpers import assert_accessible, empty_hints, expect_page, fill_sign_in, sign_in, visit
 from tests.smtp import text_body

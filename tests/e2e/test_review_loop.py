@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Record, Role, Sector, Submission, SubmissionStatus
 from app.models.base import utcnow
-from app.services import rounds
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import sign_in as sign_in_client
 from tests.conftest import submit_form

@@ -16,7 +16,7 @@ from app.forms.questionnaire import page_heading
 from app.models import DeadlineExtension, Sector
 from app.models.base import utcnow
 from app.questionnaires.loader import default_questionnaire
-from app.services import rounds
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.e2e.helpers import assert_accessible, empty_hints, expect_page, sign_in, visit
 

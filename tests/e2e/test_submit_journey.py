@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 from app.extensions import db
 from app.models import Sector
 from app.models.base import utcnow
-from app.services import outbox, rounds
+from app.services.email import outbox
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.e2e.helpers import (
     assert_accessible,

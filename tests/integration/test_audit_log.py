@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.models import AuditEvent
-from app.services import audit_log, submissions
+from app.services import audit_log
+from app.services.submissions import lifecycle as submissions
 from tests import factories
 from tests.conftest import sign_in
 from tests.records import a_round

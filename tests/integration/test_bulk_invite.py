@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboundEmail, Role, User
-from app.services import bulk_invitations
 from app.services.errors import DomainError
+from app.services.people import bulk_invitations
 from tests import factories
 from tests.conftest import csrf_token, sign_in, submit_form
 

@@ -211,7 +211,7 @@ def test_the_overview_report_in_html_and_pdf(client, library):
 def test_a_record_answered_on_a_later_version_reads_with_that_versions_questions(client, app):
     from pathlib import Path
 
-    from app.services import rounds
+    from app.services.rounds import deadlines as rounds
 
     shipped = Path(app.root_path) / "questionnaires" / "definitions" / "collaboration-2026.1.yaml"
     text = shipped.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2027.1"', 1)

@@ -13,8 +13,11 @@ from sqlalchemy import delete, event, func, select
 from app.extensions import db
 from app.models import Record, RecordFacet, Sector, User
 from app.questionnaires.loader import default_questionnaire
-from app.services import demo_records, find, records, search_index
-from app.services.find import FILTER_FACETS, FindQuery
+from app.services.find import demo_records
+from app.services.find import publishing as records
+from app.services.find import record_index as search_index
+from app.services.find import search as find
+from app.services.find.search import FILTER_FACETS, FindQuery
 from tests import factories
 from tests.conftest import sign_in
 from tests.records import a_round
@@ -25,7 +28,7 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 @pytest.fixture
 def many(app):
     """Sixty demo records (shared publicly, with the sector, or for figures only), over two rounds."""
-    from app.services.organisations import load_seed_organisations
+    from app.services.organisations.files import load_seed_organisations
 
     load_seed_organisations()
     approver = factories.reviewer(email="rhys@example.org")

@@ -10,8 +10,10 @@ from sqlalchemy import create_engine, delete, select, text, update
 from app.extensions import db
 from app.models import FindIndexState, Record, User
 from app.questionnaires.loader import default_questionnaire
-from app.services import find, find_index, records
-from app.services.find import FindQuery
+from app.services.find import index as find_index
+from app.services.find import publishing as records
+from app.services.find import search as find
+from app.services.find.search import FindQuery
 from tests.integration.test_find_at_scale import direct_counts, many  # noqa: F401 (a fixture)
 
 
@@ -111,7 +113,7 @@ def test_pages_and_counts_agree_with_the_same_query_in_sql(app, many):  # noqa: 
 
 
 def test_figures_from_the_index_equal_figures_from_the_records(app, many):  # noqa: F811
-    from app.services.figures import figures
+    from app.services.find.figures import figures
 
     questionnaire = default_questionnaire()
     queries = [
@@ -135,7 +137,7 @@ def test_the_overview_counts_every_record_and_says_when_it_describes_only_some(
     many,  # noqa: F811
     monkeypatch,
 ):
-    from app.services import overview
+    from app.services.find import overview
     from tests import factories
     from tests.conftest import sign_in
 

@@ -22,8 +22,9 @@ from app.models import (
     Submission,
     SubmissionStatus,
 )
-from app.services import import_batches, imports
-from app.services.organisations import load_seed_organisations
+from app.services.imports import batches as import_batches
+from app.services.imports import responses as imports
+from app.services.organisations.files import load_seed_organisations
 from tests import factories
 from tests.conftest import csrf_token, sign_in
 from tests.records import a_round

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Region, Role, Sector, User
-from app.services import submissions
+from app.services.submissions import lifecycle as submissions
 from tests import factories
 from tests.conftest import csrf_token, sign_in, submit_form
 from tests.records import a_round

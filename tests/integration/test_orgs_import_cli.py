@@ -4,7 +4,7 @@ import re
 
 from app.extensions import db
 from app.models.organisation import Organisation, Region, Sector
-from app.services.organisations import SEED_FILE, load_seed_organisations, parse_organisations_csv
+from app.services.organisations.files import SEED_FILE, load_seed_organisations, parse_organisations_csv
 
 VALID = (
     "name,sector,region,active\n"

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import EmailStatus, OutboundEmail
 from app.models.base import utcnow
-from app.services import outbox
+from app.services.email import outbox
 from tests import factories
 from tests.smtp import text_body
 

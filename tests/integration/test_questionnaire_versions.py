@@ -15,7 +15,8 @@ from app.extensions import db
 from app.models import AuditEvent, QuestionnaireVersion, Sector
 from app.models.base import utcnow
 from app.questionnaires.loader import DEFAULT_DEFINITION, default_questionnaire, load_definition
-from app.services import questionnaire_versions, rounds
+from app.services.rounds import deadlines as rounds
+from app.services.rounds import questionnaire_versions
 from tests import factories
 from tests.conftest import csrf_token, sign_in, submit_form
 

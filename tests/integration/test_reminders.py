@@ -19,7 +19,8 @@ from app.models import (
     Submission,
     SubmissionStatus,
 )
-from app.services import outbox, reminders, rounds
+from app.services.email import outbox, reminders
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import sign_in, submit_form
 

@@ -21,7 +21,8 @@ from app.models import (
     SubmissionStatus,
 )
 from app.models.base import utcnow
-from app.services import jobs, retention, rounds
+from app.services import jobs, retention
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import sign_in
 

@@ -19,8 +19,10 @@ from app.models import (
     SubmissionStatus,
 )
 from app.models.base import utcnow
-from app.services import outbox, reviews, rounds
+from app.services.email import outbox
 from app.services.errors import DomainError, NotAllowed
+from app.services.review import decisions as reviews
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import sign_in, submit_form
 from tests.journey import fill_every_page, valid_posts
@@ -197,7 +199,7 @@ def test_a_decision_after_the_lead_withdrew_is_refused_on_the_page(client, world
     item = world["submission"]
     sign_in(client, "rhys@example.org", factories.PASSWORD)
     confirm = client.get(f"/review/{item.id}/approve").text
-    from app.services import submissions
+    from app.services.submissions import lifecycle as submissions
 
     submissions.withdraw(item, by=item.created_by)
     db.session.commit()
@@ -329,7 +331,7 @@ def test_reviewers_get_one_digest_a_day_unless_they_opt_out(client, world):
 
     import time_machine
 
-    from app.services import digest
+    from app.services.review import digest
 
     morning = datetime.combine(utcnow().date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     with time_machine.travel(morning + timedelta(hours=6), tick=False):  # 6am UK time: too early

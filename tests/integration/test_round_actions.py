@@ -12,7 +12,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, DeadlineExtension, Round, Sector
 from app.models.base import utcnow
-from app.services import rounds, submissions
+from app.services.rounds import deadlines as rounds
+from app.services.submissions import lifecycle as submissions
 from tests import factories
 from tests.conftest import sign_in, submit_form
 

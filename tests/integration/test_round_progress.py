@@ -14,7 +14,7 @@ from app.extensions import db
 from app.formatting import govuk_datetime
 from app.models import NilReturn, Organisation, Sector, Submission, SubmissionStatus
 from app.models.base import utcnow
-from app.services import rounds
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import sign_in
 

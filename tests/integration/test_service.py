@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.models import OutboundEmail
-from app.services import outbox
+from app.services.email import outbox
 from tests import factories
 from tests.conftest import sign_in, submit_form
 

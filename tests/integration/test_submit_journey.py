@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, OutboundEmail, Revision, Sector, Submission, SubmissionStatus
 from app.models.base import utcnow
-from app.services import rounds
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import sign_in, submit_form
 from tests.journey import fill_every_page, valid_posts

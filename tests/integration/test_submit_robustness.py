@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import Organisation, Sector, Submission
 from app.models.base import utcnow
 from app.questionnaires.loader import default_questionnaire
-from app.services import rounds
+from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import csrf_token, sign_in, submit_form
 from tests.journey import fill_every_page, valid_posts

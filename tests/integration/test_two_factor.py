@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, RecoveryCode
 from app.models.base import utcnow
-from app.services import two_factor
+from app.services.people import two_factor
 from tests import factories
 from tests.conftest import csrf_token, sign_in, submit_form
 
@@ -524,7 +524,7 @@ def test_the_command_line_resets_the_last_administrator(runner, app):
 
 
 def test_typed_answers_kept_at_a_timeout_survive_signing_in_with_a_code(client):
-    from app.services import rounds
+    from app.services.rounds import deadlines as rounds
 
     police = factories.organisation("Kent Police")
     person = factories.user(email="priya@example.org", organisation_=police)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, EmailToken, OutboundEmail, Role, User
-from app.services import people
 from app.services.errors import NotAllowed
+from app.services.people import account_admin as people
 from tests import factories
 from tests.conftest import csrf_token, sign_in, submit_form
 

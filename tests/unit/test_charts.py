@@ -13,7 +13,7 @@ from flask import render_template_string
 
 from app import create_app
 from app.charts import bar_chart, format_value, register
-from app.services.figures import Headline, Savings
+from app.services.find.figures import Headline, Savings
 
 SVG = "{http://www.w3.org/2000/svg}"
 ROWS = [("Shared estates", 12), ("Joint training", 5), ("Procurement & <governance>", 0)]

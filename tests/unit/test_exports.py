@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from app.models import Organisation, Record, Round, Submission
 from app.questionnaires.loader import default_questionnaire
-from app.services.exports import columns, csv_stream, data_dictionary_csv, json_stream, row
-from app.services.exports_xlsx import xlsx_bytes
+from app.services.find.downloads import columns, csv_stream, data_dictionary_csv, json_stream, row
+from app.services.find.downloads_xlsx import xlsx_bytes
 
 QUESTIONNAIRE = default_questionnaire()
 NAMES = {"1": "Kent Police", "2": "Kent Fire and Rescue Service", "3": "South East Coast Ambulance Service"}

@@ -9,7 +9,7 @@ import pytest
 
 from app.models import Organisation, Record, Round, Sector, Submission
 from app.questionnaires.loader import default_questionnaire
-from app.services.figures import figures, savings
+from app.services.find.figures import figures, savings
 
 ROUND_2017 = Round(id=1, title="Collaboration return 2017", opens_at=datetime(2017, 1, 9, tzinfo=UTC))
 ROUND_2018 = Round(id=2, title="Collaboration return 2018", opens_at=datetime(2018, 1, 8, tzinfo=UTC))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from app.imports.files import SPREADSHEET, SURVEYMONKEY, FileProblem, open_table
-from app.imports.values import read_date
+from app.services.imports.files import SPREADSHEET, SURVEYMONKEY, FileProblem, open_table
+from app.services.imports.values import read_date
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "imports"
 SURVEY = EXAMPLES / "surveymonkey-collaboration-2017.csv"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from app.imports.binding import bind
-from app.imports.files import SPREADSHEET, SURVEYMONKEY, open_table
-from app.imports.mapping import load_mapping
 from app.questionnaires.loader import default_questionnaire
-from app.services.organisations import SEED_FILE
+from app.services.imports.binding import bind
+from app.services.imports.files import SPREADSHEET, SURVEYMONKEY, open_table
+from app.services.imports.mapping import load_mapping
+from app.services.organisations.files import SEED_FILE
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "imports"
 NAMES = [row["name"] for row in csv.DictReader(SEED_FILE.open(encoding="utf-8"))]

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from app.models.organisation import Region, Sector
-from app.services.organisations import (
+from app.services.organisations.files import (
     SEED_FILE,
     CsvProblem,
     OrganisationRow,

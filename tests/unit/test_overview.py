@@ -13,7 +13,7 @@ from flask import render_template
 from app import create_app
 from app.models import Organisation, Record, Round, Sector, Submission
 from app.questionnaires.loader import default_questionnaire
-from app.services import overview
+from app.services.find import overview
 
 ROUND = Round(id=1, title="Collaboration return 2017", opens_at=datetime(2017, 1, 9, tzinfo=UTC))
 POLICE = Organisation(id=1, name="Avon and Somerset Constabulary", sector=Sector.POLICE)

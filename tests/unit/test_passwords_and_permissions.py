@@ -4,7 +4,7 @@ import pytest
 
 from app import permissions
 from app.models import Role
-from app.services.accounts import normalise_email, password_problem
+from app.services.people.accounts import normalise_email, password_problem
 
 
 @pytest.mark.parametrize(

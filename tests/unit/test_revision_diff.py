@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.questionnaires.loader import default_questionnaire
 from app.questionnaires.schema import Page, Question, Questionnaire, Section
-from app.services.revision_diff import Change, changes_between
+from app.services.review.revision_diff import Change, changes_between
 
 NAMES = {"1": "Kent Police", "2": "Kent Fire and Rescue Service", "3": "South East Coast Ambulance Service"}
 

@@ -7,7 +7,13 @@ import time
 
 import pytest
 
-from app.services.similarity import Candidate, name_similarity, possible_duplicates, summary_similarity, words
+from app.services.review.similarity import (
+    Candidate,
+    name_similarity,
+    possible_duplicates,
+    summary_similarity,
+    words,
+)
 
 KENT_POLICE, KENT_FIRE, SECAMB = 1, 2, 3
 ESSEX_POLICE, ESSEX_FIRE = 4, 5

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from app.models import Role
-from app.services import two_factor
+from app.services.people import two_factor
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 NOW = 1_800_000_015.0  # 15 seconds into a 30-second step

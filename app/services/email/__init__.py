@@ -1,0 +1,1 @@
+"""Email: the transactional outbox, reading it for the Emails page, and deadline reminders."""
