@@ -11,7 +11,8 @@ import pytest
 from app.extensions import db
 from app.models import Sector, Submission
 from app.models.base import utcnow
-from app.services import rounds, submissions
+from app.services.rounds import deadlines as rounds
+from app.services.submissions import lifecycle as submissions
 from tests import factories
 from tests.live import Browser, Page, live_server
 
