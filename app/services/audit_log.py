@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "sign_in": "Signed in",
     "sign_in.failed": "Failed to sign in",
     "sign_out": "Signed out",
+    "sign_out.other_sessions": "Signed out of all their other sessions",
     "password.changed": "Changed their password",
     "password_reset.requested": "Asked for a password reset link",
     "password_reset.requested_unknown": "Asked for a password reset for an unknown email address",

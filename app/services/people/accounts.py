@@ -86,6 +86,24 @@ def record_sign_out(user: User, *, ip_address: str | None = None, reason: str = 
     audit.record("sign_out", actor=user, subject=user, ip_address=ip_address, reason=reason)
 
 
+def end_every_session(user: User) -> None:
+    """Start a new session generation: every session signed in before, and every copy of its cookie, ends at
+    once (each request checks the generation its session was signed in with, see app/sessions.py)."""
+    user.session_token = secrets.token_hex(16)
+
+
+def sign_out(user: User, *, ip_address: str | None = None) -> None:
+    """Signing out ends the session everywhere, so that a copy of its cookie cannot be used afterwards."""
+    end_every_session(user)
+    record_sign_out(user, ip_address=ip_address)
+
+
+def sign_out_other_sessions(user: User, *, ip_address: str | None = None) -> None:
+    """Ends the person's sessions on every other device; the caller signs this one in again."""
+    end_every_session(user)
+    audit.record("sign_out.other_sessions", actor=user, subject=user, ip_address=ip_address)
+
+
 def create_user(
     *,
     email: str,
@@ -226,5 +244,5 @@ def change_password(user: User, current: str, new: str, *, ip_address: str | Non
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     # Ends every other session signed in with the old password.
-    user.session_token = secrets.token_hex(16)
+    end_every_session(user)
     db.session.flush()
