@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from app.boundary import register as register_boundary
 from app.extensions import csrf, db, limiter, login_manager, mail, migrate
 from app.ids import IdConverter
+from app.proxies import register as register_proxies
 from app.templating import Template
 from config import CONFIGS, INSTANCE_DIR
 
@@ -43,6 +44,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
 
     register_boundary(app)
+    register_proxies(app)
     _configure_templates(app)
     _init_extensions(app)
 
