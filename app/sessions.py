@@ -77,6 +77,14 @@ def register(app: Flask) -> None:
         return redirect(url_for("auth.two_factor_set_up", next=target))
 
     @app.after_request
+    def _not_stored(response):
+        """Pages and downloads depend on who asks (signed in or not, their role and organisation): no
+        browser or proxy may keep a copy to show someone else, or after signing out. Static files only."""
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.after_request
     def _commit(response):
         """Changes made answering a successful POST are committed once, here; anything else rolls back."""
         if request.method in SAFE_METHODS:
