@@ -10,8 +10,8 @@ from app.permissions import is_reviewer, requires
 from app.review import bp
 from app.review.views import submission_or_404
 from app.services.errors import DomainError
+from app.services.review import conflicts, duplicates
 from app.services.review import decisions as reviews
-from app.services.review import duplicates
 from app.services.submissions import answers
 from app.services.submissions import lifecycle as submissions
 
@@ -27,8 +27,8 @@ def _refused(item, problem: DomainError):
 
 def _check_can_decide(item):
     if not reviews.can_decide(_me(), item):
-        if reviews.own_organisation(_me(), item):
-            flash("You cannot review a submission from your own organisation", "error")
+        if reviews.conflict_of_interest(_me(), item):
+            flash(reviews.CONFLICT, "error")
         else:
             flash(f"This submission is {item.status.label.lower()}: there is nothing to decide", "error")
         return redirect(url_for("review.submission", submission_id=item.id))
@@ -49,7 +49,12 @@ def approve(submission_id: int):
             return _refused(item, problem)
         flash(f"{item.name} has been approved and published in the collaboration database", "success")
         return redirect(url_for("review.queue"))
-    return render_template("review/approve.html", submission=item, form=form)
+    return render_template(
+        "review/approve.html",
+        submission=item,
+        form=form,
+        unconfirmed_partners=conflicts.unconfirmed_partners(item),
+    )
 
 
 @bp.route("/<int:submission_id>/request-changes", methods=["GET", "POST"])

@@ -13,8 +13,8 @@ from app.permissions import is_administrator, is_reviewer, requires
 from app.questionnaires.loader import default_questionnaire
 from app.review import bp
 from app.services.errors import DomainError
+from app.services.review import conflicts, duplicates
 from app.services.review import decisions as reviews
-from app.services.review import duplicates
 from app.services.review import queue as review_queue
 from app.services.review.revision_diff import changes_between
 from app.services.submissions import answers, history, partners
@@ -72,7 +72,8 @@ def submission(submission_id: int):
         timeline=history.timeline(item),
         changes=changes,
         duplicates=duplicates.for_submission(item),
-        own_organisation=reviews.own_organisation(_me(), item),
+        conflict_of_interest=reviews.conflict_of_interest(_me(), item),
+        unconfirmed_partners=conflicts.unconfirmed_partners(item),
         can_decide=reviews.can_decide(_me(), item),
         reviewers=review_queue.filter_options()["reviewers"] if is_administrator(_me()) else [],
         form=DecisionForm(),
