@@ -4,9 +4,10 @@ Everything streams: the caller passes an iterable of records (a query's `yield_p
 as it is made, so memory stays flat however many records there are. The spreadsheet (XLSX) is in
 exports_xlsx.py; both read the same columns and rows from here.
 
-A cell a spreadsheet would read as a formula (one starting =, +, -, @, a tab or a carriage return) gets a
-leading apostrophe, following OWASP's advice on CSV injection: answers are typed by people outside this team.
-Only text is touched; numbers stay numbers, so a negative amount is still a number.
+In CSV, a cell a spreadsheet would read as a formula (one starting =, +, -, @, a tab or a carriage return)
+gets a leading apostrophe, following OWASP's advice on CSV injection: answers are typed by people outside
+this team. Only text is touched; numbers stay numbers, so a negative amount is still a number. The XLSX needs
+no such guard: it writes text as string cells, shown exactly as typed and never run.
 """
 
 from __future__ import annotations
@@ -164,13 +165,14 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def cell(value: Value) -> str | Decimal:
-    """A value as one spreadsheet cell: lists joined, None empty, text made safe, numbers left as numbers."""
+def cell(value: Value, *, guard: bool = True) -> str | Decimal:
+    """A value as one spreadsheet cell: lists joined, None empty, text made safe (unless `guard` is off: the
+    XLSX writes text as string cells, which can never be formulas), numbers left as numbers."""
     if value is None:
         return ""
     if isinstance(value, list):
         value = LIST_SEPARATOR.join(value)
-    return neutralise(value)
+    return neutralise(value) if guard else value
 
 
 def csv_stream(
@@ -198,11 +200,11 @@ def json_stream(
     yield "]"
 
 
-def data_dictionary_rows(questionnaire: Questionnaire) -> list[list[str]]:
+def data_dictionary_rows(questionnaire: Questionnaire, *, guard: bool = True) -> list[list[str]]:
     """The header and one row per column: heading, description, kind and JSON key."""
     rows = [["Column", "Description", "Type", "JSON key"]]
     rows += [[c.heading, c.description, c.kind, c.key] for c in columns(questionnaire)]
-    return [[neutralise(text) for text in line] for line in rows]
+    return [[neutralise(text) for text in line] for line in rows] if guard else rows
 
 
 def data_dictionary_csv(questionnaire: Questionnaire) -> str:

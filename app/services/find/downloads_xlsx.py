@@ -15,14 +15,14 @@ from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from app.models import Record
 from app.questionnaires.schema import Questionnaire
-from app.services.find.downloads import cell, columns, data_dictionary_rows, neutralise, row
+from app.services.find.downloads import cell, columns, data_dictionary_rows, row
 
 PROJECTS_SHEET = "Projects"
 DICTIONARY_SHEET = "Data dictionary"
@@ -48,16 +48,16 @@ def write_xlsx(
     _append_header(projects, [column.heading for column in cols])
     for record in records:
         values = row(record, questionnaire, organisation_names, cols)
-        projects.append([_xlsx_cell(cell(values[column.key])) for column in cols])
+        projects.append([_xlsx_cell(projects, cell(values[column.key], guard=False)) for column in cols])
 
     dictionary = workbook.create_sheet(DICTIONARY_SHEET)
     dictionary.freeze_panes = "A2"
     for letter, width in zip("ABCD", (30, 100, 10, 30), strict=True):
         dictionary.column_dimensions[letter].width = width
-    header, *lines = data_dictionary_rows(questionnaire)
+    header, *lines = data_dictionary_rows(questionnaire, guard=False)
     _append_header(dictionary, header)
     for line in lines:
-        dictionary.append([_wrapped(dictionary, _xlsx_cell(text)) for text in line])
+        dictionary.append([_wrapped(dictionary, _xlsx_cell(dictionary, text)) for text in line])
 
     workbook.save(target)
 
@@ -89,23 +89,31 @@ def xlsx_chunks(
 def _append_header(sheet: WriteOnlyWorksheet, headings: list[str]) -> None:
     cells = []
     for heading in headings:
-        header_cell = WriteOnlyCell(sheet, value=_xlsx_cell(neutralise(heading)))
+        header_cell = _text_cell(sheet, heading)
         header_cell.font = BOLD
         cells.append(header_cell)
     sheet.append(cells)
 
 
-def _wrapped(sheet: WriteOnlyWorksheet, value: str | Decimal) -> WriteOnlyCell:
-    wrapped = WriteOnlyCell(sheet, value=value)
+def _wrapped(sheet: WriteOnlyWorksheet, value: str | Decimal | WriteOnlyCell | None) -> WriteOnlyCell:
+    wrapped = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value=value)
     wrapped.alignment = Alignment(wrap_text=True, vertical="top")
     return wrapped
 
 
-def _xlsx_cell(value: str | Decimal) -> str | Decimal | None:
+def _xlsx_cell(sheet: WriteOnlyWorksheet, value: str | Decimal) -> str | Decimal | WriteOnlyCell | None:
     if isinstance(value, Decimal):
         return value
     if not value:
         return None
-    # Control characters are not allowed in the file format (openpyxl would refuse the whole download); once
-    # they are gone the text may start like a formula again.
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))[:MAX_CELL_LENGTH]
+    # Control characters are not allowed in the file format (openpyxl would refuse the whole download).
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_LENGTH]
+    # openpyxl reads text starting "=" as a formula and "#N/A" and the like as errors: those are made string
+    # cells explicitly, shown exactly as typed (no apostrophe) and never run.
+    return _text_cell(sheet, text) if text.startswith(("=", "#")) else text
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    text_cell = WriteOnlyCell(sheet, value=text)
+    text_cell.data_type = "s"
+    return text_cell
