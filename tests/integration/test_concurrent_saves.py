@@ -7,13 +7,17 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Sector, Submission
 from app.models.base import utcnow
+from app.services.errors import InvalidTransition
 from app.services.rounds import deadlines as rounds
 from app.services.submissions import lifecycle as submissions
 from tests import factories
+from tests.conftest import sign_in, submit_form
+from tests.journey import fill_every_page, valid_posts
 from tests.live import Browser, Page, live_server
 
 ROUNDS = 5
@@ -119,3 +123,42 @@ def test_two_saves_of_one_page_from_one_opened_copy_never_both_say_saved(two_lea
         # The one told "saved" is what is kept, and the other sees it beside what they typed.
         assert saved == (f"Priya's {attempt}" if winner is answers[0] else f"Sam's {attempt}")
         assert saved in loser.text
+
+
+def test_a_page_saved_while_the_project_is_being_submitted_is_never_left_out(app):
+    police = factories.organisation("Kent Police", sector=Sector.POLICE)
+    fire = factories.organisation("Kent Fire and Rescue Service", sector=Sector.FIRE_AND_RESCUE)
+    lead = factories.user(email="priya@example.org", organisation_=police)
+    now = utcnow()
+    rounds.create_round(
+        title="Collaboration return 2026",
+        opens_at=now - timedelta(days=1),
+        deadline=now + timedelta(days=20),
+        version=rounds.default_version(),
+    )
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, lead.email, factories.PASSWORD)
+    submission_id = int(
+        submit_form(client, "/projects/start", {}, form_url="/projects").headers["Location"].rsplit("/", 1)[1]
+    )
+    fill_every_page(client, submission_id, valid_posts(lead_id=police.id, partner_id=fire.id))
+    submission = db.session.get(Submission, submission_id)
+    read = dict(submission.answers)  # the submit has read the answers...
+
+    # ...when another lead's save commits, from another connection.
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(Submission)
+            .where(Submission.id == submission_id)
+            .values(answers={**read, "project_name": "Renamed"}, edit_version=Submission.edit_version + 1)
+        )
+
+    with pytest.raises(InvalidTransition, match="Someone changed this project while you were submitting it"):
+        submissions.submit(submission, by=lead)
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Submission, submission_id).revisions == []
+    # Submitting again takes what is saved now.
+    revision = submissions.submit(db.session.get(Submission, submission_id), by=lead)
+    assert revision.answers["project_name"] == "Renamed"

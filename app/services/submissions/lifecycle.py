@@ -218,6 +218,7 @@ def submit(submission: Submission, *, by: User) -> Revision:
     if missing:
         raise InvalidTransition("Complete every section before you submit")
     answers = visible_answers(questionnaire, submission.answers)
+    _claim_unchanged(submission)
     before = submission.status
     now = utcnow()
     revision = Revision(
@@ -230,7 +231,6 @@ def submit(submission: Submission, *, by: User) -> Revision:
     )
     db.session.add(revision)
     submission.status = SubmissionStatus.SUBMITTED
-    submission.edit_version += 1
     submission.decision_note = None
     submission.submitted_at = now
     submission.updated_at = now
@@ -251,6 +251,28 @@ def submit(submission: Submission, *, by: User) -> Revision:
     _send_receipt(submission, revision, by)
     partners.ask_partners(submission)
     return revision
+
+
+def _claim_unchanged(submission: Submission) -> None:
+    """The answers read are the answers submitted: the edit version moves on only if no page was saved since
+    they were read (a save arriving meanwhile waits for this transaction, then finds the project submitted and
+    says so); otherwise nothing is submitted."""
+    result = db.session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission.id,
+            Submission.edit_version == submission.edit_version,
+            Submission.status.in_(EDITABLE_STATUSES),
+        )
+        .values(edit_version=Submission.edit_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(submission, ["edit_version"])
+    if result.rowcount != 1:
+        raise InvalidTransition(
+            "Someone changed this project while you were submitting it. Nothing has been submitted: "
+            "check the answers and submit again."
+        )
 
 
 def _record_partners(submission: Submission, questionnaire: Questionnaire, answers: dict[str, Any]) -> None:
