@@ -10,6 +10,7 @@ from flask import Flask, current_app, flash, g, redirect, request, session, url_
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from app.boundary import storable
 from app.extensions import db, login_manager
 from app.models import KeptForm, User
 from app.models.base import utcnow
@@ -166,7 +167,7 @@ def _keep_form(user: User) -> None:
     """Keep what was posted after the session ended, to put back in the form once they have signed in."""
     data = {key: values for key, values in request.form.lists() if key != "csrf_token"}
     token = secrets.token_urlsafe(24)
-    db.session.add(KeptForm(token=token, user_id=user.id, path=request.path, data=data))
+    db.session.add(KeptForm(token=token, user_id=user.id, path=storable(request.path), data=data))
     session["kept_form"] = token
 
 
