@@ -28,12 +28,24 @@ run: $(VENV)/.installed
 	$(BIN)/flask demo setup
 	./scripts/run-dev.sh
 
+# One pytest-xdist worker per core, each with a database of its own (TEST_WORKERS=0: one process). A module's
+# tests stay on one worker, so rows a module shares are made once.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL = $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(PYTEST_PARALLEL)
+
+test-sqlite: $(VENV)/.installed-test
+	TEST_DATABASE_URL= $(PYTEST_PARALLEL)
+
+test-postgres: $(VENV)/.installed-test
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} $(PYTEST_PARALLEL)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

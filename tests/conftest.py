@@ -1,8 +1,10 @@
 """Fixtures shared by every tier.
 
 The database is real: a SQLite file by default, or a fresh PostgreSQL database when TEST_DATABASE_URL names
-a server (`TEST_DATABASE_URL=postgresql://postgres@127.0.0.1/postgres make test`). The schema is built by the
-migrations, so every run also checks them. Rows are deleted after each test.
+a server (`TEST_DATABASE_URL=postgresql://postgres@127.0.0.1/postgres make test`); with pytest-xdist each
+worker has its own. The schema is built by the migrations, so every run also checks them. Each test runs in a
+transaction rolled back after it, or, marked `commits`, commits for real and has the tables emptied after it:
+see tests/database.py.
 """
 
 from __future__ import annotations
@@ -22,12 +24,18 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db, limiter
+from tests.database import Isolation, empty_tables, run_together
 from tests.smtp import SmtpServer
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run_together(items)
 
 
 def _postgres_database(server_url: str) -> Iterator[str]:
     url = make_url(server_url).set(drivername="postgresql+psycopg")
-    name = f"test_{uuid.uuid4().hex[:12]}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"test_{worker}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -71,28 +79,30 @@ def _app(database_url: str) -> Iterator[Flask]:
         from flask_migrate import upgrade
 
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+        empty_tables()  # every test starts from empty tables, the first one too
         db.session.remove()
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
-def _empty_tables() -> None:
-    db.session.rollback()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+@pytest.fixture(scope="session")
+def _isolation(_app: Flask) -> Iterator[Isolation]:
+    with _app.app_context():
+        isolation = Isolation()
+    yield isolation
+    isolation.release()
 
 
 @pytest.fixture
-def app(_app: Flask) -> Iterator[Flask]:
-    """The application, in an app context, with empty tables and fresh rate limits."""
+def app(_app: Flask, _isolation: Isolation, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The application, in an app context, with empty tables (but for shared rows the test asks for), in a
+    transaction rolled back after the test unless it is marked `commits`, and with fresh rate limits."""
     saved = dict(_app.config)
     with _app.app_context():
         limiter.reset()
-        yield _app
-        db.session.remove()
-        _empty_tables()
+        with _isolation.for_test(request):
+            yield _app
     _app.config.clear()
     _app.config.update(saved)
 

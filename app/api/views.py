@@ -10,6 +10,7 @@ from app.extensions import csrf
 from app.find.views import current_query
 from app.permissions import database_reader, is_signed_in, public
 from app.questionnaires.loader import default_questionnaire
+from app.questionnaires.roles import PERSONAL_ROLES
 from app.services.find import search as find
 from app.services.find.facets import FACET_TITLES
 from app.services.submissions import answers
@@ -21,7 +22,7 @@ def record_json(record) -> dict:
     shown = {
         q.id: record.answers[q.id]
         for q in questionnaire.questions
-        if q.id in record.answers and (is_signed_in(current_user) or not q.id.startswith("contact_"))
+        if q.id in record.answers and (is_signed_in(current_user) or q.role not in PERSONAL_ROLES)
     }
     return {
         "id": record.id,
@@ -29,7 +30,7 @@ def record_json(record) -> dict:
         "name": record.name,
         "summary": record.summary,
         "lead_organisation": record.organisation.name,
-        "partners": [names[p] for p in record.answers.get("partners", []) if p in names],
+        "partners": [names[p] for p in questionnaire.answer(record.answers, "partners", []) if p in names],
         "round": record.submission.round.title,
         "approved_at": record.approved_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Role
+from app.services import audit
 from app.services.errors import DomainError
 from app.services.people import accounts
 
@@ -26,8 +27,6 @@ def create_admin(email: str, name: str, password: str) -> None:
         user = accounts.create_user(email=email, name=name, role=Role.ADMINISTRATOR, password=password)
     except DomainError as error:
         raise click.ClickException(str(error)) from error
-    from app.services import audit
-
     audit.record("user.created", subject=user, via="command line", role=user.role.value)
     db.session.commit()
     click.echo(f"Created administrator {user.email}")

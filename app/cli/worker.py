@@ -10,8 +10,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.services import jobs
+from app.services import jobs, retention
 from app.services.email import outbox as outbox_service
+from app.services.email import reminders
+from app.services.imports import batches as import_batches
+from app.services.jobs import Job
+from app.services.review import digest
 
 outbox = AppGroup("outbox", help="The email outbox.")
 
@@ -24,12 +28,23 @@ def send() -> None:
     click.echo(f"Emails: {result}")
 
 
+def default_jobs(interval: float) -> list[Job]:
+    """The worker's jobs and how often each runs (seconds)."""
+    return [
+        Job("send deadline reminders", lambda: reminders.run(), 60),
+        Job("send reviewers' daily digest", lambda: digest.run(), 300),
+        Job("send emails", lambda: outbox_service.send_due(), interval),
+        Job("check and import uploaded responses", lambda: import_batches.run_pending(), interval),
+        Job("apply data retention", lambda: retention.run(), 3600),
+    ]
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run every job once and exit.")
 def worker(once: bool) -> None:
     """Run the background jobs (sending emails and, later, reminders) until stopped."""
     interval = current_app.config["WORKER_INTERVAL_SECONDS"]
-    schedule = jobs.default_jobs(interval)
+    schedule = default_jobs(interval)
     stopping = False
 
     def stop(signum, frame):

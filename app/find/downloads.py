@@ -12,6 +12,9 @@ from app.find.views import _signed_in, current_query, describe
 from app.models import Organisation
 from app.permissions import database_reader
 from app.questionnaires.loader import default_questionnaire
+from app.services.find import downloads as exports
+from app.services.find import downloads_xlsx as exports_xlsx
+from app.services.find import overview as overview_service
 from app.services.find import search as find
 
 
@@ -29,8 +32,6 @@ def _matching_records():
 
 
 def _report(**options):
-    from app.services.find import overview as overview_service
-
     query, _ = current_query()
     return overview_service.of_query(
         query,
@@ -44,9 +45,6 @@ def _report(**options):
 @bp.route("/download.<fmt>")
 @database_reader
 def download(fmt: str):
-    from app.services.find import downloads as exports
-    from app.services.find import downloads_xlsx as exports_xlsx
-
     questionnaire = default_questionnaire()
     if fmt in ("csv", "json", "xlsx"):
         records, names = _matching_records(), _organisation_names()
@@ -86,8 +84,6 @@ def overview():
 @bp.route("/overview.pdf")
 @database_reader
 def overview_pdf():
-    from app.services.find import overview as overview_service
-
     query, labels = current_query()
     report = _report(filters_description=describe(query, labels))
     response = Response(overview_service.pdf_bytes(report), mimetype="application/pdf")

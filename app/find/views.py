@@ -13,6 +13,7 @@ from app.permissions import database_reader, is_signed_in
 from app.questionnaires.loader import default_questionnaire
 from app.services.find import facets
 from app.services.find import search as find
+from app.services.organisations import directory
 from app.services.submissions import answers
 from app.services.submissions import lifecycle as submissions
 
@@ -74,9 +75,7 @@ def record(record_id: int):
 @bp.route("/organisations/<int:organisation_id>")
 @database_reader
 def organisation(organisation_id: int):
-    from app.services.organisations.directory import organisation as get_organisation
-
-    org = get_organisation(organisation_id) or abort(404)
+    org = directory.organisation(organisation_id) or abort(404)
     return render_template(
         "find/organisation.html",
         organisation=org,

@@ -10,7 +10,7 @@ from flask import get_template_attribute
 from markupsafe import Markup
 
 from app.forms.questionnaire_fields import AnswerField, CheckboxesAnswer
-from app.forms.questionnaire_rules import OrganisationOption
+from app.questionnaires.organisation_options import OrganisationOption
 
 
 class OrganisationAnswer(AnswerField):

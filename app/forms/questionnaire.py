@@ -34,8 +34,9 @@ from app.forms.questionnaire_fields import (
     TextAnswer,
     input_id,
 )
-from app.forms.questionnaire_rules import OrganisationOption, answer_error, item_label, sentence_start
 from app.questionnaires.display import is_blank, item_field_shown
+from app.questionnaires.organisation_options import OrganisationOption, offered
+from app.questionnaires.rules import answer_error, item_label, sentence_start
 from app.questionnaires.schema import (
     Condition,
     Page,
@@ -45,7 +46,7 @@ from app.questionnaires.schema import (
     is_question_visible,
 )
 
-__all__ = ["OrganisationOption", "PageForm", "page_form", "page_heading"]
+__all__ = ["PageForm", "page_form", "page_heading"]
 
 SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Without a max_items, a repeating group still takes no more items than this (a posted form names its slots).
@@ -290,7 +291,7 @@ def page_form(
             )
         kwargs: dict[str, Any] = {"question": question}
         if question.type in ("organisation", "organisations"):
-            choosers[question.id] = _offered(question, organisations, own_organisation_id)
+            choosers[question.id] = offered(question, organisations, own_organisation_id)
             kwargs["options"] = choosers[question.id]
         unbound[name] = FIELD_CLASSES[question.type](**kwargs)
         prefill[name] = value
@@ -317,17 +318,6 @@ def page_form(
     groups = {q.id: form[q.id].slots for q in page.questions if q.type == "repeating_group"}
     form.action = _action(posted, groups)
     return form
-
-
-def _offered(
-    question: Question, organisations: Sequence[OrganisationOption], own_organisation_id: int | None
-) -> tuple[OrganisationOption, ...]:
-    return tuple(
-        option
-        for option in organisations
-        if (not question.sectors or option.sector in question.sectors)
-        and not (question.type == "organisations" and option.id == own_organisation_id)
-    )
 
 
 def _slots(question_id: str, posted, saved: int, limit: int) -> list[int]:

@@ -2,7 +2,7 @@
 
 A field holds what was typed in its question's ANSWER SHAPE (`data`, stripped, kept even when invalid), reads
 it from the posted form or from saved answers, and renders itself through its GOV.UK Frontend macro:
-`field(size="m", heading=False, reveals={choice value: html})`. The rules are in questionnaire_rules.py.
+`field(size="m", heading=False, reveals={choice value: html})`. The rules are in app/questionnaires/rules.py.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from app.forms.common import strip
 from app.forms.dates import DateRequired, GovDateField, TimeOfDayField
 from app.forms.organisation_fields import organisation_groups
-from app.forms.questionnaire_rules import OrganisationOption
 from app.ids import parse_id
+from app.questionnaires.organisation_options import OrganisationOption
 
 MAX_DEFINITION_BYTES = 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -5,13 +5,15 @@ references: ids used once, conditions naming earlier questions and real choices,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from app.questionnaires.reading import Mapping, Reader, suggest
-from app.questionnaires.schema import QUESTION_TYPES, Condition
+from app.questionnaires.roles import ROLES
+from app.questionnaires.schema import QUESTION_TYPES, Choice, Condition
 
 # The values of app.models.organisation.Sector, repeated so that loading a definition needs no models.
 SECTORS = (
@@ -144,6 +146,55 @@ def validation_fits(reader: Reader, rules: Mapping, values: dict[str, Any], qtyp
         )
 
 
+def role_fits(
+    reader: Reader,
+    question: Mapping,
+    role: str,
+    qtype: str | None,
+    choices: tuple[Choice, ...],
+    facet: str | None,
+    where: str,
+    group: str | None,
+) -> bool:
+    """A known role, on a question outside a repeating group that can hold it: its type, facet and choices."""
+    line = question.key_line("role")
+    known = ROLES.get(role)
+    if known is None:
+        reader.problem(
+            line, f"Unknown role '{role}' in {where}.{suggest(role, list(ROLES), 'The roles are')}"
+        )
+        return False
+    if group is not None:
+        reader.problem(
+            line, f"{_capital(where)} is a field of repeating group '{group}', so it cannot have a role"
+        )
+        return False
+    fits = True
+    if qtype is not None and qtype not in known.types:
+        reader.problem(
+            line,
+            f"Role '{role}' ({known.what}) needs a {' or '.join(known.types)} question, "
+            f"and {where} is {qtype}",
+        )
+        fits = False
+    if known.facet and facet != role:
+        reader.problem(
+            line,
+            f"{_capital(where)} has role '{role}', so it must be the facet '{role}' (add 'facet: {role}'): "
+            "the database's filters and figures read it by that name",
+        )
+        fits = False
+    values = tuple(choice.value for choice in choices)
+    if known.choices and qtype is not None and sorted(values) != sorted(known.choices):
+        reader.problem(
+            line,
+            f"{_capital(where)} has role '{role}', so its choices must be exactly "
+            f"{', '.join(known.choices)}, not {', '.join(values) or 'none'}",
+        )
+        fits = False
+    return fits
+
+
 @dataclass(frozen=True)
 class Position:
     """Where a question sits: its place in the questionnaire, its page, and its repeating group if any."""
@@ -186,6 +237,7 @@ class Index:
     positions: dict[str, Position] = field(default_factory=dict)
     conditions: list[PendingCondition] = field(default_factory=list)
     afters: list[PendingAfter] = field(default_factory=list)
+    roles: dict[str, int] = field(default_factory=dict)  # role -> the line that gives it
 
     def claim(self, kind: str, ident: str, line: int) -> bool:
         """Note that an id is used; say so if it was used before. Returns whether this is its first use."""
@@ -199,6 +251,27 @@ class Index:
             return False
         seen[ident] = line
         return True
+
+    def claim_role(self, role: str, line: int) -> bool:
+        if role in self.roles:
+            self.reader.problem(
+                line,
+                f"Role '{role}' is given to more than one question: "
+                f"it was first given on line {self.roles[role]}",
+            )
+            return False
+        return True
+
+    def check_roles(self, required: Iterable[str], line: int) -> None:
+        """Every role the service needs is given to some question; reported on `line` (the sections)."""
+        for role in required:
+            if role not in self.roles:
+                known = ROLES[role]
+                self.reader.problem(
+                    line,
+                    f"No question has the role '{role}' ({known.what}): add 'role: {role}' to the "
+                    f"{' or '.join(known.types)} question that asks for it",
+                )
 
     def check(self) -> None:
         for pending in self.afters:

@@ -8,18 +8,14 @@ the typed text of number, money and date answers, shared with the page forms' va
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from app.questionnaires.schema import (
-    Page,
     Question,
-    Questionnaire,
-    Section,
     condition_holds,
-    is_question_visible,
 )
 
 YES_NO_LABELS = {"yes": "Yes", "no": "No"}
@@ -163,32 +159,6 @@ def format_answer(question: Question, value: Any, organisation_names: Mapping[st
     if kind == "organisation":
         return organisation_names.get(text, text)
     return text  # text, long_text and number: as typed
-
-
-def answer_rows(
-    questionnaire: Questionnaire,
-    pages: Page | Section | Iterable[Page],
-    answers: Mapping[str, Any],
-    organisation_names: Mapping[str, str],
-    *,
-    include_unanswered: bool = False,
-) -> list[tuple[Question, str]]:
-    """(question, answer text) for the visible questions of some pages, in order: the answered ones, and with
-    include_unanswered=True the unanswered ones too (with "")."""
-    if isinstance(pages, Page):
-        pages = (pages,)
-    elif isinstance(pages, Section):
-        pages = pages.pages
-    answers = dict(answers)
-    rows = []
-    for page in pages:
-        for question in page.questions:
-            if not is_question_visible(questionnaire, question, answers):
-                continue
-            text = format_answer(question, answers.get(question.id), organisation_names)
-            if text or include_unanswered:
-                rows.append((question, text))
-    return rows
 
 
 def item_field_shown(field: Question, item: Mapping[str, Any], fields: tuple[Question, ...]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import yaml
 
 from app.questionnaires import checks
 from app.questionnaires.reading import DefinitionProblem, Mapping, Reader, describe, line_of
+from app.questionnaires.roles import REQUIRED_ROLES
 from app.questionnaires.schema import Choice, Condition, Page, Question, Questionnaire, Section, Validation
 
 __all__ = ["DefinitionError", "DefinitionProblem", "default_questionnaire", "load_definition", "load_file"]
@@ -42,6 +44,7 @@ QUESTION_OPTIONAL = (
     "sectors",
     "require_one_of_sectors",
     "require_one_of_sectors_message",
+    "role",
 )
 CHOICE_KEYS, CHOICE_OPTIONAL = ("value", "label"), ("hint", "exclusive")
 CONDITION_KEYS = ("question", "is")
@@ -63,8 +66,13 @@ class DefinitionError(Exception):
         return "\n".join([heading, *(f"  {problem}" for problem in self.problems)])
 
 
-def load_definition(text: str, *, source: str = "<definition>") -> Questionnaire:
-    """The questionnaire a YAML definition declares; DefinitionError listing every problem if it has any."""
+def load_definition(
+    text: str, *, source: str = "<definition>", required_roles: Iterable[str] = REQUIRED_ROLES
+) -> Questionnaire:
+    """The questionnaire a YAML definition declares; DefinitionError listing every problem if it has any.
+
+    `required_roles` are the roles (roles.py) some question must have: by default all that the service needs.
+    They are checked once the rest reads well, since a question that could not be read may be the one."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
@@ -74,6 +82,8 @@ def load_definition(text: str, *, source: str = "<definition>") -> Questionnaire
     builder = _Builder()
     questionnaire = builder.questionnaire(root)
     builder.index.check()
+    if questionnaire is not None and not builder.read.problems:
+        builder.index.check_roles(required_roles, _key_line(root, "sections"))
     problems = sorted(dict.fromkeys(builder.read.problems), key=lambda problem: problem.line)
     if problems or questionnaire is None:
         raise DefinitionError(problems or [DefinitionProblem(1, "The definition could not be read")], source)
@@ -117,6 +127,14 @@ def _syntax_problem(error: yaml.YAMLError, text: str) -> DefinitionProblem:
     advice = next((advice for words, advice in _SYNTAX_ADVICE if words in problem), None)
     detail = f"{advice} ({problem})" if advice else " ".join(filter(None, (problem, error.context)))
     return DefinitionProblem(mark.line + 1 if mark is not None else 1, f"This is not valid YAML: {detail}")
+
+
+def _key_line(node: yaml.Node, key: str) -> int:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return line_of(key_node)
+    return line_of(node)
 
 
 def _where(node: yaml.Node, kind: str) -> str:
@@ -247,6 +265,11 @@ class _Builder:
             for key in ("hint", "required_message", "item_name", "require_one_of_sectors_message")
         }
         facet = read.ident(question.get("facet"), "facet")
+        role = read.ident(question.get("role"), "role")
+        if role is not None:
+            fits = checks.role_fits(read, question, role, qtype, choices, facet, where, group)
+            if fits and self.index.claim_role(role, question.key_line("role")):
+                self.index.roles[role] = question.key_line("role")
         if None in (ident, qtype, label, validation) or None in fields_ or not all_read:
             return None
         return Question(
@@ -260,6 +283,7 @@ class _Builder:
             validation=validation,
             show_when=show_when,
             facet=facet,
+            role=role,
             searchable=bool(searchable),
             fields=fields_,
             sectors=tuple(name for name, _ in sectors),

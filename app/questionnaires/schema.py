@@ -82,6 +82,7 @@ class Question:
     validation: Validation = field(default_factory=Validation)
     show_when: Condition | None = None  # conditional display, by a question on the same or an earlier page
     facet: str | None = None  # the answer becomes this facet of the database record
+    role: str | None = None  # what the service reads this answer as (roles.py), e.g. "name", "sharing"
     searchable: bool = False  # the answer is indexed for full-text search
     fields: tuple[Question, ...] = ()  # repeating_group only
     item_name: str | None = None  # repeating_group: what one item is called, e.g. "partner"
@@ -143,6 +144,22 @@ class Questionnaire:
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def with_role(self, role: str) -> Question | None:
+        """The question with this role (roles.py); None only for a role the service does not require."""
+        return next((q for q in self.questions if q.role == role), None)
+
+    def role_question(self, role: str) -> Question:
+        """The question with a role the loader requires of every definition."""
+        question = self.with_role(role)
+        if question is None:
+            raise LookupError(f"Questionnaire {self.key} has no question with the role '{role}'")
+        return question
+
+    def answer(self, answers: dict[str, Any], role: str, default: Any = None) -> Any:
+        """The answer to the question with this role, or `default` when there is none."""
+        question = self.with_role(role)
+        return default if question is None else answers.get(question.id, default)
 
     def section_of(self, page_id: str) -> Section | None:
         return next((s for s in self.sections if any(p.id == page_id for p in s.pages)), None)

@@ -49,10 +49,12 @@ def approve(submission_id: int):
             return _refused(item, problem)
         flash(f"{item.name} has been approved and published in the collaboration database", "success")
         return redirect(url_for("review.queue"))
+    sharing = submissions.questionnaire_of(item).answer(item.answers or {}, "sharing")
     return render_template(
         "review/approve.html",
         submission=item,
         form=form,
+        sharing=sharing,
         unconfirmed_partners=conflicts.unconfirmed_partners(item),
     )
 

@@ -48,7 +48,7 @@ def queue():
         options=review_queue.filter_options(),
         sectors=list(Sector),
         regions=list(Region),
-        themes=default_questionnaire().question("themes").choices,
+        themes=default_questionnaire().role_question("themes").choices,
         partner_summary=partners.summary,
         args={k: v for k, v in request.args.items() if k != "page"},
     )

@@ -1,4 +1,11 @@
-"""The worker's periodic jobs. Later features add theirs to JOBS."""
+"""The worker's periodic jobs, and its one commit point.
+
+Services flush; whoever runs them commits: a request when it ends, a command when it is done, and the worker
+here, after each job. A job that must make its work visible part-way (claiming rows so that another worker
+leaves them alone, saving progress, committing a batch of emails sent) calls `checkpoint()`, and `roll_back()`
+to drop a failed attempt; no service calls `db.session.commit()` itself (tests/unit/test_commit_points.py).
+The list of jobs is the worker's own (app/cli/worker.py).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.extensions import db
-from app.services import retention
-from app.services.email import outbox, reminders
-from app.services.imports import batches as import_batches
-from app.services.review import digest
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +27,14 @@ class Job:
     next_run: float = field(default=0.0)
 
 
-def default_jobs(interval: float) -> list[Job]:
-    return [
-        Job("send deadline reminders", lambda: reminders.run(), 60),
-        Job("send reviewers' daily digest", lambda: digest.run(), 300),
-        Job("send emails", lambda: outbox.send_due(), interval),
-        Job("check and import uploaded responses", lambda: import_batches.run_pending(), interval),
-        Job("apply data retention", lambda: retention.run(), 3600),
-    ]
+def checkpoint() -> None:
+    """Commit the work so far: a job's part-way commit, and the worker's after each job."""
+    db.session.commit()
+
+
+def roll_back() -> None:
+    """Drop the work since the last checkpoint."""
+    db.session.rollback()
 
 
 def run_due(jobs: list[Job], now: float | None = None) -> None:
@@ -42,10 +45,10 @@ def run_due(jobs: list[Job], now: float | None = None) -> None:
             continue
         try:
             result = job.run()
-            db.session.commit()
+            checkpoint()
             if result:
                 log.info("%s: %s", job.name, result)
         except Exception:
-            db.session.rollback()
+            roll_back()
             log.exception("Job %r failed; it will run again", job.name)
         job.next_run = now + job.every_seconds

@@ -11,7 +11,11 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from sqlalchemy import select
 
+from app.extensions import db
+from app.models import User
+from app.services.people import two_factor
 from tests.factories import PASSWORD
 
 AXE_JS = Path(__file__).resolve().parent / "axe.min.js"
@@ -128,9 +132,17 @@ def fill_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 
 def next_code(secret: str) -> str:
-    """The code an authenticator app shows for the next 30 seconds: accepted (a phone's clock may run a little
-    ahead) and never the one just used to set up or sign in, which would be refused as a replay."""
-    return pyotp.TOTP(secret).at(time.time() + 30)
+    """The code the person's authenticator app shows now; or, when this 30-second step's code was used
+    already (the service refuses a replay), the next step's, which the service accepts too (it allows one step
+    of drift either way). Either stays accepted if the clock moves into the next step before it is checked."""
+    with db.engine.connect() as connection:  # committed by the live server: read on a connection of its own
+        used = connection.scalar(select(User.totp_last_step).where(User.totp_secret == secret))
+    step = int(time.time() // two_factor.STEP_SECONDS)
+    if used is not None and used >= step:
+        if used > step:  # the next step's code is used too: wait for the step after it to begin
+            time.sleep((used * two_factor.STEP_SECONDS) - time.time() + 0.05)
+        step = used + 1
+    return pyotp.TOTP(secret).at(step * two_factor.STEP_SECONDS)
 
 
 def enter_code(page: Page, secret: str) -> None:

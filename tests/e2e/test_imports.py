@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -18,34 +19,70 @@ from tests.records import a_round
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "imports"
 
 
-@pytest.fixture
-def worker(app):
+class Worker:
     """The background worker's import job, in a thread of its own, as `flask worker` runs it."""
-    stop = threading.Event()
 
-    def run() -> None:
-        with app.app_context():
-            while not stop.is_set():
+    def __init__(self, app) -> None:
+        self.app = app
+        self.error: BaseException | None = None
+        self._wake = threading.Event()
+        self._stopping = False
+        self._state = threading.Condition()
+        self._passes = 0  # passes begun
+        self._idle = 0  # the number of the last pass that found nothing waiting
+        self._thread = threading.Thread(target=self._run, name="import-worker", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        with self.app.app_context():
+            while not self._stopping:
+                self._wake.clear()
+                with self._state:
+                    self._passes += 1
+                    number = self._passes
                 try:
-                    import_batches.run_pending()
+                    found = import_batches.run_pending()
+                except BaseException as error:  # reported by wait_until_idle
+                    found, self.error = None, error
                 finally:
                     db.session.remove()
-                stop.wait(0.2)
+                if found is None:
+                    with self._state:
+                        self._idle = number
+                        self._state.notify_all()
+                    self._wake.wait(5)  # `flask worker` looks again after an interval, or when woken
 
-    thread = threading.Thread(target=run, name="import-worker", daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=10)
+    def wait_until_idle(self, timeout: float = 60) -> None:
+        """Wake the worker and wait until a pass begun after this call has found nothing left to do: every
+        batch queued before it is checked or imported."""
+        with self._state:
+            after = self._passes
+            self._wake.set()
+            done = self._state.wait_for(lambda: self._idle > after or self.error is not None, timeout)
+        assert self.error is None, f"The import worker failed: {self.error!r}"
+        assert done, f"The import worker was still busy after {timeout} s"
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        self._thread.join(timeout=10)
 
 
-def wait_for_heading(page: Page, heading: str, tries: int = 50) -> None:
-    """Press "Check progress" until the page has moved on, as an administrator would."""
-    for _ in range(tries):
-        if page.get_by_role("heading", level=1).inner_text() == heading:
-            break
+@pytest.fixture
+def worker(app):
+    worker = Worker(app)
+    yield worker
+    worker.stop()
+
+
+def wait_for_heading(page: Page, worker: Worker, heading: str) -> None:
+    """Once the worker has done what was queued, press "Check progress" (if the page was shown before it had)
+    as an administrator would, and see the outcome."""
+    title = page.get_by_role("heading", level=1)
+    expect(title).to_have_text(re.compile(rf"^(Checking |Importing |{re.escape(heading)}$)"))
+    worker.wait_until_idle()
+    if title.inner_text() != heading:
         assert_accessible(page)
-        page.wait_for_timeout(200)
         page.get_by_role("button", name="Check progress").click()
     expect_page(page, heading)
 
@@ -76,13 +113,13 @@ def test_an_administrator_uploads_a_surveymonkey_export_reads_the_report_and_imp
     page.get_by_label("Approved records").check()
     page.get_by_role("button", name="Check the file").click()
 
-    wait_for_heading(page, "Check the report for surveymonkey-collaboration-2017.csv")
+    wait_for_heading(page, worker, "Check the report for surveymonkey-collaboration-2017.csv")
     expect(page.get_by_text("56 rows are ready to import")).to_be_visible()
     expect(page.get_by_role("table", name="Rows to import")).to_be_visible()
     expect(page.get_by_role("cell", name="Kent Fire and Rescue Service").first).to_be_visible()
 
     page.get_by_role("button", name="Import 56 projects").click()
-    wait_for_heading(page, "Imported surveymonkey-collaboration-2017.csv")
+    wait_for_heading(page, worker, "Imported surveymonkey-collaboration-2017.csv")
     expect(page.get_by_text("56 projects imported as approved records")).to_be_visible()
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Find projects").click()

@@ -20,14 +20,16 @@ from app.services.find import search as find
 from app.services.find.search import FILTER_FACETS, FindQuery
 from tests import factories
 from tests.conftest import sign_in
+from tests.database import shared_rows
 from tests.records import a_round
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-@pytest.fixture
-def many(app):
-    """Sixty demo records (shared publicly, with the sector, or for figures only), over two rounds."""
+@shared_rows
+def sixty_records() -> None:
+    """Sixty demo records (shared publicly, with the sector, or for figures only), over two rounds: made once
+    for the module's tests (tests/database.py)."""
     from app.services.organisations.files import load_seed_organisations
 
     load_seed_organisations()
@@ -38,6 +40,10 @@ def many(app):
     demo_records.generate(30, round_=a_round("Return 2025", year=2025), approver=approver, seed=1)
     demo_records.generate(30, round_=a_round("Return 2026"), approver=approver, seed=2)
     db.session.commit()
+
+
+@pytest.fixture
+def many(app, sixty_records) -> list[Record]:
     return db.session.scalars(select(Record)).all()
 
 
@@ -166,6 +172,7 @@ def test_related_and_organisation_pages_read_the_indexes(client, many):
     assert client.get(f"/find/organisations/{partner}").status_code == 200
 
 
+@pytest.mark.commits  # Alembic works on a connection of its own
 def test_upgrading_indexes_the_records_already_published(app, many):
     from flask_migrate import downgrade, upgrade
 

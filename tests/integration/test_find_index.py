@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from sqlalchemy import create_engine, delete, select, text, update
 
 from app.extensions import db
@@ -14,7 +15,7 @@ from app.services.find import index as find_index
 from app.services.find import publishing as records
 from app.services.find import search as find
 from app.services.find.search import FindQuery
-from tests.integration.test_find_at_scale import direct_counts, many  # noqa: F401 (a fixture)
+from tests.integration.test_find_at_scale import direct_counts, many, sixty_records  # noqa: F401 (fixtures)
 
 
 def version() -> int | None:
@@ -44,6 +45,7 @@ def test_every_change_to_records_or_their_facets_changes_the_version(app, many):
     assert None not in seen and len(seen) == 5
 
 
+@pytest.mark.commits  # another engine changes the records
 def test_a_change_committed_elsewhere_is_seen_by_the_next_search(app, many, database_url):  # noqa: F811
     public = next(r for r in many if r.sharing == "public")
     visible = sum(1 for r in many if r.sharing != "figures_only")
@@ -124,7 +126,10 @@ def test_figures_from_the_index_equal_figures_from_the_records(app, many):  # no
         FindQuery(filters={"themes": ["nothing_has_this"]}),
     ]
     for query, signed_in in itertools.product(queries, (True, False)):
-        from_records = figures(find.for_figures(query, signed_in=signed_in), questionnaire)
+        # Counted from the records themselves: all the filters select, figures-only ones included.
+        sharing = (*find.visible_sharing(signed_in), "figures_only")
+        counted = list(find.matching_records(query, sharing=sharing))
+        from_records = figures(counted, questionnaire)
         from_index = find.figures(query, signed_in=signed_in, questionnaire=questionnaire)
         assert from_index == from_records, query
     everything = find.figures(FindQuery(), signed_in=True, questionnaire=questionnaire)
@@ -158,6 +163,7 @@ def test_the_overview_counts_every_record_and_says_when_it_describes_only_some(
     assert page.count('class="app-case-study"') == visible
 
 
+@pytest.mark.commits  # each thread has a connection of its own
 def test_threads_of_one_process_share_one_index_read_after_a_change(app, many):  # noqa: F811
     """A web process answers with several threads: after a change one of them reads the index again, the
     others wait for it and use the same one, and every answer counts the change."""

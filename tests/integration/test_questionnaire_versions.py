@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import yaml
@@ -254,3 +255,20 @@ def test_preview_shows_every_page_of_the_default_questionnaire_and_writes_nothin
     assert admin_client.post(f"/admin/questionnaires/{version.id}/preview/partners").status_code == 405
     assert admin_client.get(f"/admin/questionnaires/{version.id}/preview/nothing").status_code == 404
     assert admin_client.get("/admin/questionnaires/999999/preview").status_code == 404
+
+
+def test_upgrading_gives_versions_stored_before_roles_the_roles_the_service_reads(app):
+    from flask_migrate import downgrade, upgrade
+
+    migrations = str(Path(app.root_path).parent / "migrations")
+    version_id = rounds.default_version().id
+    db.session.commit()
+    db.session.remove()
+    downgrade(directory=migrations, revision="0019-1")
+    before = db.session.get(QuestionnaireVersion, version_id).definition
+    assert "role:" not in before
+    db.session.remove()
+    upgrade(directory=migrations)
+    after = db.session.get(QuestionnaireVersion, version_id).definition
+    assert after == DEFAULT_DEFINITION.read_text(encoding="utf-8")
+    assert load_definition(after).role_question("sharing").id == "sharing"

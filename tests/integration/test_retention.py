@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.cli.worker import default_jobs
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -215,7 +216,7 @@ def test_the_retention_periods_come_from_the_configuration(app, world):
 
 
 def test_the_worker_applies_retention(app, world):
-    [job] = [job for job in jobs.default_jobs(5) if job.name == "apply data retention"]
+    [job] = [job for job in default_jobs(5) if job.name == "apply data retention"]
     jobs.run_due([job])
     db.session.expire_all()
     assert _submission_ids().isdisjoint(world["deleted"])

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from app.questionnaires.display import (
-    answer_rows,
     format_answer,
     format_money,
     is_blank,
@@ -15,6 +14,7 @@ from app.questionnaires.display import (
     parse_number,
 )
 from app.questionnaires.schema import Choice, Condition, Page, Question, Questionnaire, Section
+from app.services.submissions.answers import answer_sections
 
 NAMES = {"1": "Avon and Somerset Constabulary", "3": "Avon Fire and Rescue Service"}
 
@@ -108,7 +108,7 @@ def test_reading_numbers_and_money():
     assert format_money(Decimal("1000000")) == "£1,000,000"
 
 
-def test_rows_are_the_visible_answered_questions_in_order():
+def test_check_your_answers_lists_the_shown_questions_in_order_with_their_answers():
     pilot = question("pilot", "yes_no", "Pilot")
     reason = question("reason", "text", "Reason", show_when=Condition("pilot", ("yes",)))
     name = question("name", "text", "Project name")
@@ -119,17 +119,14 @@ def test_rows_are_the_visible_answered_questions_in_order():
     questionnaire = Questionnaire("test", "1", "Test", (section,), "I confirm")
     answers = {"name": "Hub", "pilot": "no", "reason": "Kept from before", "cost": "", "stage": "live"}
 
-    assert answer_rows(questionnaire, section, answers, NAMES) == [
-        (name, "Hub"),
-        (pilot, "No"),
-        (STAGE, "Live"),
-    ]
-    assert answer_rows(questionnaire, first, {**answers, "pilot": "yes"}, NAMES) == [
-        (name, "Hub"),
-        (pilot, "Yes"),
-        (reason, "Kept from before"),
-    ]
-    assert answer_rows(questionnaire, [second], answers, NAMES, include_unanswered=True) == [
-        (cost, ""),
-        (STAGE, "Live"),
+    def shown(answers):
+        return [
+            [(row.question, row.text) for row in part.rows]
+            for part in answer_sections(questionnaire, answers)
+        ]
+
+    # The reason is hidden while the project is not a pilot; the unanswered cost shows with nothing beside it.
+    assert shown(answers) == [[(name, "Hub"), (pilot, "No"), (cost, ""), (STAGE, "Live")]]
+    assert shown({**answers, "pilot": "yes"}) == [
+        [(name, "Hub"), (pilot, "Yes"), (reason, "Kept from before"), (cost, ""), (STAGE, "Live")]
     ]

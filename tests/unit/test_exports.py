@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from app.models import Organisation, Record, Round, Submission
 from app.questionnaires.loader import default_questionnaire
 from app.services.find.downloads import columns, csv_stream, data_dictionary_csv, json_stream, row
-from app.services.find.downloads_xlsx import xlsx_bytes
+from app.services.find.downloads_xlsx import xlsx_chunks
 
 QUESTIONNAIRE = default_questionnaire()
 NAMES = {"1": "Kent Police", "2": "Kent Fire and Rescue Service", "3": "South East Coast Ambulance Service"}
@@ -156,7 +156,7 @@ def test_csv_neutralises_formulas_in_answers_and_in_lists(text):
 def test_xlsx_has_the_projects_and_a_data_dictionary_with_text_as_typed_and_no_formulas():
     records = [make_record(n, project_name=text, cost="-40") for n, text in enumerate(INJECTIONS, start=1)]
 
-    workbook = load_workbook(io.BytesIO(xlsx_bytes(records, QUESTIONNAIRE, NAMES)))
+    workbook = load_workbook(io.BytesIO(b"".join(xlsx_chunks(records, QUESTIONNAIRE, NAMES))))
 
     assert workbook.sheetnames == ["Projects", "Data dictionary"]
     sheet = workbook["Projects"]
@@ -174,7 +174,9 @@ def test_xlsx_has_the_projects_and_a_data_dictionary_with_text_as_typed_and_no_f
 
 
 def test_xlsx_drops_control_characters_it_cannot_store():
-    workbook = load_workbook(io.BytesIO(xlsx_bytes([make_record(summary="\x01=1+1")], QUESTIONNAIRE, NAMES)))
+    workbook = load_workbook(
+        io.BytesIO(b"".join(xlsx_chunks([make_record(summary="\x01=1+1")], QUESTIONNAIRE, NAMES)))
+    )
 
     header, line = list(workbook["Projects"].iter_rows(values_only=True))
     assert line[header.index("Project summary")] == "=1+1"

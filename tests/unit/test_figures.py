@@ -120,7 +120,7 @@ def test_money_as_typed_is_summed_and_the_projects_that_gave_a_figure_counted():
         record(answers={"cashable_savings": ""}),
         record(answers={}),
     ]
-    totals = savings(records)
+    totals = savings(records, default_questionnaire())
     assert totals.cashable_savings == Decimal("41250.50")
     assert totals.cashable_savings_count == 2
     assert totals.cost == Decimal("125000")

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from app.services.imports.files import SPREADSHEET, SURVEYMONKEY, FileProblem, open_table
 from app.services.imports.values import read_date
@@ -149,4 +149,14 @@ def test_the_shipped_examples_are_what_their_script_makes(tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     for path in module.make(tmp_path):
-        assert path.read_bytes() == (EXAMPLES / path.name).read_bytes(), f"{path.name}: run make_examples.py"
+        shipped = EXAMPLES / path.name
+        if path.suffix == ".xlsx":
+            # openpyxl writes the same cells in different bytes with and without lxml installed.
+            assert _cells(path) == _cells(shipped), f"{path.name}: run make_examples.py"
+        else:
+            assert path.read_bytes() == shipped.read_bytes(), f"{path.name}: run make_examples.py"
+
+
+def _cells(path: Path) -> dict[str, list[tuple]]:
+    workbook = load_workbook(path)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}

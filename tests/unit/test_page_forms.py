@@ -13,7 +13,8 @@ from werkzeug.datastructures import MultiDict
 
 from app import create_app
 from app.forms.common import error_summary
-from app.forms.questionnaire import OrganisationOption, page_form, page_heading
+from app.forms.questionnaire import page_form, page_heading
+from app.questionnaires.organisation_options import OrganisationOption
 from app.questionnaires.schema import (
     Choice,
     Condition,

@@ -3,6 +3,7 @@ the shipped collaboration questionnaire loads and behaves."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from app.questionnaires.loader import (
     load_definition,
     load_file,
 )
+from app.questionnaires.roles import REQUIRED_ROLES, ROLES
 from app.questionnaires.schema import (
     Choice,
     Condition,
@@ -54,14 +56,19 @@ def one_page(questions: str) -> str:
     return definition(page) + textwrap.indent(textwrap.dedent(questions), "    ")
 
 
-def problems_in(text: str) -> list[DefinitionProblem]:
+def load(text: str, **roles) -> Questionnaire:
+    """A small definition, checked for all but the roles the service needs (unless `required_roles`)."""
+    return load_definition(text, **{"required_roles": (), **roles})
+
+
+def problems_in(text: str, **roles) -> list[DefinitionProblem]:
     with pytest.raises(DefinitionError) as raised:
-        load_definition(text)
+        load(text, **roles)
     return raised.value.problems
 
 
-def the_problem(text: str) -> DefinitionProblem:
-    problems = problems_in(text)
+def the_problem(text: str, **roles) -> DefinitionProblem:
+    problems = problems_in(text, **roles)
     assert len(problems) == 1, problems
     return problems[0]
 
@@ -86,7 +93,7 @@ YES_NO = """\
 
 
 def test_a_valid_definition_loads():
-    questionnaire = load_definition(one_page(NAME))
+    questionnaire = load(one_page(NAME))
     assert questionnaire.key == "demo/1"
     assert questionnaire.question("project_name").line == 12
 
@@ -394,7 +401,7 @@ def other_theme(show_when: str) -> str:
 
 
 def test_a_condition_on_an_earlier_question_of_the_same_page_is_fine():
-    questionnaire = load_definition(one_page(other_theme("{question: themes, is: other}")))
+    questionnaire = load(one_page(other_theme("{question: themes, is: other}")))
     assert questionnaire.question("other_theme").show_when == Condition("themes", ("other",))
 
 
@@ -425,9 +432,7 @@ def test_a_misspelt_condition_question_gets_a_suggestion():
 
 
 def test_yes_no_questions_have_the_choices_yes_and_no():
-    assert load_definition(
-        one_page(YES_NO + ask("why", "text", "show_when:", "  question: pilot", "  is: yes"))
-    )
+    assert load(one_page(YES_NO + ask("why", "text", "show_when:", "  question: pilot", "  is: yes")))
     problem = the_problem(
         one_page(YES_NO + ask("why", "text", "show_when:", "  question: pilot", "  is: true"))
     )
@@ -858,7 +863,7 @@ sections:
 
 
 def test_a_valid_definition_becomes_the_dataclasses():
-    questionnaire = load_definition(VALID)
+    questionnaire = load(VALID)
     assert isinstance(questionnaire, Questionnaire)
     assert (questionnaire.id, questionnaire.version, questionnaire.title) == (
         "demo",
@@ -1000,8 +1005,6 @@ def test_the_shipped_questions_say_what_the_service_needs(shipped):
 
 
 def test_the_email_pattern_accepts_addresses_and_refuses_the_rest(shipped):
-    import re
-
     pattern = re.compile(shipped.question("contact_email").validation.pattern)
     assert pattern.fullmatch("sam.jones@fire.example.gov.uk")
     assert not pattern.fullmatch("sam.jones")
@@ -1049,3 +1052,108 @@ def test_the_sectors_are_the_organisation_sectors():
     from app.models.organisation import Sector
 
     assert set(SECTORS) == {sector.value for sector in Sector}
+
+
+# Roles: what the service reads from the answers, declared by the questions
+
+
+def test_a_role_names_the_question_the_service_reads():
+    questionnaire = load(one_page(NAME.replace("  type: text", "  role: name\n  type: text")))
+    assert questionnaire.role_question("name").id == "project_name"
+    assert questionnaire.answer({"project_name": "Blue light hub"}, "name") == "Blue light hub"
+    assert questionnaire.answer({}, "summary", "none given") == "none given"
+    with pytest.raises(LookupError):
+        questionnaire.role_question("sharing")
+
+
+def test_an_unknown_role_is_named_on_its_line_with_a_suggestion():
+    problem = the_problem(one_page(ask("title", "text", "role: nmae")))
+    assert problem.line == 15
+    assert problem.message.startswith("Unknown role 'nmae' in question 'title'. Did you mean 'name'?")
+
+
+def test_a_role_needs_a_question_that_can_hold_it():
+    problem = the_problem(one_page(ask("cost", "text", "role: cost")))
+    assert problem == DefinitionProblem(
+        15,
+        "Role 'cost' (the cost added up in the figures) needs a money question, and question 'cost' is text",
+    )
+
+
+def test_a_role_is_given_to_one_question_only():
+    text = one_page(ask("title", "text", "role: name") + ask("other_title", "text", "role: name"))
+    assert the_problem(text) == DefinitionProblem(
+        19, "Role 'name' is given to more than one question: it was first given on line 15"
+    )
+
+
+def test_a_role_read_as_a_facet_must_be_that_facet():
+    problem = the_problem(one_page(ask("evaluated", "yes_no", "role: has_evaluation", "facet: evaluated")))
+    assert problem.line == 15
+    assert "must be the facet 'has_evaluation' (add 'facet: has_evaluation')" in problem.message
+
+
+def test_the_sharing_role_has_exactly_the_choices_the_service_acts_on():
+    choices = "choices: [{value: public, label: Anyone}, {value: members, label: Members}]"
+    problem = the_problem(one_page(ask("sharing", "radios", "role: sharing", choices)))
+    assert problem.line == 15
+    assert problem.message.endswith(
+        "its choices must be exactly public, sector, figures_only, not public, members"
+    )
+
+
+def test_a_field_of_a_repeating_group_has_no_role():
+    group = ask(
+        "people",
+        "repeating_group",
+        "fields:",
+        "- id: person",
+        "  type: text",
+        "  label: Who?",
+        "  role: name",
+    )
+    problem = the_problem(one_page(group))
+    assert problem.line == 19
+    assert "field of repeating group 'people', so it cannot have a role" in problem.message
+
+
+def test_the_roles_the_service_needs_are_required_on_the_sections_line():
+    problems = problems_in(one_page(NAME), required_roles=("name", "sharing"))
+    assert [problem.line for problem in problems] == [5, 5]  # "sections:"
+    assert problems[0].message == (
+        "No question has the role 'name' (the project's name, the title of its record): "
+        "add 'role: name' to the text question that asks for it"
+    )
+    assert "'role: sharing' to the radios question" in problems[1].message
+
+
+def test_missing_roles_wait_until_the_rest_reads_well():
+    """A question that could not be read may be the one with the role: only its own problem is reported."""
+    problems = problems_in(one_page(ask("title", "txt", "role: name")), required_roles=("name",))
+    assert [problem.line for problem in problems] == [13]
+
+
+def test_every_role_the_service_needs_is_required_by_default():
+    with pytest.raises(DefinitionError) as raised:
+        load_definition(one_page(NAME))
+    problems = raised.value.problems
+    assert {problem.message.split("'")[1] for problem in problems} == set(REQUIRED_ROLES)
+
+
+def test_the_shipped_questionnaire_gives_every_role(shipped):
+    roles = {question.role: question.id for question in shipped.questions if question.role}
+    assert set(roles) == set(ROLES)
+    assert roles["name"] == "project_name"
+    assert roles["sharing"] == "sharing"
+
+
+def test_a_renamed_question_is_still_found_by_its_role():
+    """A new version may rename its questions: the service follows the role, not the id."""
+    text = DEFAULT_DEFINITION.read_text(encoding="utf-8").replace("- id: sharing\n", "- id: who_can_see\n")
+    questionnaire = load_definition(text)
+    assert questionnaire.role_question("sharing").id == "who_can_see"
+    assert questionnaire.answer({"who_can_see": "public"}, "sharing") == "public"
+    without = re.sub(r"\n *role: sharing\n", "\n", text)
+    problem = the_problem(without, required_roles=REQUIRED_ROLES)
+    assert problem.line == text.splitlines().index("sections:") + 1
+    assert "No question has the role 'sharing'" in problem.message

@@ -21,6 +21,7 @@ from app.models import EmailStatus, OutboundEmail, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import InvalidTransition
+from app.services.jobs import checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def claim_due(limit: int, now: datetime | None = None) -> list[int]:
         query = query.with_for_update(skip_locked=True)
     candidates = db.session.scalars(query).all()
     if not candidates:
-        db.session.commit()
+        checkpoint()
         return []
     # One conditional UPDATE: only rows still due are claimed, so another worker's claims are never taken.
     claimed = db.session.scalars(
@@ -111,7 +112,7 @@ def claim_due(limit: int, now: datetime | None = None) -> list[int]:
         .returning(OutboundEmail.id)
         .execution_options(synchronize_session=False)
     ).all()
-    db.session.commit()
+    checkpoint()
     return sorted(claimed)
 
 
@@ -176,7 +177,7 @@ def send_due(limit: int = 100, now: datetime | None = None) -> SendResult:
                     email.status = EmailStatus.NOT_DELIVERED
                     email.claimed_until = None
                     result.not_delivered += 1
-            db.session.commit()
+            checkpoint()
     finally:
         _drop(connection)
     return result

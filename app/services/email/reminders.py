@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
-from app.formatting import LONDON
+from app.formatting import LONDON, govuk_datetime
 from app.links import external_url
 from app.models import (
     DEADLINE_PASSED,
@@ -37,6 +37,7 @@ from app.models.base import utcnow
 from app.models.submission import EDITABLE_STATUSES
 from app.services import audit
 from app.services.email import outbox
+from app.services.jobs import checkpoint
 from app.services.rounds import deadlines as rounds
 
 REMINDER_HOUR = 9
@@ -210,7 +211,7 @@ def send_planned(now: datetime | None = None) -> SendResult:
             by_round[reminder.round_id].append(reminder)
         for round_id, reminders in by_round.items():
             _decide(db.session.get(Round, round_id), reminders, now, result)
-        db.session.commit()
+        checkpoint()
 
 
 def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: SendResult) -> None:
@@ -291,8 +292,6 @@ def email_context(round_: Round, user: User, work: Outstanding, deadline: dateti
 
 
 def subject_for(round_: Round, deadline: datetime, now: datetime) -> str:
-    from app.formatting import govuk_datetime
-
     if now > deadline:
         return f"The deadline for {round_.title} has passed"
     return f"Reminder: {round_.title} is due by {govuk_datetime(deadline)}"
@@ -312,7 +311,7 @@ def _queue_email(round_, reminder: Reminder, user: User, work: Outstanding, dead
 def run(now: datetime | None = None) -> SendResult:
     """The worker's job and `flask reminders send`: plan what has come due, then send it."""
     plan(now)
-    db.session.commit()
+    checkpoint()
     return send_planned(now)
 
 

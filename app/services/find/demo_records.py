@@ -62,7 +62,8 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
     """Publish `count` approved records across the round, led by and partnering real organisations."""
     rng = random.Random(seed)  # noqa: S311 (repeatable example data, not secrets)
     questionnaire = default_questionnaire()
-    choices = {q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
+    # Keyed by role where the question has one, else by id (questions only these example answers fill in).
+    choices = {q.role or q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
     organisations = list(
         db.session.scalars(select(Organisation).where(Organisation.sector.in_(PARTNER_SECTORS)))
     )
@@ -78,7 +79,12 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
         )
         theme, short, summary = rng.choice(ACTIVITIES)
         place = lead.name.split(" ")[0]
-        answers = _answers(rng, choices, theme, f"{place} {short}", summary, lead, partners, n)
+        by_role = _answers(rng, choices, theme, f"{place} {short}", summary, lead, partners, n)
+        answers = {}
+        for key, value in by_role.items():
+            question = questionnaire.with_role(key) or questionnaire.question(key)
+            if question is not None:
+                answers[question.id] = value
         publish_approved(round_, lead, partners, answers, approver, questionnaire)
         made += 1
     db.session.flush()
@@ -91,7 +97,7 @@ def _answers(rng, choices, theme, name, summary, lead, partners: Sequence[Organi
         *rng.sample([t for t in choices["themes"] if t not in (theme, "other")], k=rng.randint(0, 1)),
     ]
     return {
-        "project_name": name,
+        "name": name,
         "summary": f"{summary} across {lead.name.split(' ')[0]}. "
         + rng.choice(BENEFITS).format(n=rng.randint(2, 9), k=rng.randint(20, 400)),
         "lead_organisation": str(lead.id),
@@ -125,7 +131,7 @@ def publish_approved(round_, lead, partners, answers, approver, questionnaire):
         created_by=approver,
         questionnaire_version_id=round_.questionnaire_version_id,
         status=SubmissionStatus.APPROVED,
-        name=answers["project_name"],
+        name=questionnaire.answer(answers, "name"),
         answers=answers,
         page_states={},
     )

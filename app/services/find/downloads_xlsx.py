@@ -7,7 +7,6 @@ is then sent in chunks.
 
 from __future__ import annotations
 
-import io
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -60,15 +59,6 @@ def write_xlsx(
         dictionary.append([_wrapped(dictionary, _xlsx_cell(dictionary, text)) for text in line])
 
     workbook.save(target)
-
-
-def xlsx_bytes(
-    records: Iterable[Record], questionnaire: Questionnaire, organisation_names: Mapping[str, str]
-) -> bytes:
-    """The workbook as bytes. Rows are still written out as they come; only the finished file is in memory."""
-    buffer = io.BytesIO()
-    write_xlsx(records, questionnaire, organisation_names, buffer)
-    return buffer.getvalue()
 
 
 def xlsx_chunks(

@@ -32,7 +32,8 @@ COMBINATIONS = {
     "police_fire_ambulance": "Police, fire and ambulance",
     "single": "One emergency service with other partners",
 }
-QUESTION_OF_FACET = {"themes": "themes", "stage": "stage", "enablers": "enablers", "barriers": "barriers"}
+# Facets whose values are a question's choices: the question with the role of the same name (roles.py).
+CHOICE_FACETS = ("themes", "stage", "enablers", "barriers")
 
 
 def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
@@ -44,8 +45,8 @@ def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
         "has_evaluation": {"yes": "Yes", "no": "No"},
         "year": {str(y): str(y) for y in sorted(_years(), reverse=True)},
     }
-    for facet, question_id in QUESTION_OF_FACET.items():
-        question = questionnaire.question(question_id)
+    for facet in CHOICE_FACETS:
+        question = questionnaire.with_role(facet)
         result[facet] = {c.value: c.label for c in question.choices} if question else {}
     return result
 

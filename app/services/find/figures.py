@@ -86,10 +86,10 @@ class Tallies:
 
 
 def figures(records: Sequence[Record], questionnaire: Questionnaire) -> Figures:
-    return from_tallies(tallies(records), questionnaire)
+    return from_tallies(tallies(records, questionnaire), questionnaire)
 
 
-def tallies(records: Sequence[Record]) -> Tallies:
+def tallies(records: Sequence[Record], questionnaire: Questionnaire) -> Tallies:
     organisations: set[str] = set()
     for record in records:
         organisations.add(_lead_key(record))
@@ -102,7 +102,7 @@ def tallies(records: Sequence[Record]) -> Tallies:
         },
         rounds=Counter(_round_key(record) for record in records),
         organisations=len(organisations),
-        savings=savings(records),
+        savings=savings(records, questionnaire),
     )
 
 
@@ -138,13 +138,15 @@ def from_tallies(tallied: Tallies, questionnaire: Questionnaire) -> Figures:
     )
 
 
-def savings(records: Iterable[Record]) -> Savings:
+def savings(records: Iterable[Record], questionnaire: Questionnaire) -> Savings:
+    cashable_id = questionnaire.role_question("cashable_savings").id
+    cost_id = questionnaire.role_question("cost").id
     cashable, cashable_count, cost, cost_count = Decimal(0), 0, Decimal(0), 0
     for record in records:
-        amount = money_answer(record, "cashable_savings")
+        amount = money_answer(record, cashable_id)
         if amount is not None:
             cashable, cashable_count = cashable + amount, cashable_count + 1
-        amount = money_answer(record, "cost")
+        amount = money_answer(record, cost_id)
         if amount is not None:
             cost, cost_count = cost + amount, cost_count + 1
     return Savings(cashable, cashable_count, cost, cost_count)
@@ -219,8 +221,8 @@ def _lead_key(record: Record) -> str:
     return f"name:{getattr(organisation, 'name', record.name)}"
 
 
-def _choice_order(questionnaire: Questionnaire, question_id: str) -> list[str]:
-    question = questionnaire.question(question_id)
+def _choice_order(questionnaire: Questionnaire, role: str) -> list[str]:
+    question = questionnaire.with_role(role)
     return [choice.value for choice in question.choices] if question else []
 
 
@@ -229,7 +231,8 @@ def _label(
 ) -> str:
     if labels is not None:
         return labels.get(value, value.replace("_", " ").capitalize())
-    question = questionnaire.question(facet) if questionnaire else None
+    # The facets counted here are the roles of the same name (roles.py requires it).
+    question = questionnaire.with_role(facet) if questionnaire else None
     return question.choice_label(value) if question else value
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Text, cast, func, select, text
 
 from app.extensions import db
 from app.models import FacetValue, FindIndexState, Record, RecordFacet, Round
+from app.questionnaires.loader import default_questionnaire
 from app.services.find import record_index as search_index
 from app.services.find.figures import FIGURE_FACETS, Savings, Tallies, money_value, round_key
 
@@ -212,7 +213,7 @@ class ForFigures:
 
     rounds: list[tuple[tuple, np.ndarray]]  # (figures.round_key, bitset)
     organisations: np.ndarray  # one bitset per organisation
-    money: dict[str, tuple[np.ndarray, np.ndarray]]  # question id -> (record ids, amounts as Decimal)
+    money: dict[str, tuple[np.ndarray, np.ndarray]]  # role -> (record ids, amounts as Decimal)
 
     @classmethod
     def load(cls, snapshot: Snapshot) -> ForFigures:
@@ -222,13 +223,12 @@ class ForFigures:
         for key, joined in _organisation_records():
             bits = snapshot.bits(_ids(joined))
             organisations[key] = organisations[key] | bits if key in organisations else bits
-        questions = MONEY_QUESTIONS
+        questionnaire = default_questionnaire()
+        questions = tuple(questionnaire.role_question(role).id for role in MONEY_ROLES)
         amounts: dict[object, Decimal | None] = {}  # each answer read once
-        found: dict[str, tuple[list[int], list[Decimal]]] = {
-            question_id: ([], []) for question_id in questions
-        }
-        for record_id, *answers in _money_answers():
-            for question_id, answer in zip(questions, answers, strict=True):
+        found: dict[str, tuple[list[int], list[Decimal]]] = {role: ([], []) for role in MONEY_ROLES}
+        for record_id, *answers in _money_answers(questions):
+            for question_id, answer in zip(MONEY_ROLES, answers, strict=True):
                 if answer is None or record_id >= snapshot.size:
                     continue
                 if answer not in amounts:
@@ -249,20 +249,20 @@ class ForFigures:
         )
 
 
-MONEY_QUESTIONS = ("cashable_savings", "cost")
+MONEY_ROLES = ("cashable_savings", "cost")  # the roles (questionnaires/roles.py) the figures add up
 
 
-def _money_answers():
-    """Each record's id and its answers to MONEY_QUESTIONS (as text, or a number on SQLite)."""
+def _money_answers(question_ids: tuple[str, ...]):
+    """Each record's id and its answers to these questions (as text, or a number on SQLite)."""
     if db.engine.dialect.name == "postgresql":
-        # One reading of each record's answers for both questions, not one per question.
+        # One reading of each record's answers for both questions, not one per question. The ids are
+        # questionnaire ids (lower-case letters, digits and underscores), quoted as SQL names.
+        columns = ", ".join(f'"{q}" text' for q in question_ids)
+        selected = ", ".join(f'j."{q}"' for q in question_ids)
         return db.session.execute(
-            text(
-                "SELECT id, j.cashable_savings, j.cost FROM records, "
-                "json_to_record(answers) AS j(cashable_savings text, cost text)"
-            )
+            text(f"SELECT id, {selected} FROM records, json_to_record(answers) AS j({columns})")  # noqa: S608
         )
-    return db.session.execute(select(Record.id, *(Record.answers[q].as_string() for q in MONEY_QUESTIONS)))
+    return db.session.execute(select(Record.id, *(Record.answers[q].as_string() for q in question_ids)))
 
 
 def _organisation_records():

@@ -107,7 +107,7 @@ def build(
     describable = len(described) if describable is None else describable
     if organisation_names is None:
         organisation_names = _organisation_names(described)
-    themes = questionnaire.question("themes")
+    themes = questionnaire.with_role("themes")
     theme_order = [choice.value for choice in themes.choices] if themes else []
 
     def theme_label(value: str) -> str:
@@ -120,7 +120,9 @@ def build(
         record_themes = facet_values(record, "themes") or [NO_THEME]
         other_themes = [theme_label(value) for value in record_themes[1:]]
         grouped.setdefault(record_themes[0], []).append(
-            _case_study(record, other_themes, organisation_names, include_contacts=include_contacts)
+            _case_study(
+                record, questionnaire, other_themes, organisation_names, include_contacts=include_contacts
+            )
         )
     position = {value: index for index, value in enumerate(theme_order)}
     order = sorted(
@@ -169,20 +171,29 @@ def of_query(
 
 
 def _case_study(
-    record: Record, other_themes: list[str], names: Mapping[str, str], *, include_contacts: bool
+    record: Record,
+    questionnaire: Questionnaire,
+    other_themes: list[str],
+    names: Mapping[str, str],
+    *,
+    include_contacts: bool,
 ) -> CaseStudy:
     answers = record.answers or {}
-    partner_ids = facet_values(record, "partners") or [str(v) for v in answers.get("partners") or []]
+
+    def answer(role: str) -> Any:
+        return questionnaire.answer(answers, role)
+
+    partner_ids = facet_values(record, "partners") or [str(v) for v in answer("partners") or []]
     partners = [names.get(value, value) for value in partner_ids]
-    other_partners = _text(answers.get("other_partners"))
+    other_partners = _text(answer("other_partners"))
     if other_partners:
         partners += [line.strip() for line in other_partners.splitlines() if line.strip()]
     contact = None
-    if include_contacts and any(answers.get(key) for key in ("contact_name", "contact_email")):
+    if include_contacts and (answer("contact_name") or answer("contact_email")):
         contact = Contact(
-            name=_text(answers.get("contact_name")),
-            job_title=_text(answers.get("contact_job_title")),
-            email=_text(answers.get("contact_email")),
+            name=_text(answer("contact_name")),
+            job_title=_text(answer("contact_job_title")),
+            email=_text(answer("contact_email")),
         )
     organisation = getattr(record, "organisation", None)
     submission = getattr(record, "submission", None)
@@ -192,9 +203,9 @@ def _case_study(
         lead_organisation=getattr(organisation, "name", "") or "",
         partners=partners,
         other_themes=other_themes,
-        summary=_text(record.summary or answers.get("summary")),
-        benefits=_text(answers.get("benefits_evidence")),
-        lessons_learnt=_text(answers.get("lessons_learnt")),
+        summary=_text(record.summary or answer("summary")),
+        benefits=_text(answer("benefits_evidence")),
+        lessons_learnt=_text(answer("lessons_learnt")),
         contact=contact,
     )
 

@@ -79,14 +79,14 @@ def publish(submission: Submission, revision: Revision, questionnaire: Questionn
         "revision_id": revision.id,
         "round_id": submission.round_id,
         "organisation_id": submission.organisation_id,
-        "name": str(answers.get(questionnaire.questions[0].id) or submission.name or "Untitled")[:300],
-        "summary": str(answers.get("summary", "")),
+        "name": str(questionnaire.answer(answers, "name") or submission.name or "Untitled")[:300],
+        "summary": str(questionnaire.answer(answers, "summary", "")),
         "answers": answers,
         "facets": facets_for(questionnaire, answers, submission, partners),
         "search_text": search_text_for(
             questionnaire, answers, [submission.organisation.name, *(p.name for p in partners)]
         ),
-        "sharing": str(answers.get("sharing", "sector")),
+        "sharing": str(questionnaire.answer(answers, "sharing", "sector")),
         "approved_by_id": by.id,
         "updated_at": utcnow(),
     }

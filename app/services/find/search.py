@@ -166,10 +166,6 @@ def matching_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[
     yield from db.session.scalars(statement.execution_options(yield_per=EXPORT_BATCH))
 
 
-def matching(query: FindQuery, *, sharing: tuple[str, ...]) -> list[Record]:
-    return list(matching_records(query, sharing=sharing))
-
-
 def count(query: FindQuery, *, signed_in: bool) -> int:
     """How many records this viewer may see match the query."""
     index = find_index.current()
@@ -189,12 +185,6 @@ def figures(query: FindQuery, *, signed_in: bool, questionnaire: Questionnaire) 
         filters=query.filters,
     )
     return from_tallies(index.tallies(chosen), questionnaire)
-
-
-def for_figures(query: FindQuery, *, signed_in: bool) -> list[Record]:
-    """The records `figures` counts, read from the database: every approved record the filters select,
-    including those shared as figures only (what the index's figures are tested against)."""
-    return matching(query, sharing=(*visible_sharing(signed_in), "figures_only"))
 
 
 def visible_record(record_id: int, *, signed_in: bool) -> Record | None:

@@ -26,6 +26,7 @@ from app.services.imports.responses import (
     prepare,
     write,
 )
+from app.services.jobs import checkpoint, roll_back
 
 log = logging.getLogger(__name__)
 
@@ -131,13 +132,13 @@ def run_pending() -> str | None:
         .values(status=running, rows_done=0, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+    checkpoint()
     if claimed.rowcount != 1:
         return None  # another worker took it
     try:
         return _import_batch(waiting) if importing else _check_batch(waiting)
     except Exception as error:
-        db.session.rollback()
+        roll_back()
         log.exception("Import %s failed", waiting)
         batch = db.session.get(ImportBatch, waiting)
         assert batch is not None
@@ -149,7 +150,7 @@ def run_pending() -> str | None:
             if isinstance(error, IntegrityError)
             else "The import stopped because of an unexpected error. Nothing was imported from this file."
         )
-        db.session.commit()
+        checkpoint()
         return f"import {waiting} failed"
 
 
@@ -167,7 +168,7 @@ def _reclaim_abandoned() -> None:
             .values(status=waiting, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-    db.session.commit()
+    checkpoint()
 
 
 def _prepared(batch: ImportBatch) -> Prepared:
@@ -182,19 +183,19 @@ def _check_batch(batch_id: int) -> str:
     except ImportRefused as refused:
         return _refused(batch, refused)
     batch.rows_total = prepared.table.count()
-    db.session.commit()
+    checkpoint()
 
     def saved(done: int) -> None:
         batch.rows_done = done
         batch.updated_at = utcnow()
-        db.session.commit()
+        checkpoint()
 
     report, _ = check(prepared, progress=saved)
     batch.report = report.to_json()
     batch.rows_total = batch.rows_done = report.total
     batch.status = ImportStatus.CHECKED
     batch.updated_at = utcnow()
-    db.session.commit()
+    checkpoint()
     return f"import {batch_id} checked: {len(report.ready)} rows ready, {report.problem_count} problems"
 
 
@@ -203,7 +204,7 @@ def _refused(batch: ImportBatch, refused: ImportRefused) -> str:
     batch.status = ImportStatus.FAILED
     batch.message = "The file or its mapping cannot be used now: " + "; ".join(problems)
     batch.finished_at = batch.updated_at = utcnow()
-    db.session.commit()
+    checkpoint()
     return f"import {batch.id} refused"
 
 
@@ -222,13 +223,13 @@ def _import_batch(batch_id: int) -> str:
         batch.message = (
             "The file was checked again before importing, and the report has changed. Nothing was imported."
         )
-        db.session.commit()
+        checkpoint()
         return f"import {batch_id} not imported: the report changed"
     count = write(
         prepared, projects, batch=batch, by=batch.confirmed_by, progress=_progress_outside(batch_id)
     )
     finish(batch, report, count, by=batch.confirmed_by)
-    db.session.commit()
+    checkpoint()
     return f"import {batch_id}: {count} projects imported"
 
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from app.forms.questionnaire_rules import answer_error
 from app.questionnaires.reading import Reader, describe, line_of, suggest
+from app.questionnaires.rules import answer_error
 from app.questionnaires.schema import Question, Questionnaire
 from app.services.imports import values
 from app.services.imports.files import HEADER_ROWS, SPREADSHEET, Column
@@ -317,7 +317,7 @@ class _Builder:
     def _coverage(self, top) -> None:
         """Each project needs its lead organisation; records need every question that is always asked."""
         at = top.key_line("questions")
-        lead = next((q for q in self.questionnaire.questions if q.type == "organisation"), None)
+        lead = self.questionnaire.with_role("lead_organisation")
         self.mapping.lead_question = lead
         if lead is not None and lead.id not in self.mapping.questions:
             self.reader.problem(

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.forms.questionnaire_rules import OrganisationOption, answer_error, sentence_start
 from app.questionnaires.display import is_blank
+from app.questionnaires.organisation_options import OrganisationOption, offered
+from app.questionnaires.rules import answer_error, sentence_start
 from app.questionnaires.schema import Page, Question, Questionnaire, is_question_visible, visible_answers
 from app.services.imports import values
 from app.services.imports.mapping import ColumnSpec, Mapping
@@ -89,14 +90,9 @@ class Directory:
         )
         return [self._by_key[key].name for key in close]
 
-    def offered(self, question: Question, lead_id: int | None) -> list[OrganisationOption]:
-        """What the question's page would offer: its sectors only, and never the lead among the partners."""
-        return [
-            option
-            for option in self.options
-            if (not question.sectors or option.sector in question.sectors)
-            and not (question.type == "organisations" and option.id == lead_id)
-        ]
+    def offered(self, question: Question, lead_id: int | None) -> tuple[OrganisationOption, ...]:
+        """What the question's page would offer."""
+        return offered(question, self.options, lead_id)
 
 
 class RowReader:
@@ -139,14 +135,13 @@ class RowReader:
             if q.type == "organisations"
             for v in kept.get(q.id, [])
         ]
-        first = self.questionnaire.questions[0].id
         outcome.project = ProjectRow(
             row=row,
             key=outcome.key,
             answers=kept,
             organisation_id=lead_id,
             partner_ids=list(dict.fromkeys(partners)),
-            name=str(kept.get(first) or ""),
+            name=str(self.questionnaire.answer(kept, "name") or ""),
         )
         return outcome
 

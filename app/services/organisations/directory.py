@@ -1,14 +1,14 @@
-"""Reading organisations and people for the pages that list them."""
+"""Reading organisations: the lists and pickers that show them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Organisation, User
+from app.models import Organisation
+from app.questionnaires.organisation_options import OrganisationOption
 
 
 def active_organisations() -> list[Organisation]:
@@ -24,17 +24,9 @@ def organisation(organisation_id: int) -> Organisation | None:
     return db.session.get(Organisation, organisation_id)
 
 
-def list_users() -> list[User]:
-    return list(
-        db.session.scalars(select(User).options(joinedload(User.organisation)).order_by(User.name, User.id))
-    )
-
-
-def organisation_options(keep: Iterable[int] = ()) -> list:
+def organisation_options(keep: Iterable[int] = ()) -> list[OrganisationOption]:
     """Active organisations for the organisation pickers, sector by sector; and those of `keep`, already
     chosen, even if they have been deactivated since, so that a saved answer stays a valid one."""
-    from app.forms.questionnaire import OrganisationOption
-
     chosen = Organisation.active.is_(True)
     if keep:
         chosen = or_(chosen, Organisation.id.in_(sorted(set(keep))))

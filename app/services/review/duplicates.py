@@ -11,6 +11,7 @@ from app.extensions import db
 from app.ids import parse_id
 from app.models import Record, Submission, SubmissionStatus
 from app.services.review.similarity import Candidate, Match, possible_duplicates
+from app.services.rounds import deadlines as rounds
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,12 @@ def _organisations(submission: Submission) -> frozenset[int]:
 
 def candidate(submission: Submission, key: str | None = None) -> Candidate:
     answers = submission.revisions[-1].answers if submission.revisions else submission.answers
+    questionnaire = rounds.questionnaire_by_id(submission.questionnaire_version_id)
     return Candidate(
         key=key or f"submission:{submission.id}",
         organisation_ids=_organisations(submission),
-        name=str(answers.get("project_name") or submission.name or ""),
-        summary=str(answers.get("summary") or ""),
+        name=str(questionnaire.answer(answers, "name") or submission.name or ""),
+        summary=str(questionnaire.answer(answers, "summary") or ""),
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.ids import parse_id
 from app.models import Organisation, Round, Submission, SubmissionStatus, User
+from app.services.rounds import deadlines as rounds
 from app.services.submissions import partners
 
 PAGE_SIZE = 25
@@ -109,7 +110,7 @@ def queue(filters: QueueFilters, *, me: User) -> QueuePage:
     items = list(db.session.scalars(query.order_by(order, Submission.id)))
     # Themes and partner answers live in JSON and child rows: filtered here, where the numbers are small.
     if filters.theme:
-        items = [s for s in items if filters.theme in (s.answers or {}).get("themes", [])]
+        items = [s for s in items if filters.theme in _themes(s)]
     if filters.partners:
         items = [s for s in items if s.partners and partners.summary(s) == filters.partners]
     total = len(items)
@@ -122,6 +123,11 @@ def queue(filters: QueueFilters, *, me: User) -> QueuePage:
         pages=pages,
         counts=status_counts(filters.round_id),
     )
+
+
+def _themes(submission: Submission) -> list[str]:
+    questionnaire = rounds.questionnaire_by_id(submission.questionnaire_version_id)
+    return questionnaire.answer(submission.answers or {}, "themes") or []
 
 
 def status_counts(round_id: int | None) -> dict[str, int]:

@@ -35,6 +35,7 @@ from app.services.email import outbox
 from app.services.errors import DomainError, InvalidTransition, NotAllowed
 from app.services.rounds import deadlines as rounds
 from app.services.submissions import partners, progress
+from app.services.submissions.answers import answer_sections
 
 
 class StaleEdit(DomainError):
@@ -187,7 +188,7 @@ def save_page(
                 current.pop(question.id, None)
         states = dict(submission.page_states or {})
         states[page.id] = progress.COMPLETED if complete else progress.IN_PROGRESS
-        name = current.get(questionnaire.questions[0].id)
+        name = questionnaire.answer(current, "name")
         result = db.session.execute(
             update(Submission)
             .where(
@@ -292,8 +293,6 @@ def _record_partners(submission: Submission, questionnaire: Questionnaire, answe
 
 
 def _send_receipt(submission: Submission, revision: Revision, by: User) -> None:
-    from app.services.submissions.answers import answer_sections
-
     questionnaire = questionnaire_of(submission)
     outbox.enqueue(
         by.email,

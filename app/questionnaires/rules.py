@@ -1,14 +1,14 @@
 """The questionnaire's validation rules, as plain functions of one answer in its ANSWER SHAPE.
 
 `answer_error` gives the GOV.UK error message for the first rule an answer breaks, or None. It knows nothing
-of requests or forms, so a service can run the same rules over saved answers (for example before submitting).
+of requests or forms, so the page forms, the services (before submitting) and imports run the same rules.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -25,22 +25,13 @@ from app.questionnaires.display import (
     parse_money,
     parse_number,
 )
+from app.questionnaires.organisation_options import OrganisationOption
 from app.questionnaires.schema import Question
 
 LONDON = ZoneInfo("Europe/London")
 CHOICE_TYPES = ("radios", "checkboxes", "select", "yes_no", "organisation", "organisations")
 YES_NO = ("yes", "no")
 UNKNOWN_ORGANISATION = "Select an organisation from the list"
-
-
-@dataclass(frozen=True)
-class OrganisationOption:
-    """An organisation a question may offer."""
-
-    id: int
-    name: str
-    sector: str  # the sector's value, e.g. "fire_and_rescue"
-    sector_label: str  # e.g. "Fire and rescue"
 
 
 def sentence_start(label: str) -> str:
