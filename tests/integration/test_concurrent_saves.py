@@ -20,6 +20,8 @@ from tests.conftest import sign_in, submit_form
 from tests.journey import fill_every_page, valid_posts
 from tests.live import Browser, Page, live_server
 
+pytestmark = pytest.mark.commits  # a live server: its requests use their own connections
+
 ROUNDS = 5
 CONFLICT = "Someone else changed this page after you opened it"
 
