@@ -76,6 +76,8 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "collaboration-returns@example.org")
         self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+        # Where feedback from the help pages is emailed (it is kept in the database either way).
+        self.SUPPORT_EMAIL = env.get("SUPPORT_EMAIL", "support@example.org")
         self.OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 6)
         self.OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 60)
         self.WORKER_INTERVAL_SECONDS = _int("WORKER_INTERVAL_SECONDS", 5)
@@ -102,9 +104,15 @@ class Config:
         self.INVITATION_DAYS = 7
 
         self.FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+        # How many proxies (nginx: 1) stand in front of the service and set X-Forwarded-For and -Proto. The
+        # client's address is the one that many hops back; 0 trusts no header (direct connections).
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         # Open the records whose owners chose public sharing to anyone, without signing in.
         self.PUBLIC_DATABASE = _bool("PUBLIC_DATABASE", False)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        self.LOG_FORMAT = env.get("LOG_FORMAT", "text")  # or "json": one JSON object a line
+        # /health/ready answers 503 when no worker has finished a pass for this long.
+        self.WORKER_STALE_SECONDS = _int("WORKER_STALE_SECONDS", 300)
 
 
 class DevelopmentConfig(Config):
@@ -150,6 +158,7 @@ class ProductionConfig(Config):
         self.REMEMBER_COOKIE_SECURE = True
         self.FORCE_HTTPS = _bool("FORCE_HTTPS", True)
         self.REQUIRE_2FA = _bool("REQUIRE_2FA", True)
+        self.SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")  # never the example address
 
 
 CONFIGS = {

@@ -1,6 +1,7 @@
 """The extension objects, created once and bound to the app in create_app()."""
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -29,6 +30,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    # What db.Model is to a type checker: the declarative base (Flask-SQLAlchemy builds db.Model at run time).
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -18,7 +18,7 @@ from app.services.people import accounts, two_factor
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Requests that must not count as activity: the page asking how long is left would otherwise keep it alive.
-PASSIVE_ENDPOINTS = {"static", "main.health"}
+PASSIVE_ENDPOINTS = {"static", "main.health", "main.health_ready"}
 # All that someone who must set up two-factor authentication (REQUIRE_2FA) may use until they have.
 SET_UP_FIRST_ENDPOINTS = PASSIVE_ENDPOINTS | {
     "auth.two_factor_set_up",

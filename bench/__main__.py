@@ -79,6 +79,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--postgresql-url", default=POSTGRESQL_SERVER, help="a server whose user may create databases"
     )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="open loop: cycles arriving per second, evenly spaced, each taken by a free user (--users of "
+        "them); latency counts from when a cycle was due. Without it, a closed loop: users click at once",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     return parser.parse_args(argv)
 
@@ -117,11 +123,17 @@ def run_database(kind: str, args: argparse.Namespace) -> DatabaseRun:
             f"per app, after {args.warmup:g} s of warm-up")  # fmt: skip
         for number in range(args.slices):
             for name, server in started.items():
-                outcome = load.run(
-                    server.port, plans[name], warmup=args.warmup if number == 0 else LATER_WARMUP,
-                    duration=slice_seconds,
-                    cpu_probe=server.cpu_seconds,
-                )  # fmt: skip
+                warmup = args.warmup if number == 0 else LATER_WARMUP
+                if args.rate:
+                    outcome = load.run_open(
+                        server.port, plans[name], rate=args.rate, warmup=warmup, duration=slice_seconds,
+                        cpu_probe=server.cpu_seconds,
+                    )  # fmt: skip
+                else:
+                    outcome = load.run(
+                        server.port, plans[name], warmup=warmup, duration=slice_seconds,
+                        cpu_probe=server.cpu_seconds,
+                    )  # fmt: skip
                 outcomes[name] = outcomes[name].merge(outcome) if name in outcomes else outcome
         servers.close()  # stop both servers before reading their logs
         for name, server in started.items():
@@ -137,7 +149,9 @@ def ms(value: float) -> str:
 
 def report(runs: list[DatabaseRun], args: argparse.Namespace) -> str:
     lines = [
-        f"Hot path under load: {args.users} users, {Workers(args.workers, args.threads).describe()}, "
+        f"Hot path under load: {args.users} users"
+        + (f" taking {args.rate:g} cycles/s arriving at a fixed rate (open loop)" if args.rate else "")
+        + f", {Workers(args.workers, args.threads).describe()}, "
         f"{args.duration:g} s measured per app in {args.slices} alternating slices, "
         f"{os.cpu_count()} CPUs shared by the servers and the load generator",
         "cycle = GET a page, POST its answers (saved, 302), GET the next page; "

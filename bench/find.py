@@ -184,9 +184,15 @@ def generate(database_url: str, count: int) -> dict:
             partners = [p for p in partners if p.id != lead.id]
             theme, short, summary = rng.choice(demo_records.ACTIVITIES)
             place = lead.name.split(" ")[0]
-            answers = demo_records._answers(
+            by_role = demo_records._answers(
                 rng, choices, theme, f"{place} {short}", summary, lead, partners, n
             )
+            # The demo answers are keyed by role; a record holds them by question id.
+            answers = {}
+            for key, value in by_role.items():
+                question = questionnaire.with_role(key) or questionnaire.question(key)
+                if question is not None:
+                    answers[question.id] = value
             round_ = round_list[n % len(round_list)]
             when = round_.opens_at + timedelta(days=60, seconds=rng.randint(0, 200 * 86400))
             submission = SimpleNamespace(organisation=lead, round_id=round_.id, round=round_)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import http.client
 import math
+import queue
 import re
 import threading
 import time
@@ -293,6 +294,75 @@ def run(
         users=len(plans),
         cycles=cycles,
         completed=sum(len(per_user) for per_user in ended),
+        errors=errors,
+        server_cpu=server_after - server_before,
+        client_cpu=client_after - client_before,
+    )
+
+
+def run_open(
+    port: int,
+    plans: list,
+    *,
+    rate: float,
+    warmup: float,
+    duration: float,
+    cpu_probe: Callable[[], float] | None = None,
+) -> Outcome:
+    """Open loop: cycles arrive at a fixed `rate` per second, evenly spaced, whatever the server does; each is
+    taken by a free virtual user (the plans: enough of them that arrivals seldom wait for one). A cycle's
+    latency runs from when it was due to arrive, so time spent waiting for a free user or a slow server
+    counts (no coordinated omission)."""
+    errors: Counter = Counter()
+    lock = threading.Lock()
+    for plan in plans:
+        if plan.browser is None:
+            plan.browser = Browser(port)
+            try:
+                plan.sign_in(plan.browser)
+            except (CycleError, OSError) as problem:
+                plan.browser = None
+                errors[f"sign-in: {problem}"] += 1
+    ready = [plan for plan in plans if plan.browser is not None]
+    first = time.perf_counter() + 0.2
+    window = Window(start=first + warmup, stop=first + warmup + duration)
+    arrivals: queue.SimpleQueue[float | None] = queue.SimpleQueue()
+    for number in range(int((warmup + duration) * rate)):
+        arrivals.put(first + number / rate)
+    for _ in ready:
+        arrivals.put(None)
+    cycles: list[Cycle] = []
+    completed = [0]
+
+    def user(plan) -> None:
+        while (due := arrivals.get()) is not None:
+            _sleep_until(due)
+            plan.cycles += 1
+            done = one_cycle(plan.browser, plan, plan.cycles)
+            cycle = Cycle(due, done.end, done.steps, done.error)
+            with lock:
+                if cycle.error:
+                    errors[cycle.error] += 1
+                if window.start <= due < window.stop:
+                    cycles.append(cycle)
+                if window.start <= cycle.end < window.stop and cycle.error is None:
+                    completed[0] += 1
+
+    threads = [threading.Thread(target=user, args=(plan,), daemon=True) for plan in ready]
+    for thread in threads:
+        thread.start()
+    probe = cpu_probe or (lambda: math.nan)
+    _sleep_until(window.start)
+    server_before, client_before = probe(), time.process_time()
+    _sleep_until(window.stop)
+    server_after, client_after = probe(), time.process_time()
+    for thread in threads:
+        thread.join()
+    return Outcome(
+        duration=duration,
+        users=len(plans),
+        cycles=sorted(cycles, key=lambda c: c.start),
+        completed=completed[0],
         errors=errors,
         server_cpu=server_after - server_before,
         client_cpu=client_after - client_before,

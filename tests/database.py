@@ -109,6 +109,7 @@ class Isolation:
         self.declared: dict[str, Callable[[], object]] = {}  # shared rows of the running module, by name
         self._shared: _Shared | None = None
         self._owner: int | None = None  # the thread of the test holding a connection, while one does
+        self._refused: str | None = None  # what a guard refused during the test, should the code swallow it
         self._defaults = dict(db.session.session_factory.kw)
         db.session.session_factory.class_ = BoundSession
         _quiet_savepoints(db.engine.dialect, self._check_thread, _transaction_settings_reset())
@@ -147,6 +148,7 @@ class Isolation:
         held = self._shared.held if self._shared else self._hold()
         savepoint = held.connection.begin_nested() if self._shared else None
         self._bind(held.connection)
+        self._refused = None
         try:
             yield
         finally:
@@ -158,6 +160,8 @@ class Isolation:
                 savepoint.rollback()
             else:  # the test ended the outer transaction itself: the shared rows are gone
                 self.release()
+        if self._refused:  # raised inside code that caught it (a worker job that marks its batch failed)
+            raise IsolationError(self._refused)
 
     def release(self) -> None:
         """Roll back the shared rows, if any."""
@@ -201,7 +205,7 @@ class Isolation:
     def _refuse_second_connection(self, connection: Connection) -> None:
         if self._owner is not None:
             how = "from a second connection (db.engine.connect(), a thread's session, a live server)"
-            raise IsolationError(SECOND_CONNECTION.format(how=how))
+            self._refuse(SECOND_CONNECTION.format(how=how))
 
     def _check_thread_of_statement(self, *args) -> None:
         self._check_thread()
@@ -209,7 +213,11 @@ class Isolation:
     def _check_thread(self) -> None:
         if self._owner is not None and threading.get_ident() != self._owner:
             how = "from another thread, on the test's connection"
-            raise IsolationError(SECOND_CONNECTION.format(how=how))
+            self._refuse(SECOND_CONNECTION.format(how=how))
+
+    def _refuse(self, message: str) -> None:
+        self._refused = message
+        raise IsolationError(message)
 
 
 def _execute(connection: Connection, sql: str) -> None:

@@ -43,7 +43,7 @@ def new_import():
                     file_name=_name(form.responses.data.filename),
                     mapping_text=mapping_text,
                     mapping_name=_name(form.mapping.data.filename),
-                    round_=db.session.get(Round, int(form.round.data)),
+                    round_=db.session.get_one(Round, int(form.round.data)),
                     mode=ImportMode(form.mode.data),
                     by=current_user._get_current_object(),
                     ip_address=request.remote_addr,

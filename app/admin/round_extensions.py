@@ -30,7 +30,9 @@ def round_extensions(round_id: int):
     form = ExtensionForm()
     form.organisations.options = directory.organisation_options()
     if form.validate_on_submit():
-        deadline = london_to_utc(form.deadline_date.data, form.deadline_time.time)
+        day, time = form.deadline_date.data, form.deadline_time.time
+        assert day and time, "a valid form has both"
+        deadline = london_to_utc(day, time)
         try:
             extended = round_service.extend_deadlines(
                 round_,

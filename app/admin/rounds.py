@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -25,11 +27,11 @@ def rounds():
     return render_template("admin/rounds.html", rounds=round_service.all_rounds())
 
 
-def _times(form: RoundForm):
-    return (
-        london_to_utc(form.opens_date.data, form.opens_time.time),
-        london_to_utc(form.deadline_date.data, form.deadline_time.time),
-    )
+def _times(form: RoundForm) -> tuple[datetime, datetime]:
+    opens, opens_time = form.opens_date.data, form.opens_time.time
+    deadline, deadline_time = form.deadline_date.data, form.deadline_time.time
+    assert opens and opens_time and deadline and deadline_time, "called once the form is valid"
+    return london_to_utc(opens, opens_time), london_to_utc(deadline, deadline_time)
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
@@ -45,7 +47,7 @@ def new_round():
                 opens_at=opens_at,
                 deadline=deadline,
                 version=_chosen_version(form),
-                reminder_offsets=parse_offsets(form.reminder_offsets.data),
+                reminder_offsets=parse_offsets(form.reminder_offsets.data) or [],
                 deadline_passed_notice=form.deadline_passed_notice.data,
                 by=current_user._get_current_object(),
             )
@@ -86,7 +88,7 @@ def edit_round(round_id: int):
                 title=form.title.data,
                 opens_at=opens_at,
                 deadline=deadline,
-                reminder_offsets=parse_offsets(form.reminder_offsets.data),
+                reminder_offsets=parse_offsets(form.reminder_offsets.data) or [],
                 deadline_passed_notice=form.deadline_passed_notice.data,
                 version=None if fixed_version else _chosen_version(form),
                 by=current_user._get_current_object(),

@@ -34,10 +34,10 @@ def users():
         "status": args.get("status") if args.get("status") in statuses else "",
     }
     listing = people.search_users(
-        text=filters["q"],
-        role=roles.get(filters["role"]),
+        text=filters["q"] or "",
+        role=roles.get(filters["role"] or ""),
         organisation_id=organisation.id if organisation else None,
-        status=statuses.get(filters["status"]),
+        status=statuses.get(filters["status"] or ""),
         page=page_number(args.get("page")),
     )
     return render_template(

@@ -10,8 +10,8 @@ from app.extensions import csrf
 from app.find.views import current_query
 from app.permissions import database_reader, is_signed_in, public
 from app.questionnaires.loader import default_questionnaire
-from app.questionnaires.roles import PERSONAL_ROLES
 from app.services.find import search as find
+from app.services.find import visibility
 from app.services.find.facets import FACET_TITLES
 from app.services.submissions import answers
 
@@ -19,11 +19,9 @@ from app.services.submissions import answers
 def record_json(record) -> dict:
     questionnaire = default_questionnaire()
     names = answers.organisation_names(record.answers, questionnaire)
-    shown = {
-        q.id: record.answers[q.id]
-        for q in questionnaire.questions
-        if q.id in record.answers and (is_signed_in(current_user) or q.role not in PERSONAL_ROLES)
-    }
+    viewer = visibility.viewer(signed_in=is_signed_in(current_user))
+    readable = viewer.shown_answers(questionnaire, record.answers)
+    shown = {q.id: readable[q.id] for q in questionnaire.questions if q.id in readable}
     return {
         "id": record.id,
         "reference": record.submission.reference,

@@ -1,9 +1,10 @@
-"""Flask CLI commands: users, orgs, rounds, outbox, worker, retention, demo and import."""
+"""Flask CLI commands: users, orgs, rounds, outbox, worker, retention, backup, demo and import."""
 
 from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.cli.backup import backup
     from app.cli.demo import demo
     from app.cli.imports import import_group
     from app.cli.orgs import orgs
@@ -14,5 +15,5 @@ def register(app: Flask) -> None:
     from app.cli.users import users
     from app.cli.worker import outbox, worker
 
-    for command in (demo, import_group, orgs, reminders, retention, rounds, users, outbox, worker):
+    for command in (backup, demo, import_group, orgs, reminders, retention, rounds, users, outbox, worker):
         app.cli.add_command(command)

@@ -84,7 +84,9 @@ def setup() -> None:
         click.echo(f"Opened {round_.title}, deadline {govuk_datetime(round_.deadline)}")
     if db.session.scalar(select(func.count(Record.id))) == 0:
         approver = accounts.find_by_email("reviewer@example.org")
-        made = demo_records.generate(DEMO_RECORDS, round_=round_service.current_round(), approver=approver)
+        current = round_service.current_round()
+        assert current is not None and approver is not None  # both made above
+        made = demo_records.generate(DEMO_RECORDS, round_=current, approver=approver)
         click.echo(f"Published {made} example records in the collaboration database")
     db.session.commit()
     click.echo("")

@@ -9,7 +9,8 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.services.organisations.admin import apply_import
-from app.services.organisations.files import list_organisations, parse_organisations_csv
+from app.services.organisations.directory import organisations_by_sector
+from app.services.organisations.files import parse_organisations_csv
 
 orgs = AppGroup("orgs", help="Manage organisations.")
 
@@ -40,7 +41,7 @@ def import_command(file: Path) -> None:
 @orgs.command("list")
 def list_command() -> None:
     """Show every organisation with its sector, region and whether it is active."""
-    organisations = list_organisations()
+    organisations = organisations_by_sector()
     if not organisations:
         click.echo("There are no organisations.")
         return

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("find", __name__, url_prefix="/find")
 
-from app.find import downloads, views  # noqa: E402, F401
+from app.find import downloads, organisations, overview, views  # noqa: E402, F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,15 +13,18 @@ from app.find import bp
 from app.models import ImportedProject
 from app.permissions import database_reader, is_signed_in
 from app.questionnaires.loader import default_questionnaire
-from app.services.find import facets
+from app.services.find import facets, visibility
 from app.services.find import search as find
-from app.services.organisations import directory
 from app.services.submissions import answers
 from app.services.submissions import lifecycle as submissions
 
 
 def _signed_in() -> bool:
     return is_signed_in(current_user)
+
+
+def _viewer() -> visibility.Viewer:
+    return visibility.viewer(signed_in=_signed_in())
 
 
 def current_query() -> tuple[find.FindQuery, dict[str, dict[str, str]]]:
@@ -56,10 +61,16 @@ def record(record_id: int):
     item = find.visible_record(record_id, signed_in=_signed_in()) or abort(404)
     # Read with the questions the project was answered on: later versions may ask them differently.
     questionnaire = submissions.questionnaire_of(item.submission)
-    sections = answers.answer_sections(questionnaire, item.answers)
-    if not _signed_in():
-        # Contact details are for people in the sector, who are signed in.
+    viewer = _viewer()
+    sections = answers.answer_sections(questionnaire, viewer.shown_answers(questionnaire, item.answers))
+    if not viewer.contacts:
+        # Contact details are for people in the sector, who are signed in: their questions are left out.
         sections = [s for s in sections if s.section.id != "sharing_and_contact"]
+        sections = [
+            replace(s, rows=[r for r in s.rows if viewer.shows_question(r.question, questionnaire)])
+            for s in sections
+        ]
+        sections = [s for s in sections if s.rows]
     imported = db.session.scalar(select(ImportedProject).filter_by(submission_id=item.submission_id))
     return render_template(
         "find/record.html",
@@ -69,17 +80,7 @@ def record(record_id: int):
         partners=answers.organisation_names(item.answers, questionnaire),
         related=find.related(item, signed_in=_signed_in()),
         signed_in=_signed_in(),
-    )
-
-
-@bp.route("/organisations/<int:organisation_id>")
-@database_reader
-def organisation(organisation_id: int):
-    org = directory.organisation(organisation_id) or abort(404)
-    return render_template(
-        "find/organisation.html",
-        organisation=org,
-        records=find.records_of_organisation(organisation_id, signed_in=_signed_in()),
+        contacts=viewer.contacts,
     )
 
 

@@ -43,7 +43,7 @@ class QuestionnaireUploadForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         upload = self.definition_file.data
-        chosen = upload is not None and getattr(upload, "filename", "")
+        chosen = upload is not None and bool(getattr(upload, "filename", ""))
         typed = (self.definition_text.data or "").strip()
         if chosen and typed:
             self.definition_file.errors = ["Choose a file or paste the definition, not both"]

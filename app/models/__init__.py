@@ -1,8 +1,10 @@
 """The SQLAlchemy models, imported here so that Alembic sees every table."""
 
 from app.models.audit import AuditEvent
+from app.models.feedback import Feedback
 from app.models.imports import ImportBatch, ImportedProject, ImportMode, ImportStatus
 from app.models.kept_form import KeptForm
+from app.models.notable import NotablePractice
 from app.models.organisation import REGION_LABELS_BY_VALUE, Organisation, Region, Sector
 from app.models.outbox import EmailStatus, OutboundEmail
 from app.models.recovery_code import RecoveryCode
@@ -19,6 +21,7 @@ from app.models.submission import (
 )
 from app.models.token import EmailToken, TokenPurpose
 from app.models.user import Role, User
+from app.models.worker_pass import WorkerPass
 
 __all__ = [
     "DEADLINE_PASSED",
@@ -28,6 +31,7 @@ __all__ = [
     "EmailStatus",
     "EmailToken",
     "FacetValue",
+    "Feedback",
     "FindIndexState",
     "ImportBatch",
     "ImportMode",
@@ -35,6 +39,7 @@ __all__ = [
     "ImportedProject",
     "KeptForm",
     "NilReturn",
+    "NotablePractice",
     "Organisation",
     "OutboundEmail",
     "PartnerConfirmation",
@@ -56,4 +61,5 @@ __all__ = [
     "SubmissionStatus",
     "TokenPurpose",
     "User",
+    "WorkerPass",
 ]

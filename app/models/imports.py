@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.round import Round
 from app.models.submission import Submission
@@ -62,7 +62,7 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
     return Enum(cls, name=name, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
-class ImportBatch(db.Model):
+class ImportBatch(Model):
     """One uploaded file with its mapping: checked first (the dry run), imported once confirmed."""
 
     __tablename__ = "imports"
@@ -100,7 +100,7 @@ class ImportBatch(db.Model):
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
 
 
-class ImportedProject(db.Model):
+class ImportedProject(Model):
     """A project made from one row of a source: the same row is never imported twice."""
 
     __tablename__ = "imported_projects"

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 
 
-class KeptForm(db.Model):
+class KeptForm(Model):
     __tablename__ = "kept_forms"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

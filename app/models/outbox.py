@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Enum, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 
 
@@ -31,7 +31,7 @@ class EmailStatus(enum.StrEnum):
         }[self]
 
 
-class OutboundEmail(db.Model):
+class OutboundEmail(Model):
     __tablename__ = "outbound_emails"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """Only a hash of each code is kept: the person sees the codes once, when they are made."""
 
     __tablename__ = "recovery_codes"

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.user import User
 
@@ -26,7 +26,7 @@ class ReminderStatus(enum.StrEnum):
         return {"planned": "Planned", "sent": "Sent", "skipped": "Not needed"}[self]
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     __tablename__ = "reminders"
     __table_args__ = (UniqueConstraint("round_id", "offset_days", "user_id"),)
 

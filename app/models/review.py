@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.organisation import Organisation
 from app.models.submission import Revision, Submission
 from app.models.user import User
 
 
-class ReviewComment(db.Model):
+class ReviewComment(Model):
     """A reviewer's comment when asking for changes: on one question, or overall (question_id is null)."""
 
     __tablename__ = "review_comments"
@@ -31,7 +31,7 @@ class ReviewComment(db.Model):
     author: Mapped[User] = relationship()
 
 
-class Record(db.Model):
+class Record(Model):
     """An approved project as published in the database; it changes only when an update is approved."""
 
     __tablename__ = "records"
@@ -59,7 +59,7 @@ class Record(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class FacetValue(db.Model):
+class FacetValue(Model):
     """One value of one facet ("themes" / "co_responding"), numbered once, so that counting records by facet
     value groups small integers rather than text."""
 
@@ -71,7 +71,7 @@ class FacetValue(db.Model):
     value: Mapped[str] = mapped_column(String(100))
 
 
-class RecordFacet(db.Model):
+class RecordFacet(Model):
     """A record has this facet value: the filter facets of Record.facets, one row per value, kept in step by
     app/services/find/record_index.py, for filtering and counting in SQL."""
 
@@ -85,7 +85,7 @@ class RecordFacet(db.Model):
     facet_value_id: Mapped[int] = mapped_column(ForeignKey("facet_values.id"), primary_key=True)
 
 
-class FindIndexState(db.Model):
+class FindIndexState(Model):
     """One row: a new random number whenever records or their facet rows change, set by database triggers
     (migration 0012), so that each process's copy of Find's index (app/services/find/index.py) knows when to
     read them again. No row (tables emptied) means unknown: nothing read is reused."""

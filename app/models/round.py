@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.organisation import Organisation
+
+LONDON = ZoneInfo("Europe/London")
 
 DEFAULT_REMINDER_OFFSETS = [14, 7, 2, 1]
 
 
-class QuestionnaireVersion(db.Model):
+class QuestionnaireVersion(Model):
     """A validated definition, kept as its YAML text. Immutable once a round uses it."""
 
     __tablename__ = "questionnaire_versions"
@@ -33,7 +36,7 @@ class RoundState(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Round(db.Model):
+class Round(Model):
     __tablename__ = "rounds"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -52,6 +55,12 @@ class Round(db.Model):
         back_populates="round", cascade="all, delete-orphan", order_by="DeadlineExtension.id"
     )
 
+    @property
+    def year(self) -> int:
+        """The year the round is named for and its projects are counted in: that of its deadline (UK time).
+        "Collaboration return 2027" opens in the autumn of 2026 and closes in 2027."""
+        return self.deadline.astimezone(LONDON).year
+
     def state(self, now: datetime | None = None) -> RoundState:
         now = now or utcnow()
         if now < self.opens_at:
@@ -61,7 +70,7 @@ class Round(db.Model):
         return RoundState.CLOSED
 
 
-class DeadlineExtension(db.Model):
+class DeadlineExtension(Model):
     """A later deadline for one organisation in one round."""
 
     __tablename__ = "deadline_extensions"

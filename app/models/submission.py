@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.organisation import Organisation
 from app.models.round import QuestionnaireVersion, Round
@@ -57,7 +57,7 @@ class PartnerConfirmation(enum.StrEnum):
         return {"pending": "Not answered yet", "confirmed": "Confirmed", "denied": "Denied"}[self]
 
 
-class Submission(db.Model):
+class Submission(Model):
     __tablename__ = "submissions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -95,7 +95,7 @@ class Submission(db.Model):
     partners: Mapped[list[SubmissionPartner]] = relationship(cascade="all, delete-orphan")
 
 
-class SubmissionPartner(db.Model):
+class SubmissionPartner(Model):
     """A partner organisation named in a submitted project: it sees the project in its own list."""
 
     __tablename__ = "submission_partners"
@@ -116,7 +116,7 @@ class SubmissionPartner(db.Model):
     answered_by: Mapped[User | None] = relationship()
 
 
-class Revision(db.Model):
+class Revision(Model):
     """An immutable snapshot of the answers, taken at every submit."""
 
     __tablename__ = "revisions"
@@ -134,7 +134,7 @@ class Revision(db.Model):
     submitted_by: Mapped[User] = relationship()
 
 
-class NilReturn(db.Model):
+class NilReturn(Model):
     """An organisation's answer that it has no collaboration projects to report this round."""
 
     __tablename__ = "nil_returns"

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.user import User
 
@@ -18,7 +18,7 @@ class TokenPurpose(enum.StrEnum):
     INVITATION = "invitation"
 
 
-class EmailToken(db.Model):
+class EmailToken(Model):
     """Only a hash of the token is kept, so a copy of the database cannot be used to sign in."""
 
     __tablename__ = "email_tokens"

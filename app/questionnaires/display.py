@@ -200,7 +200,7 @@ def _format_items(question: Question, value: Any, organisation_names: Mapping[st
     return "\n".join(lines)
 
 
-def _as_list(value: Any) -> list:
+def _as_list(value: Any) -> list[Any]:
     if isinstance(value, list | tuple):
         return list(value)
     return [value]

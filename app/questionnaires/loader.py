@@ -8,24 +8,39 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from app.questionnaires import checks
-from app.questionnaires.reading import DefinitionProblem, Mapping, Reader, describe, line_of
+from app.questionnaires.reading import DefinitionProblem, Mapping, Reader, describe, line_of, syntax_problem
 from app.questionnaires.roles import REQUIRED_ROLES
-from app.questionnaires.schema import Choice, Condition, Page, Question, Questionnaire, Section, Validation
+from app.questionnaires.schema import (
+    AnswerRule,
+    Choice,
+    Condition,
+    Page,
+    Question,
+    Questionnaire,
+    Section,
+    Validation,
+)
 
 __all__ = ["DefinitionError", "DefinitionProblem", "default_questionnaire", "load_definition", "load_file"]
 
+T = TypeVar("T")
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 DEFAULT_DEFINITION = DEFINITIONS_DIR / "collaboration-2026.1.yaml"
 
 QUESTIONNAIRE_KEYS = ("id", "version", "title", "declaration", "sections")
+QUESTIONNAIRE_OPTIONAL = ("rules",)
+RULE_KEYS, RULE_OPTIONAL = (
+    ("id", "question", "message"),
+    ("not_before", "not_after", "forbid", "require", "when"),
+)
 SECTION_KEYS, SECTION_OPTIONAL = ("id", "title", "pages"), ("after",)
 PAGE_KEYS, PAGE_OPTIONAL = ("id", "title", "questions"), ("intro", "show_when")
 QUESTION_KEYS = ("id", "type", "label")
@@ -44,6 +59,7 @@ QUESTION_OPTIONAL = (
     "sectors",
     "require_one_of_sectors",
     "require_one_of_sectors_message",
+    "own_organisation",
     "role",
 )
 CHOICE_KEYS, CHOICE_OPTIONAL = ("value", "label"), ("hint", "exclusive")
@@ -76,7 +92,7 @@ def load_definition(
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        raise DefinitionError([_syntax_problem(error, text)], source) from None
+        raise DefinitionError([syntax_problem(error, text)], source) from None
     if root is None:
         raise DefinitionError([DefinitionProblem(1, "The definition is empty")], source)
     builder = _Builder()
@@ -101,32 +117,11 @@ def default_questionnaire() -> Questionnaire:
     return load_file(DEFAULT_DEFINITION)
 
 
-# YAML's own words for its commonest errors, and what to do about them.
-_SYNTAX_ADVICE = (
-    ("could not find expected ':'", "a key on this line has no colon after it"),
-    (
-        "mapping values are not allowed here",
-        "there is a colon in the wrong place: put text with a colon in quotes",
-    ),
-    ("expected <block end>", "this line does not fit the lines before it: check its indentation and quotes"),
-    ("found character '\\t'", "indent with spaces, not tabs"),
-    ("found unexpected end of stream", "text in quotes is not closed: add the closing quote"),
-    ("found another document", "a definition is a single document: remove the '---' line"),
-)
-
-
-def _syntax_problem(error: yaml.YAMLError, text: str) -> DefinitionProblem:
-    if not isinstance(error, yaml.MarkedYAMLError):  # a reader error: a character YAML does not allow
-        position = getattr(error, "position", 0)
-        return DefinitionProblem(text[:position].count("\n") + 1, f"This is not valid YAML: {error}")
-    problem = error.problem or ""
-    mark = error.problem_mark or error.context_mark
-    # A missing colon or quote is noticed lines later; the key or quote that started it is the one to fix.
-    if (error.context or "").startswith("while scanning") and error.context_mark is not None:
-        mark = error.context_mark
-    advice = next((advice for words, advice in _SYNTAX_ADVICE if words in problem), None)
-    detail = f"{advice} ({problem})" if advice else " ".join(filter(None, (problem, error.context)))
-    return DefinitionProblem(mark.line + 1 if mark is not None else 1, f"This is not valid YAML: {detail}")
+def _every(items: Sequence[T | None], *, empty: bool = False) -> tuple[T, ...] | None:
+    """All the items, if every one could be read (and there is one, unless `empty` is allowed); else None."""
+    if (not items and not empty) or any(item is None for item in items):
+        return None
+    return tuple(item for item in items if item is not None)
 
 
 def _key_line(node: yaml.Node, key: str) -> int:
@@ -162,7 +157,7 @@ class _Builder:
                 f"not {describe(node)}",
             )
             return None
-        root = self.read.mapping(node, "the questionnaire", QUESTIONNAIRE_KEYS)
+        root = self.read.mapping(node, "the questionnaire", QUESTIONNAIRE_KEYS, QUESTIONNAIRE_OPTIONAL)
         if root is None:
             return None
         ident = self.read.ident(root.get("id"), "questionnaire id")
@@ -175,9 +170,80 @@ class _Builder:
         declaration = self.read.text(root.get("declaration"), "the declaration")
         section_nodes = self.read.sequence(root.get("sections"), "sections")
         sections = [self.section(section, number) for number, section in enumerate(section_nodes)]
-        if None in (ident, version, title, declaration) or None in sections or not sections:
+        rule_nodes = self.read.sequence(root.get("rules"), "rules") if root.get("rules") is not None else []
+        rules = _every([self.rule(rule) for rule in rule_nodes], empty=True)
+        read_sections = _every(sections)
+        if (
+            ident is None
+            or version is None
+            or title is None
+            or declaration is None
+            or read_sections is None
+            or rules is None
+        ):
             return None
-        return Questionnaire(ident, version, title, tuple(sections), declaration)
+        return Questionnaire(ident, version, title, read_sections, declaration, rules)
+
+    def rule(self, node: yaml.Node) -> AnswerRule | None:
+        """One cross-answer rule; its references are checked once every question has been read."""
+        where = _where(node, "rule")
+        rule = self.read.mapping(node, where, RULE_KEYS, RULE_OPTIONAL)
+        if rule is None:
+            return None
+        ident = self.read.ident(rule.get("id"), "rule id")
+        if ident is not None:
+            self.index.claim("rule", ident, rule.key_line("id"))
+        question = self.read.ident(rule.get("question"), f"the question of {where}")
+        message = self.read.text(rule.get("message"), f"the message of {where}")
+        kinds = [key for key in ("not_before", "not_after", "forbid", "require") if key in rule.values]
+        if len(kinds) != 1:
+            self.read.problem(
+                rule.line,
+                f"{where[:1].upper()}{where[1:]} needs exactly one of not_before, not_after, forbid or "
+                f"require{f', not {len(kinds)}' if kinds else ''}",
+            )
+        compare = {
+            key: self.read.ident(rule.get(key), f"the question in {key} of {where}")
+            for key in ("not_before", "not_after")
+            if key in rule.values
+        }
+        forbid = (
+            [
+                self.read.text(value, f"forbid in {where}")
+                for value in self.read.sequence(rule.get("forbid"), f"forbid in {where}")
+            ]
+            if "forbid" in rule.values
+            else []
+        )
+        require = (
+            self.read.flag(rule.get("require"), f"require in {where}") if "require" in rule.values else False
+        )
+        if "require" in rule.values and require is False:
+            self.read.problem(rule.key_line("require"), f"require in {where} can only be true: remove it")
+        when = self.condition(rule.get("when"), where, page=-1, rule=True)
+        read_forbid = _every(forbid, empty=True)
+        if (
+            ident is None
+            or question is None
+            or message is None
+            or len(kinds) != 1
+            or None in compare.values()
+            or read_forbid is None
+        ):
+            return None
+        result = AnswerRule(
+            id=ident,
+            question=question,
+            message=message,
+            line=rule.line,
+            not_before=compare.get("not_before"),
+            not_after=compare.get("not_after"),
+            forbid=read_forbid,
+            require=bool(require),
+            when=when,
+        )
+        self.index.rules.append((result, rule.key_line("question"), rule.key_line(kinds[0]), where))
+        return result
 
     def section(self, node: yaml.Node, number: int) -> Section | None:
         where = _where(node, "section")
@@ -194,9 +260,10 @@ class _Builder:
         pages = [
             self.page(page) for page in self.read.sequence(section.get("pages"), f"the pages of {where}")
         ]
-        if None in (ident, title) or None in pages or not pages:
+        read_pages = _every(pages)
+        if ident is None or title is None or read_pages is None:
             return None
-        return Section(ident, title, section.line, tuple(pages), tuple(name for name, _ in after))
+        return Section(ident, title, section.line, read_pages, tuple(name for name, _ in after))
 
     def page(self, node: yaml.Node) -> Page | None:
         where = _where(node, "page")
@@ -213,9 +280,10 @@ class _Builder:
         show_when = self.condition(page.get("show_when"), where, page=number)
         question_nodes = self.read.sequence(page.get("questions"), f"the questions of {where}")
         questions = [self.question(question, number, ident) for question in question_nodes]
-        if None in (ident, title) or None in questions or not questions:
+        read_questions = _every(questions)
+        if ident is None or title is None or read_questions is None:
             return None
-        return Page(ident, title, page.line, tuple(questions), intro, show_when)
+        return Page(ident, title, page.line, read_questions, intro, show_when)
 
     def question(
         self, node: yaml.Node, page: int, page_id: str | None, group: str | None = None
@@ -229,7 +297,7 @@ class _Builder:
             return None
         ident = read.ident(question.get("id"), "question id")
         first_use = ident is not None and self.index.claim("question", ident, question.key_line("id"))
-        if first_use:
+        if ident is not None and first_use:
             self.index.positions[ident] = checks.Position(order, page, page_id, group)
         qtype = checks.question_type(read, question.get("type"))
         if qtype is not None:
@@ -245,14 +313,14 @@ class _Builder:
         one_of = read.idents(question.get("require_one_of_sectors"), "sector")
         checks.sectors_known(read, sectors, "sectors", where)
         checks.sectors_known(read, one_of, "require_one_of_sectors", where)
-        fields_ = ()
+        fields_: tuple[Question | None, ...] = ()
         if qtype == "repeating_group" and group is None:
             field_nodes = read.sequence(question.get("fields"), f"the fields of {where}")
             fields_ = tuple(
                 self.question(field, page, page_id, group=ident or where) for field in field_nodes
             )
         choices, all_read = self.choices(question, qtype, where)
-        if first_use and qtype is not None:
+        if ident is not None and first_use and qtype is not None:
             self.index.controllers[ident] = (qtype, tuple(choice.value for choice in choices))
         show_when = self.condition(
             question.get("show_when"), where, page=page, order=order, group=group, owner_id=ident
@@ -260,6 +328,7 @@ class _Builder:
         validation = self.validation(question.get("validation"), qtype, where)
         required = read.flag(question.get("required"), f"required in {where}")
         searchable = read.flag(question.get("searchable"), f"searchable in {where}")
+        own_organisation = read.flag(question.get("own_organisation"), f"own_organisation in {where}")
         texts = {
             key: read.text(question.get(key), f"the {key} of {where}")
             for key in ("hint", "required_message", "item_name", "require_one_of_sectors_message")
@@ -270,7 +339,16 @@ class _Builder:
             fits = checks.role_fits(read, question, role, qtype, choices, facet, where, group)
             if fits and self.index.claim_role(role, question.key_line("role")):
                 self.index.roles[role] = question.key_line("role")
-        if None in (ident, qtype, label, validation) or None in fields_ or not all_read:
+        read_fields = _every(fields_, empty=True)
+        if (
+            ident is None
+            or qtype is None
+            or label is None
+            or short_label is None
+            or validation is None
+            or read_fields is None
+            or not all_read
+        ):
             return None
         return Question(
             id=ident,
@@ -285,9 +363,10 @@ class _Builder:
             facet=facet,
             role=role,
             searchable=bool(searchable),
-            fields=fields_,
+            fields=read_fields,
             sectors=tuple(name for name, _ in sectors),
             require_one_of_sectors=tuple(name for name, _ in one_of),
+            own_organisation=bool(own_organisation),
             **texts,
         )
 
@@ -313,14 +392,16 @@ class _Builder:
                     f"it was first used on line {first_lines[value]}",
                 )
             elif value is not None:
-                first_lines[value] = line_of(choice.get("value"))
+                first_lines[value] = choice.key_line("value")
             if exclusive and qtype not in ("checkboxes", None):
                 read.problem(
                     choice.key_line("exclusive"),
                     f"Only checkboxes can have an exclusive choice ({where} is {qtype})",
                 )
             hint = read.text(choice.get("hint"), f"the hint of a choice of {where}")
-            choices.append(None if None in (value, label) else Choice(value, label, hint, bool(exclusive)))
+            choices.append(
+                None if value is None or label is None else Choice(value, label, hint, bool(exclusive))
+            )
         return tuple(choice for choice in choices if choice is not None), None not in choices
 
     def validation(self, node: yaml.Node | None, qtype: str | None, where: str) -> Validation | None:
@@ -357,6 +438,7 @@ class _Builder:
         order: int | None = None,
         group: str | None = None,
         owner_id: str | None = None,
+        rule: bool = False,
     ) -> Condition | None:
         if node is None:
             return None
@@ -369,9 +451,20 @@ class _Builder:
         if isinstance(is_node, yaml.SequenceNode):
             value_nodes = self.read.sequence(is_node, f"'is' in the show_when of {owner}")
         values = [self.read.text(value, f"'is' in the show_when of {owner}") for value in value_nodes]
-        if question is None or None in values or not values:
+        read_values = _every(values)
+        if question is None or read_values is None:
             return None
-        result = Condition(question, tuple(values))
+        result = Condition(question, read_values)
+        if rule:  # a rule's condition may name any question: checked with the rule
+            self.index.rule_conditions.append(
+                (
+                    result,
+                    condition.key_line("question"),
+                    tuple(line_of(value) for value in value_nodes),
+                    owner,
+                )
+            )
+            return result
         self.index.conditions.append(
             checks.PendingCondition(
                 result,

@@ -60,8 +60,11 @@ class Reader:
         self.problems: list[DefinitionProblem] = []
         self._constructor = yaml.constructor.SafeConstructor()
 
-    def problem(self, at: yaml.Node | int, message: str) -> None:
-        self.problems.append(DefinitionProblem(at if isinstance(at, int) else line_of(at), message))
+    def problem(self, at: yaml.Node | int | None, message: str) -> None:
+        """Note a problem at a node or line. Callers pass the node a value was read from, which is there
+        whenever a value was; None (no node) can only come from a caller's mistake, and is put on line 1."""
+        line = at if isinstance(at, int) else 1 if at is None else line_of(at)
+        self.problems.append(DefinitionProblem(line, message))
 
     def mapping(
         self, node: yaml.Node, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
@@ -210,9 +213,37 @@ def describe(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    if node.tag == _NULL and not node.style:
+    if isinstance(node, yaml.ScalarNode) and node.tag == _NULL and not node.style:
         return "nothing"
     return f"'{node.value}'"
+
+
+# YAML's own words for its commonest errors, and what to do about them.
+_SYNTAX_ADVICE = (
+    ("could not find expected ':'", "a key on this line has no colon after it"),
+    (
+        "mapping values are not allowed here",
+        "there is a colon in the wrong place: put text with a colon in quotes",
+    ),
+    ("expected <block end>", "this line does not fit the lines before it: check its indentation and quotes"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("found unexpected end of stream", "text in quotes is not closed: add the closing quote"),
+    ("found another document", "a definition is a single document: remove the '---' line"),
+)
+
+
+def syntax_problem(error: yaml.YAMLError, text: str) -> DefinitionProblem:
+    if not isinstance(error, yaml.MarkedYAMLError):  # a reader error: a character YAML does not allow
+        position = getattr(error, "position", 0)
+        return DefinitionProblem(text[:position].count("\n") + 1, f"This is not valid YAML: {error}")
+    problem = error.problem or ""
+    mark = error.problem_mark or error.context_mark
+    # A missing colon or quote is noticed lines later; the key or quote that started it is the one to fix.
+    if (error.context or "").startswith("while scanning") and error.context_mark is not None:
+        mark = error.context_mark
+    advice = next((advice for words, advice in _SYNTAX_ADVICE if words in problem), None)
+    detail = f"{advice} ({problem})" if advice else " ".join(filter(None, (problem, error.context)))
+    return DefinitionProblem(mark.line + 1 if mark is not None else 1, f"This is not valid YAML: {detail}")
 
 
 def suggest(value: str, allowed: tuple[str, ...] | list[str], listing: str | None = None) -> str:

@@ -46,6 +46,8 @@ ROLES: dict[str, Role] = {
         Role("cashable_savings", ("money",), "the cashable savings added up in the figures"),
         Role("benefits_evidence", TEXT_TYPES, "the benefits in the overview report", required=False),
         Role("lessons_learnt", TEXT_TYPES, "the lessons learnt in the overview report", required=False),
+        Role("enablers_details", TEXT_TYPES, "what helped, quoted in the overview report", required=False),
+        Role("barriers_details", TEXT_TYPES, "what got in the way, quoted in the overview report", False),
         Role("contact_name", ("text",), "the contact's name in the overview report", False, personal=True),
         Role(
             "contact_job_title",

@@ -23,6 +23,7 @@ from app.questionnaires.display import (
     format_number,
     is_blank,
     parse_money,
+    parse_month,
     parse_number,
 )
 from app.questionnaires.organisation_options import OrganisationOption
@@ -69,6 +70,26 @@ def answer_error(
     return _CHECKS[question.type](question, value, organisations)
 
 
+def own_organisation_error(
+    question: Question,
+    value: Any,
+    own_organisation_id: int | None,
+    organisations: Sequence[OrganisationOption],
+) -> str | None:
+    """An own_organisation question answered with another organisation: say what to do instead."""
+    if not question.own_organisation or own_organisation_id is None or is_blank(value):
+        return None
+    if str(value) == str(own_organisation_id):
+        return None
+    names = {str(option.id): option.name for option in organisations}
+    own = names.get(str(own_organisation_id), "Your organisation")
+    other = names.get(str(value), "another organisation")
+    return (
+        f"Select {own}. If {other} leads this project, ask its collaboration lead to report it and to name "
+        f"{own} as a partner"
+    )
+
+
 def item_label(question: Question, field: Question, number: int) -> Question:
     """A repeating group's field as named in messages about one item: "Partner 2 name", so that messages
     about different items differ (the error summary shows each message once)."""
@@ -76,7 +97,7 @@ def item_label(question: Question, field: Question, number: int) -> Question:
     return replace(field, short_label=f"{item} {number} {in_sentence(field.short_label)}")
 
 
-def _text(question: Question, value: Any, _organisations) -> str | None:
+def _text(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     rules = question.validation
     label = sentence_start(question.short_label)
     text = str(value).strip()
@@ -91,7 +112,7 @@ def _text(question: Question, value: Any, _organisations) -> str | None:
     return None
 
 
-def _number(question: Question, value: Any, _organisations) -> str | None:
+def _number(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     label = sentence_start(question.short_label)
     number = parse_number(str(value))
     if number is None:
@@ -101,7 +122,7 @@ def _number(question: Question, value: Any, _organisations) -> str | None:
     return _range(question, number, format_number)
 
 
-def _money(question: Question, value: Any, _organisations) -> str | None:
+def _money(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     amount = parse_money(str(value))
     if amount is None:
         label = sentence_start(question.short_label)
@@ -119,23 +140,42 @@ def _range(question: Question, value: Decimal, show: Callable[[Decimal], str]) -
             return f"{label} must be between {show(low)} and {show(high)}"
         if low is not None:
             return f"{label} must be {show(low)} or more"
+        assert high is not None
         return f"{label} must be {show(high)} or less"
     return None
 
 
-def _date(question: Question, value: Any, _organisations) -> str | None:
+def _date(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     label = sentence_start(question.short_label)
     parts = date_parts(question.type, value)
     missing = [name for name, text in parts.items() if not text]
     if missing:
         return f"{label} must include a {' and '.join(missing)}"
-    if re.fullmatch(r"\d+", parts["year"]) and len(parts["year"]) != 4:
+    wrong = invalid_date_parts(question.type, value)
+    if wrong == ("year",) and re.fullmatch(r"\d+", parts["year"]):
         return f"{label} must include a year with 4 numbers"
+    if "year" in wrong and len(wrong) > 1:  # month 13 and year 19: not only the year is wrong
+        return f"{label} must be a real date, with a year of 4 numbers"
     whole_date = question.type == "date"
     when = answer_date(value) if whole_date else answer_month(value)
     if when is None:
         return f"{label} must be a real date"
     return _date_limits(question, when, label, whole_date)
+
+
+def invalid_date_parts(kind: str, value: Any) -> tuple[str, ...]:
+    """The parts of a date or month-year answer that cannot be right whatever the others are: a day that is
+    not 1 to 31, a month that is not 1 to 12 (or a month's name), a year that is not 4 numbers."""
+    parts = date_parts(kind, value)
+    wrong = []
+    day = parts.get("day")
+    if day and not (re.fullmatch(r"\d{1,2}", day) and 1 <= int(day) <= 31):
+        wrong.append("day")
+    if parts["month"] and parse_month(parts["month"]) is None:
+        wrong.append("month")
+    if parts["year"] and not re.fullmatch(r"\d{4}", parts["year"]):
+        wrong.append("year")
+    return tuple(wrong)
 
 
 def _date_limits(question: Question, when: date, label: str, whole_date: bool) -> str | None:
@@ -156,31 +196,31 @@ def _date_limits(question: Question, when: date, label: str, whole_date: bool) -
     return None
 
 
-def _choice(question: Question, value: Any, _organisations) -> str | None:
+def _choice(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     allowed = YES_NO if question.type == "yes_no" and not question.choices else _values(question)
     if str(value) not in allowed:
         return required_message(question) if question.type == "yes_no" else _from_the_list(question)
     return None
 
 
-def _checkboxes(question: Question, value: Any, _organisations) -> str | None:
+def _checkboxes(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     values = _as_list(value)
     allowed = _values(question)
     if any(item not in allowed for item in values):
         return _from_the_list(question)
     for choice in question.choices:
         if choice.exclusive and choice.value in values and len(values) > 1:
-            return f"Select {in_sentence(question.short_label)}, or select '{choice.label}'"
+            return f"Select either '{choice.label}' or {in_sentence(question.short_label)}, not both"
     return _item_count(question, len(values), f"select {{}} {in_sentence(question.short_label)}")
 
 
-def _organisation(question: Question, value: Any, organisations) -> str | None:
+def _organisation(question: Question, value: Any, organisations: Sequence[OrganisationOption]) -> str | None:
     if str(value) not in {str(option.id) for option in organisations}:
         return UNKNOWN_ORGANISATION
     return None
 
 
-def _organisations(question: Question, value: Any, organisations) -> str | None:
+def _organisations(question: Question, value: Any, organisations: Sequence[OrganisationOption]) -> str | None:
     values = _as_list(value)
     by_id = {str(option.id): option for option in organisations}
     if any(item not in by_id for item in values):
@@ -199,7 +239,7 @@ def _organisations(question: Question, value: Any, organisations) -> str | None:
     return None
 
 
-def _group(question: Question, value: Any, _organisations) -> str | None:
+def _group(question: Question, value: Any, _organisations: Sequence[OrganisationOption]) -> str | None:
     count = len([item for item in _as_list(value) if not is_blank(item)])
     name = question.item_name or "item"
     rules = question.validation

@@ -10,6 +10,7 @@ from app.permissions import is_reviewer, requires
 from app.review import bp
 from app.review.views import submission_or_404
 from app.services.errors import DomainError
+from app.services.find.overview import notable
 from app.services.review import conflicts, duplicates
 from app.services.review import decisions as reviews
 from app.services.submissions import answers
@@ -42,19 +43,31 @@ def approve(submission_id: int):
     form = DecisionForm()
     if request.method == "GET" and (refused := _check_can_decide(item)):
         return refused
+    themes = request.form.getlist("notable_themes")[:50]
+    reason = request.form.get("notable_reason", "")[:5000]
+    problem = None
     if form.validate_on_submit():
         try:
-            reviews.approve(item, by=_me(), expected_version=form.version())
-        except DomainError as problem:
-            return _refused(item, problem)
-        flash(f"{item.name} has been approved and published in the collaboration database", "success")
-        return redirect(url_for("review.queue"))
-    sharing = submissions.questionnaire_of(item).answer(item.answers or {}, "sharing")
+            notable.check(item, themes, reason)
+        except DomainError as error:
+            problem = str(error)
+        else:
+            try:
+                reviews.approve(item, by=_me(), expected_version=form.version())
+                notable.choose(item, themes, reason, by=_me())
+            except DomainError as error:
+                return _refused(item, error)
+            flash(f"{item.name} has been approved and published in the collaboration database", "success")
+            return redirect(url_for("review.queue"))
+    questionnaire = submissions.questionnaire_of(item)
     return render_template(
         "review/approve.html",
         submission=item,
         form=form,
-        sharing=sharing,
+        sharing=questionnaire.answer(item.answers or {}, "sharing"),
+        problem=problem,
+        theme_items=notable.theme_items(item, questionnaire, chosen=themes),
+        reason=reason,
         unconfirmed_partners=conflicts.unconfirmed_partners(item),
     )
 

@@ -62,7 +62,7 @@ def submission(submission_id: int):
     revisions = item.revisions
     latest = revisions[-1] if revisions else None
     changes = []
-    if len(revisions) > 1:
+    if latest is not None and len(revisions) > 1:
         names = answers.organisation_names({**revisions[-2].answers, **latest.answers}, questionnaire)
         changes = changes_between(questionnaire, revisions[-2].answers, latest.answers, names)
     return render_template(

@@ -12,5 +12,5 @@ commit (the request, CLI command or worker pass commits once), and raise the dom
 - imports: earlier responses read from files and imported into rounds
 
 Cross-cutting modules sit here: errors, audit (writing events), audit_log (reading them), paging, jobs (the
-worker's periodic jobs) and retention.
+worker's periodic jobs), worker_status (its last pass, for /health), retention and backups.
 """

@@ -7,6 +7,7 @@ counted only up to COUNT_LIMIT, so a page stays quick however long the log grows
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -127,7 +128,7 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=LONDON).astimezone(UTC)
 
 
-def _people_matching(text_: str):
+def _people_matching(text_: str) -> Sequence[int] | Select[tuple[int]]:
     pattern = like_pattern(text_)
     query = select(User.id).where(
         or_(
@@ -156,7 +157,7 @@ def search(filters: AuditFilters, page: int = 1) -> Page:
     return listing
 
 
-def query_for(filters: AuditFilters) -> Select:
+def query_for(filters: AuditFilters) -> Select[Any]:
     """The events that match, newest first."""
     query = select(AuditEvent)
     if filters.person.strip():
@@ -193,15 +194,15 @@ def query_for(filters: AuditFilters) -> Select:
     return query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
 
 
-def _subjects(events: list[AuditEvent]) -> dict[tuple[str, int], Subject]:
+def _subjects(events: list[AuditEvent]) -> dict[tuple[str | None, int | None], Subject]:
     """What each event was done to, named, loading each kind of subject in one query."""
     wanted: dict[str, set[int]] = {}
     for event in events:
         if event.subject_type and event.subject_id is not None:
             wanted.setdefault(event.subject_type, set()).add(event.subject_id)
-    found: dict[tuple[str, int], Subject] = {}
+    found: dict[tuple[str | None, int | None], Subject] = {}
 
-    def load(kind, model, label, endpoint, argument):
+    def load(kind: str, model: Any, label: Callable[[Any], str], endpoint: str, argument: str) -> None:
         for item in db.session.scalars(select(model).where(model.id.in_(wanted.get(kind, ())))):
             found[(kind, item.id)] = Subject(kind, item.id, label(item), (endpoint, {argument: item.id}))
 

@@ -37,9 +37,11 @@ def roll_back() -> None:
     db.session.rollback()
 
 
-def run_due(jobs: list[Job], now: float | None = None) -> None:
-    """Run every job whose time has come; one failing job does not stop the others."""
+def run_due(jobs: list[Job], now: float | None = None) -> list[str]:
+    """Run every job whose time has come; one failing job does not stop the others. Returns the names of the
+    jobs that failed."""
     now = time.monotonic() if now is None else now
+    failed = []
     for job in jobs:
         if job.next_run > now:
             continue
@@ -51,4 +53,6 @@ def run_due(jobs: list[Job], now: float | None = None) -> None:
         except Exception:
             roll_back()
             log.exception("Job %r failed; it will run again", job.name)
+            failed.append(job.name)
         job.next_run = now + job.every_seconds
+    return failed

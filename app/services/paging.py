@@ -32,7 +32,7 @@ def page_number(raw: str | None) -> int:
 
 
 def paginate(
-    query: Select,
+    query: Select[Any],
     page: int,
     *,
     per_page: int = PAGE_SIZE,
@@ -49,7 +49,7 @@ def paginate(
         counted = counted.limit(count_limit + 1)
     total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     more = count_limit is not None and total > count_limit
-    if more:
+    if more and count_limit is not None:
         total = count_limit
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)

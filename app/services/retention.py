@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 
 from app.extensions import db
 from app.models import (
@@ -55,7 +55,7 @@ class RetentionResult:
         )
 
 
-def _old_drafts(now: datetime, days: int):
+def _old_drafts(now: datetime, days: int) -> ColumnElement[bool]:
     """Drafts never submitted, untouched for `days`, in rounds that no organisation can still answer."""
     still_open = (
         select(DeadlineExtension.id)
@@ -74,7 +74,7 @@ def _old_drafts(now: datetime, days: int):
     )
 
 
-def _old_emails(now: datetime, days: int):
+def _old_emails(now: datetime, days: int) -> ColumnElement[bool]:
     cutoff = now - timedelta(days=days)
     return and_(
         OutboundEmail.body_removed_at.is_(None),

@@ -5,6 +5,10 @@ message saying why, when /usr/bin/chromium is missing.
 
 Every page a test looks at must pass `assert_accessible` (axe-core, in helpers.py): use `visit(page, url)`
 for a navigation and call `assert_accessible(page)` after any other step that lands on a new page.
+
+The live server answers from threads of its own, each with its own database connection, so browser tests
+commit for real and the tables are emptied after each (tests/database.py). With pytest-xdist each worker has
+its own server (on a free port), browser and database.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.models import Sector
@@ -80,6 +82,9 @@ def test_search_ranks_and_highlights_with_prefixes(client, library):
     page = client.get("/find?q=cardiac").text
     assert names(page, library) == {"coresponding"}
     assert "<mark>cardiac</mark>" in page.lower()
+    # The project name and its summary are told apart in the passage shown, not run together.
+    page = client.get("/find?q=kent").text
+    assert re.search(r"<mark>Kent</mark> co-responding · \w", page), page
     assert names(client.get("/find?q=cardi").text, library) == {"coresponding"}  # a prefix still finds it
     assert names(client.get("/find?q=station costs").text, library) == {"estates"}
     page = client.get("/find?q=nothing+like+this").text
@@ -118,7 +123,7 @@ def test_filters_with_counts_and_unknown_values_ignored(client, library):
     page = client.get("/find?themes=moon_bases").text
     assert "We ignored a filter we did not recognise (themes)" in page
     assert names(page, library) == {"coresponding", "estates", "sector_only"}
-    assert "Remove filter" in client.get("/find?themes=shared_estates").text
+    assert "Remove this filter" in client.get("/find?themes=shared_estates").text
 
 
 def test_anonymous_people_need_to_sign_in_unless_the_database_is_public(client, app, library):
@@ -191,7 +196,8 @@ def test_figures_count_figures_only_records_and_follow_the_filters(client, libra
     sign_in(client, "lee@example.org", factories.PASSWORD)
     page = client.get("/find/figures").text
     assert 'role="img"' in page and "<table" in page
-    assert "Fleet and equipment" in page  # from the figures-only record: counted, never shown
+    # From the figures-only record: counted, never shown, and a count of fewer than 3 is withheld.
+    assert re.search(r"Fleet and equipment</th>\s*<td[^>]*>fewer than 3</td>", page)
     assert "Secret fleet" not in page
     filtered = client.get("/find/figures?themes=shared_estates").text
     assert "Fleet and equipment" not in filtered
@@ -202,8 +208,8 @@ def test_the_overview_report_in_html_and_pdf(client, library):
     page = client.get("/find/overview").text
     assert "Collaboration overview" in page and "Kent co-responding" in page
     assert "Secret fleet" not in page
-    # The figures-only record is counted in the headline figures, as on the figures page, never described.
-    assert "1 project is counted in these figures but not described" in page
+    # The figures-only record is counted in the figures, as on the figures page, never described.
+    assert "It counts 4 projects and describes 3 of them" in " ".join(page.split())
     pdf = client.get("/find/overview.pdf?themes=co_responding")
     assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
 

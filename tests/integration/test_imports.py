@@ -239,6 +239,7 @@ def upload(client, round_, *, file=SURVEY, mapping=SURVEY_MAPPING, name=None, da
     )
 
 
+@pytest.mark.commits  # on PostgreSQL the import writes its progress on a connection of its own
 def test_an_administrator_uploads_reads_the_dry_run_and_imports(client, setting):
     round_, _ = setting
     sign_in(client, "ada@example.org", factories.PASSWORD)

@@ -170,6 +170,7 @@ def test_worker_once_runs_every_job(runner, smtp):
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert (
-        "Worker started: send deadline reminders, send reviewers' daily digest, send emails" in result.output
+        "Ran every job once: send deadline reminders, send reviewers' daily digest, send emails"
+        in result.output
     )
     assert len(smtp.wait_for(1)) == 1

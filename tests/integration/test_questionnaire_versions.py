@@ -257,6 +257,7 @@ def test_preview_shows_every_page_of_the_default_questionnaire_and_writes_nothin
     assert admin_client.get("/admin/questionnaires/999999/preview").status_code == 404
 
 
+@pytest.mark.commits  # Alembic works on a connection of its own
 def test_upgrading_gives_versions_stored_before_roles_the_roles_the_service_reads(app):
     from flask_migrate import downgrade, upgrade
 

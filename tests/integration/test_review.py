@@ -132,7 +132,8 @@ def test_request_changes_on_one_question_then_the_lead_resubmits(client, world):
     )
     db.session.refresh(item)
     assert item.status == SubmissionStatus.CHANGES_REQUESTED
-    assert emails_to("priya@example.org", "decision_changes_requested")
+    [email] = emails_to("priya@example.org", "decision_changes_requested")
+    assert "Lessons learnt:\nSay what you would do differently." in email.body_text  # quoted, not counted
     submit_form(client, "/sign-out", {}, form_url="/review")
 
     sign_in(client, "priya@example.org", factories.PASSWORD)
@@ -140,6 +141,7 @@ def test_request_changes_on_one_question_then_the_lead_resubmits(client, world):
     assert "A reviewer has asked for changes" in task_list and "Lessons learnt" in task_list
     page = client.get(f"/projects/{item.id}/lessons_learnt").text
     assert "Say what you would do differently." in page
+    assert 'aria-describedby="lessons_learnt-review-comment' in page  # read out with the answer
     submit_form(
         client, f"/projects/{item.id}/lessons_learnt", {"lessons_learnt": "Start the data work earlier."}
     )

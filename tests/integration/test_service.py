@@ -1,4 +1,4 @@
-"""The service as an operator sees it: health, configuration, error pages."""
+"""The service as an operator sees it: configuration and error pages (health checks: test_health.py)."""
 
 from __future__ import annotations
 
@@ -11,21 +11,6 @@ from app.models import OutboundEmail
 from app.services.email import outbox
 from tests import factories
 from tests.conftest import sign_in, submit_form
-
-
-def test_health_says_the_service_and_database_are_up(client):
-    response = client.get("/health")
-    assert response.status_code == 200
-    assert response.json["status"] == "ok"
-    assert response.json["database"] == "ok"
-
-
-def test_health_says_when_the_database_is_down():
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:9/none")
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"connect_timeout": 2}}
-    response = app.test_client().get("/health")
-    assert response.status_code == 503
-    assert response.json == {"status": "unavailable", "database": "unavailable"}
 
 
 def test_production_refuses_to_start_without_a_secret_key_and_database(monkeypatch):

@@ -140,12 +140,34 @@ def test_headline_counts_projects_organisations_once_and_evaluations(questionnai
 def test_projects_shared_for_figures_only_are_counted(questionnaire):
     records = [
         record(themes=["procurement"], sharing="figures_only", answers={"cashable_savings": "£10"}),
-        record(themes=["procurement"], sharing="public"),
+        *(
+            record(themes=["procurement"], sharing="public", answers={"cashable_savings": "£5"})
+            for _ in range(2)
+        ),
     ]
     result = figures(records, questionnaire)
-    assert result.headline.projects == 2
-    assert result.by_theme == [("Procurement", 2)]
-    assert result.savings.cashable_savings == Decimal("10")
+    assert result.headline.projects == 3
+    assert result.by_theme == [("Procurement", 3)]
+    assert result.savings.cashable_savings == Decimal("20")
+
+
+def test_no_figure_from_fewer_than_3_projects_when_one_is_figures_only(questionnaire):
+    hidden = record(themes=["procurement"], sharing="figures_only", answers={"cashable_savings": "£10"})
+    shown = [record(themes=["governance"], sharing="public") for _ in range(3)]
+    result = figures([hidden, *shown], questionnaire)
+    assert result.headline.projects == 4
+    # Withheld (None, "fewer than 3") and listed after the figures that are shown.
+    assert result.by_theme == [("Governance", 3), ("Procurement", None)]
+    assert (result.savings.cashable_savings, result.savings.cashable_savings_count) == (None, None)
+    # Projects the viewer can all read: small figures are shown.
+    assert figures(shown[:1], questionnaire).by_theme == [("Governance", 1)]
+    # So few projects that every figure would point at the hidden one: all withheld.
+    alone = figures([hidden, shown[0]], questionnaire)
+    assert alone.withheld and alone.headline.projects is None and alone.by_theme == []
+    # For someone who cannot read sector-only projects, those count as hidden too.
+    sector = [record(themes=["governance"], sharing="sector")]
+    assert figures(sector, questionnaire).by_theme == [("Governance", 1)]
+    assert figures(sector, questionnaire, readable=("public",)).withheld
 
 
 def test_no_records_gives_empty_figures_not_an_error(questionnaire):

@@ -1,28 +1,25 @@
-"""The sector overview report: built from records in memory (no database), as HTML and as a PDF."""
+"""The national overview built from records in memory (no database): its figures, sentences, quotes, map and
+Word document."""
 
 from __future__ import annotations
 
-import html
-import re
-import zlib
+import io
 from datetime import UTC, date, datetime
 
 import pytest
-from flask import render_template
+from docx import Document
 
-from app import create_app
-from app.models import Organisation, Record, Round, Sector, Submission
+from app.models import NotablePractice, Organisation, Record, Round, Sector, Submission
 from app.questionnaires.loader import default_questionnaire
-from app.services.find import overview
+from app.services.find.figures import figures
+from app.services.find.overview import regions, sentences, word
+from app.services.find.overview.model import EDITIONS
+from app.services.find.overview.report import Counted, build
 
 ROUND = Round(id=1, title="Collaboration return 2017", opens_at=datetime(2017, 1, 9, tzinfo=UTC))
+LATER = Round(id=2, title="Collaboration return 2018", opens_at=datetime(2018, 1, 9, tzinfo=UTC))
 POLICE = Organisation(id=1, name="Avon and Somerset Constabulary", sector=Sector.POLICE)
-NAMES = {"3": "Avon Fire and Rescue Service", "4": "South Western Ambulance Service"}
-CONTACT = {
-    "contact_name": "Sam Jones",
-    "contact_job_title": "Collaboration lead",
-    "contact_email": "sam@example.com",
-}
+NAMES = {"1": POLICE.name, "3": "Avon Fire and Rescue Service", "4": "South Western Ambulance Service"}
 
 
 @pytest.fixture(scope="module")
@@ -30,186 +27,189 @@ def questionnaire():
     return default_questionnaire()
 
 
-@pytest.fixture(scope="module")
-def app():
-    return create_app("testing")  # the overview page needs no chart globals
-
-
-def record(name: str, themes: list[str], *, sharing: str = "sector", **answers) -> Record:
+def record(number, name, themes, *, combination="police_fire", region="south_west", round_=ROUND, **answers):
     return Record(
+        id=number,
+        submission_id=100 + number,
         name=name,
         summary=f"What {name} did.",
         organisation_id=POLICE.id,
         organisation=POLICE,
-        round_id=ROUND.id,
-        submission=Submission(reference=f"CR-{name[:3]}", round=ROUND),
-        answers={
-            "benefits_evidence": f"Benefits of {name}.",
-            "lessons_learnt": f"Lessons from {name}.",
-            **CONTACT,
-            **answers,
+        round_id=round_.id,
+        submission=Submission(id=100 + number, reference=f"CR-{number}", round=round_),
+        answers={"lessons_learnt": f"Lessons from {name}.", "contact_name": "Sam Jones", **answers},
+        facets={
+            "themes": themes,
+            "partners": ["3"],
+            "combination": [combination],
+            "region": [region] if region else [],
+            "stage": ["implemented"],
+            "has_evaluation": ["yes" if "evaluated" in name else "no"],
+            "enablers": ["leadership"],
+            "barriers": ["funding"],
         },
-        facets={"themes": themes, "partners": ["3"], "has_evaluation": ["no"]},
-        sharing=sharing,
+        sharing="public",
     )
 
 
 RECORDS = [
-    record("Shared station", ["shared_estates", "joint_training"], cashable_savings="\u00a31,250.50"),
-    record("Co-responders", ["co_responding"], other_partners="St John Ambulance"),
-    record("Training centre", ["joint_training"]),
-    record("Blue light HQ", ["shared_estates"]),
-    record("Secret project", ["shared_estates"], sharing="figures_only"),
-    record("No theme", []),
+    record(
+        1,
+        "Shared station evaluated",
+        ["shared_estates", "joint_training"],
+        combination="police_fire_ambulance",
+        enablers_details="Chief officers backed it. Then more.",
+        cashable_savings="£1,000",
+    ),
+    record(2, "Co-responders", ["co_responding"], enablers_details="Chief officers backed it!"),
+    record(
+        3,
+        "Training centre",
+        ["joint_training"],
+        region="wales",
+        round_=LATER,
+        enablers_details="A shared budget " + "and a very long explanation " * 10,
+    ),
+    record(4, "Blue light HQ", ["shared_estates"], region=None, round_=LATER),
 ]
 
 
-def build(questionnaire, **kwargs):
-    return overview.build(RECORDS, questionnaire, organisation_names=NAMES, today=date(2026, 3, 2), **kwargs)
-
-
-def test_each_project_is_described_once_under_its_first_theme_in_the_questionnaire_order(questionnaire):
-    report = build(questionnaire)
-    assert [(group.label, [study.name for study in group.case_studies]) for group in report.groups] == [
-        ("Co-responding and first response", ["Co-responders"]),
-        ("Shared estates", ["Blue light HQ", "Shared station"]),
-        ("Joint training", ["Training centre"]),
-        ("No theme given", ["No theme"]),
-    ]
-    shared_station = report.groups[1].case_studies[1]
-    assert shared_station.other_themes == ["Joint training"]
-    assert "first theme" in report.grouping_note
-
-
-def test_a_case_study_says_who_did_what_and_what_they_learnt(questionnaire):
-    study = build(questionnaire).groups[0].case_studies[0]
-    assert study.lead_organisation == "Avon and Somerset Constabulary"
-    assert study.partners == ["Avon Fire and Rescue Service", "St John Ambulance"]
-    assert study.summary == "What Co-responders did."
-    assert study.benefits == "Benefits of Co-responders."
-    assert study.lessons_learnt == "Lessons from Co-responders."
-
-
-def test_figures_only_projects_are_counted_but_never_described(questionnaire):
-    report = build(questionnaire)
-    assert report.figures.headline.projects == 6
-    assert report.figures_only == 1
-    assert "Secret project" not in [study.name for group in report.groups for study in group.case_studies]
-
-
-def test_contacts_only_when_asked_for(questionnaire):
-    without = build(questionnaire)
-    assert all(study.contact is None for group in without.groups for study in group.case_studies)
-    with_contacts = build(questionnaire, include_contacts=True)
-    contact = with_contacts.groups[0].case_studies[0].contact
-    assert (contact.name, contact.job_title, contact.email) == (
-        "Sam Jones",
-        "Collaboration lead",
-        "sam@example.com",
-    )
-
-
-def render(app, report) -> str:
-    with app.test_request_context():
-        output = render_template(
-            "find/overview.html",
-            report=report,
-            filters_description="Themes: Shared estates",
-            pdf_link="/find/overview.pdf",
+def counted(records):
+    return [
+        Counted(
+            r.id, r.facets, (r.submission.round.opens_at.timestamp(), r.round_id, r.submission.round.title)
         )
-    return html.unescape(output)
-
-
-def test_the_page_shows_the_headline_figures_and_the_case_studies_by_theme(app, questionnaire):
-    page = render(app, build(questionnaire))
-    assert "<title>Collaboration overview \u2013" in page
-    assert re.search(r"<h1[^>]*>Collaboration overview</h1>", page)
-    assert "Themes: Shared estates" in page
-    assert 'href="/find/overview.pdf"' in page
-    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
-    assert "6 collaboration projects" in text
-    assert "1 project is counted in these figures but not described" in text
-    assert "Cashable savings of \u00a31,250.50 a year, from the 1 project that gave a figure." in text
-    themes = re.findall(r'<h2 class="govuk-heading-l" id="theme-[^"]+">(.*?)</h2>', page)
-    assert themes == [
-        "Co-responding and first response",
-        "Shared estates",
-        "Joint training",
-        "No theme given",
+        for r in records
     ]
-    assert text.index("Blue light HQ") < text.index("Shared station") < text.index("Training centre")
-    assert "Lessons from Shared station." in text
-    assert "Secret project" not in text
-    assert "style=" not in page
 
 
-def test_the_page_leaves_contacts_out_unless_asked(app, questionnaire):
-    assert "sam@example.com" not in render(app, build(questionnaire))
-    page = render(app, build(questionnaire, include_contacts=True))
-    assert 'href="mailto:sam@example.com"' in page
-    assert "Sam Jones, Collaboration lead" in page
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text drawn on the PDF's pages (fpdf2 compresses each page's content stream)."""
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
-    pages = []
-    for stream in streams:
-        try:
-            pages.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            continue
-    return "".join(pages)
-
-
-def test_the_pdf_has_the_figures_and_the_case_studies_by_theme(questionnaire):
-    pdf = overview.pdf_bytes(build(questionnaire, filters_description="Themes: Shared estates"))
-    assert pdf.startswith(b"%PDF")
-    text = pdf_text(pdf)
-    for expected in (
-        "Collaboration overview",
-        "Themes: Shared estates",
-        "6 collaboration projects",
-        "Shared estates",
-        "Blue light HQ",
-        "Lessons from Shared station.",
-    ):
-        assert f"({expected})" in text or expected in text
-    assert "Secret project" not in text
-    assert "sam@example.com" not in text
-
-
-def test_the_pdf_survives_curly_quotes_dashes_emoji_and_other_scripts(questionnaire):
-    awkward = record(
-        "\u201cBlue\u201d station \u2013 phase 2 \U0001f692",
-        ["shared_estates"],
-        lessons_learnt=(
-            "Don\u2019t wait\u2026 \u2014 talk early \U0001f44d\U0001f3fd. "
-            "\u0141\u00f3d\u017a, \u6771\u4eac, \u20ac5"
-        ),
-        contact_name="Zo\u00eb \u0141ukasz",
+def make(questionnaire, described=RECORDS, notable=None, edition="published"):
+    return build(
+        counted(RECORDS),
+        list(described),
+        questionnaire,
+        figures=figures(RECORDS, questionnaire),
+        edition=EDITIONS[edition],
+        include_contacts=False,
+        filters_description="All projects",
+        notable=notable or {},
+        names=NAMES,
+        today=date(2026, 3, 2),
     )
-    report = overview.build([awkward], questionnaire, include_contacts=True, organisation_names=NAMES)
-    pdf = overview.pdf_bytes(report)
-    assert pdf.startswith(b"%PDF")
-    text = pdf_text(pdf)
-    assert '("Blue" station - phase 2)' in text
-    assert "Don't wait... - talk early . L\u00f3dz, , EUR 5" in text
-    assert "Zo\u00eb Lukasz" in text  # Latin-1 keeps its own accents
 
 
-def test_latin_1():
+def test_the_summary_says_what_the_figures_say(questionnaire):
+    lines = sentences.summary(figures(RECORDS, questionnaire))
+    assert lines[0] == "This overview covers 4 collaboration projects involving 2 organisations."
+    assert lines[1] == (
+        "The most common themes are shared estates (2 projects), joint training (2 projects) and "
+        "co-responding and first response (1 project)."
+    )
+    assert lines[2] == "1 project (25%) involves all three emergency services: police, fire and ambulance."
+    assert lines[3] == "1 project (25%) has been evaluated."
     assert (
-        overview.latin_1("\u2018a\u2019 \u201cb\u201d c\u2013d e\u2014f g\u2026") == "'a' \"b\" c-d e-f g..."
+        lines[4] == "The 1 project that gave a figure report cashable savings of £1,000 a year between them."
     )
-    assert overview.latin_1("caf\u00e9 \u00a3100 \U0001f600 ok") == "caf\u00e9 \u00a3100 ok"
-    assert overview.latin_1("one\ntwo") == "one\ntwo"
-    overview.latin_1("\U0001f468\u200d\U0001f469\u200d\U0001f467").encode("latin-1")  # no error
 
 
-def test_a_long_report_runs_onto_more_pages(questionnaire):
-    long_text = "A sentence about the project that goes on for a while. " * 40
-    records = [record(f"Project {n}", ["prevention"], lessons_learnt=long_text) for n in range(12)]
-    pdf = overview.pdf_bytes(overview.build(records, questionnaire, organisation_names=NAMES))
-    assert pdf.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type /Page\b", pdf)) > 1
+def test_a_summary_of_nothing_says_so(questionnaire):
+    assert sentences.summary(figures([], questionnaire)) == [
+        "No approved collaboration projects match these filters."
+    ]
+
+
+def test_each_theme_has_its_figures_in_order_of_size(questionnaire):
+    report = make(questionnaire)
+    assert [(s.label, s.projects) for s in report.themes] == [
+        ("Shared estates", 2),
+        ("Joint training", 2),
+        ("Co-responding and first response", 1),
+    ]
+    estates = report.themes[0]
+    combinations, _stages, places = (chart.rows for chart in estates.charts)
+    assert combinations == [("Police, fire and ambulance", 1), ("Police and fire", 1)]
+    assert places == [("South West", 1)]  # the national project has no region
+    assert estates.sentence.startswith("2 projects (50% of all) cover shared estates.")
+
+
+def test_only_notable_practice_is_a_case_study_under_the_themes_chosen(questionnaire):
+    chosen = NotablePractice(submission_id=101, themes=["joint_training"], reason="Copied by three forces.")
+    report = make(questionnaire, notable={101: chosen})
+    studies = {s.label: [c.name for c in s.case_studies] for s in report.themes}
+    assert studies == {
+        "Shared estates": [],
+        "Joint training": ["Shared station evaluated"],
+        "Co-responding and first response": [],
+    }
+    study = report.themes[1].case_studies[0]
+    assert study.why_notable == "Copied by three forces." and study.partners == [
+        "Avon Fire and Rescue Service"
+    ]
+    assert study.contact is None  # contacts only when asked for
+    assert [line.notable for line in report.annex] == [True, False, False, False]
+
+
+def test_quotes_are_short_first_sentences_each_said_once(questionnaire):
+    enablers = make(questionnaire).enablers
+    assert len(enablers) == 1 and enablers[0].projects == 4
+    quotes = [q.text for q in enablers[0].quotes]
+    assert quotes[0] == "Chief officers backed it."
+    assert quotes[1] == "Chief officers backed it!"
+    assert quotes[2].endswith("…") and len(quotes[2]) <= sentences.QUOTE_LENGTH
+
+
+def test_only_described_projects_are_quoted_or_listed(questionnaire):
+    report = make(questionnaire, described=RECORDS[1:2])
+    assert report.counted == 4 and report.described == 1 and report.not_described == 3
+    assert [line.name for line in report.annex] == ["Co-responders"]
+    assert [q.project for f in report.enablers for q in f.quotes] == ["Co-responders"]
+
+
+def test_change_over_time_is_by_round_oldest_first(questionnaire):
+    over_time = make(questionnaire).over_time
+    assert over_time.rounds == ["Collaboration return 2017", "Collaboration return 2018"]
+    assert over_time.totals == [2, 2]
+    assert ("Shared estates", [1, 1]) in over_time.by_theme
+    assert ("Police and fire", [1, 2]) in over_time.by_combination
+
+
+def test_the_map_shades_each_region_and_describes_it_in_words(questionnaire):
+    report = make(questionnaire)
+    by_region = {r.region: r for r in report.regions}
+    assert by_region["south_west"].projects == 2 and by_region["south_west"].shade == 5
+    assert by_region["wales"].projects == 1 and 0 < by_region["wales"].shade < 5
+    assert by_region["london"].shade == 0 and report.national == 1
+    svg = regions.map_svg(report.regions)
+    assert svg.count("<path") == 10 and 'role="img"' in svg
+    assert "South West: 2; Wales: 1. Darker regions have more projects." in svg
+    assert set(regions.outlines()) == {r.region for r in report.regions}
+
+
+def test_the_word_document_opens_with_headings_tables_and_the_annex(questionnaire):
+    chosen = NotablePractice(submission_id=102, themes=["co_responding"], reason="Saves lives.")
+    data = word.docx_bytes(make(questionnaire, notable={102: chosen}))
+    document = Document(io.BytesIO(data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert {"Foreword", "Summary", "Change over time", "Annex: every project described"} <= set(headings)
+    assert "Co-responders" in headings  # the case study
+    annex = document.tables[-1]
+    assert [cell.text for cell in annex.rows[0].cells] == ["Project", "Lead", "Partners", "Themes", "Stage"]
+    assert len(annex.rows) == 1 + len(RECORDS)
+    assert [cell.text for cell in annex.rows[2].cells] == [
+        "● Co-responders",
+        POLICE.name,
+        "Avon Fire and Rescue Service",
+        "Co-responding and first response",
+        "Up and running",
+    ]
+    assert "Published edition" in [p.text for p in document.paragraphs]
+
+
+def test_an_overview_describes_at_most_its_limit_and_says_so(questionnaire, monkeypatch):
+    from app.services.find.overview import report as overview_report
+
+    monkeypatch.setattr(overview_report, "ANNEX_LIMIT", 2)
+    report = make(questionnaire)
+    assert report.more_than_limit and report.described == 2 and report.counted == 4
+    assert [line.name for line in report.annex] == ["Shared station evaluated", "Co-responders"]
+    assert not make(questionnaire, described=RECORDS[:2]).more_than_limit

@@ -41,5 +41,5 @@ def counts() -> dict[EmailStatus, int]:
     rows = db.session.execute(
         select(OutboundEmail.status, func.count(OutboundEmail.id)).group_by(OutboundEmail.status)
     ).all()
-    found = dict(rows)
+    found: dict[EmailStatus, int] = {row[0]: row[1] for row in rows}
     return {status: found.get(status, 0) for status in EmailStatus}

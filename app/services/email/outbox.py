@@ -10,11 +10,12 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email import policy
 from typing import Any
 
 from flask import current_app, render_template
 from flask_mail import Message, sanitize_address
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from app.extensions import db
 from app.models import EmailStatus, OutboundEmail, User
@@ -26,6 +27,9 @@ from app.services.jobs import checkpoint
 log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=5)
+# The message as SMTP wants it, without re-parsing every header (policy.SMTP's header objects made building a
+# message take most of the time of queueing 10,000 reminders: bench/reminders.py).
+FAST_POLICY = policy.compat32.clone(linesep="\r\n")
 
 
 def enqueue(
@@ -59,7 +63,7 @@ def enqueue(
         attempts=0,
         next_attempt_at=utcnow(),
     )
-    email.message = _message(email).as_bytes()
+    email.message = _message(email)._message().as_bytes(policy=FAST_POLICY)
     db.session.add(email)
     db.session.flush()
     return email
@@ -87,7 +91,7 @@ class SendResult:
         )
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.next_attempt_at <= now),
         and_(OutboundEmail.status == EmailStatus.SENDING, OutboundEmail.claimed_until < now),
@@ -183,7 +187,9 @@ def send_due(limit: int = 100, now: datetime | None = None) -> SendResult:
     return result
 
 
-def _deliver(email: OutboundEmail, connection: smtplib.SMTP | None, result: SendResult):
+def _deliver(
+    email: OutboundEmail, connection: smtplib.SMTP | None, result: SendResult
+) -> smtplib.SMTP | None:
     """Send one email, opening the connection if need be; returns the connection to reuse (None if broken)."""
     try:
         if connection is None:
@@ -193,7 +199,8 @@ def _deliver(email: OutboundEmail, connection: smtplib.SMTP | None, result: Send
         connection.sendmail(sender, [email.recipient], raw)
     except (smtplib.SMTPException, OSError) as error:
         _record_failure(email, error, result)
-        return _drop(connection)
+        _drop(connection)
+        return None
     email.attempts += 1
     email.status = EmailStatus.SENT
     email.sent_at = utcnow()

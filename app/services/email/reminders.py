@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.formatting import LONDON, govuk_datetime
@@ -25,6 +27,7 @@ from app.models import (
     DEADLINE_PASSED,
     NilReturn,
     Organisation,
+    OutboundEmail,
     Reminder,
     ReminderStatus,
     Role,
@@ -92,7 +95,7 @@ def _leads_by_organisation() -> dict[int, list[int]]:
     return leads
 
 
-def _insert_ignoring_duplicates(rows: list[dict]) -> None:
+def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
     """One executemany: a reminder another worker planned meanwhile is skipped, never doubled."""
     dialect = db.engine.dialect.name
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Reminder)
@@ -116,7 +119,7 @@ def plan(now: datetime | None = None, *, round_: Round | None = None, manual: bo
                 select(Reminder.offset_days, Reminder.user_id).where(Reminder.round_id == candidate.id)
             ).all()
         )
-        rows = []
+        rows: list[dict[str, Any]] = []
         for organisation_id, user_ids in leads.items():
             deadline = max(candidate.deadline, extensions.get(organisation_id, candidate.deadline))
             if manual:
@@ -210,18 +213,29 @@ def send_planned(now: datetime | None = None) -> SendResult:
         for reminder in batch:
             by_round[reminder.round_id].append(reminder)
         for round_id, reminders in by_round.items():
-            _decide(db.session.get(Round, round_id), reminders, now, result)
+            _decide(db.session.get_one(Round, round_id), reminders, now, result)
         checkpoint()
 
 
 def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: SendResult) -> None:
+    """Decide a batch: every reminder claimed with one conditional UPDATE per outcome (only rows still planned
+    are claimed, so another worker's are never taken), then the emails of those claimed queued."""
     work = outstanding(round_, {r.organisation_id for r in reminders})
     users = {
-        u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in reminders})))
+        u.id: u
+        for u in db.session.scalars(
+            select(User)
+            .where(User.id.in_({r.user_id for r in reminders}))
+            .options(joinedload(User.organisation))
+        )
     }
+    deadlines: dict[int, datetime] = {}
+    by_reason: dict[str | None, list[int]] = defaultdict(list)
     for reminder in reminders:
         user = users.get(reminder.user_id)
-        deadline = rounds.deadline_for(round_, reminder.organisation_id)
+        if reminder.organisation_id not in deadlines:
+            deadlines[reminder.organisation_id] = rounds.deadline_for(round_, reminder.organisation_id)
+        deadline = deadlines[reminder.organisation_id]
         reason = None
         if user is None or not user.active or user.organisation_id != reminder.organisation_id:
             reason = "no longer a lead of the organisation"
@@ -231,26 +245,32 @@ def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: Sen
             reason = "the deadline had passed"
         elif not work[reminder.organisation_id]:
             reason = "nothing outstanding"
+        by_reason[reason].append(reminder.id)
+    claimed: set[int] = set()
+    for reason, ids in by_reason.items():
         status = ReminderStatus.SKIPPED if reason else ReminderStatus.SENT
-        claimed = db.session.execute(
+        taken = db.session.scalars(
             update(Reminder)
-            .where(Reminder.id == reminder.id, Reminder.status == ReminderStatus.PLANNED)
+            .where(Reminder.id.in_(ids), Reminder.status == ReminderStatus.PLANNED)
             .values(status=status, reason=reason, decided_at=now)
+            .returning(Reminder.id)
             .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
-            continue  # another worker decided this one
+        ).all()
         if reason:
-            result.skipped += 1
-            continue
+            result.skipped += len(taken)
+        else:
+            claimed.update(taken)
+    links: list[dict[str, int]] = []
+    for reminder in reminders:
+        if reminder.id not in claimed:
+            continue  # skipped, or another worker decided it
+        user = users[reminder.user_id]
+        deadline = deadlines[reminder.organisation_id]
         email = _queue_email(round_, reminder, user, work[reminder.organisation_id], deadline, now)
-        db.session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder.id)
-            .values(outbound_email_id=email.id)
-            .execution_options(synchronize_session=False)
-        )
+        links.append({"id": reminder.id, "outbound_email_id": email.id})
         result.sent += 1
+    if links:
+        db.session.execute(update(Reminder), links)  # by primary key, in one executemany
 
 
 def _serializer() -> URLSafeSerializer:
@@ -269,7 +289,9 @@ def user_for_opt_out(token: str) -> User | None:
     return db.session.get(User, user_id) if isinstance(user_id, int) else None
 
 
-def email_context(round_: Round, user: User, work: Outstanding, deadline: datetime, now: datetime) -> dict:
+def email_context(
+    round_: Round, user: User, work: Outstanding, deadline: datetime, now: datetime
+) -> dict[str, Any]:
     return {
         "user": user,
         "round": round_,
@@ -297,14 +319,17 @@ def subject_for(round_: Round, deadline: datetime, now: datetime) -> str:
     return f"Reminder: {round_.title} is due by {govuk_datetime(deadline)}"
 
 
-def _queue_email(round_, reminder: Reminder, user: User, work: Outstanding, deadline, now):
+def _queue_email(
+    round_: Round, reminder: Reminder, user: User, work: Outstanding, deadline: datetime, now: datetime
+) -> OutboundEmail:
+    context = email_context(round_, user, work, deadline, now)
     return outbox.enqueue(
         user.email,
         subject_for(round_, deadline, now),
         "reminder",
         idempotency_key=f"reminder:{round_.id}:{reminder.offset_days}:{user.id}",
-        list_unsubscribe=external_url("reminders.opt_out", token=opt_out_token(user)),
-        **email_context(round_, user, work, deadline, now),
+        list_unsubscribe=context["opt_out_link"],
+        **context,
     )
 
 
@@ -354,7 +379,9 @@ def schedule(round_: Round) -> list[OffsetSummary]:
         .where(Reminder.round_id == round_.id)
         .group_by(Reminder.offset_days, Reminder.status)
     ).all()
-    counts: dict[int, dict] = defaultdict(lambda: {"sent": 0, "skipped": 0, "planned": 0, "first": None})
+    counts: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"sent": 0, "skipped": 0, "planned": 0, "first": None}
+    )
     for offset, status, count, first in rows:
         counts[offset][status.value] = count
         if counts[offset]["first"] is None or (first is not None and first < counts[offset]["first"]):

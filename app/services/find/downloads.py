@@ -4,10 +4,9 @@ Everything streams: the caller passes an iterable of records (a query's `yield_p
 as it is made, so memory stays flat however many records there are. The spreadsheet (XLSX) is in
 exports_xlsx.py; both read the same columns and rows from here.
 
-In CSV, a cell a spreadsheet would read as a formula (one starting =, +, -, @, a tab or a carriage return)
-gets a leading apostrophe, following OWASP's advice on CSV injection: answers are typed by people outside
-this team. Only text is touched; numbers stay numbers, so a negative amount is still a number. The XLSX needs
-no such guard: it writes text as string cells, shown exactly as typed and never run.
+A cell a spreadsheet would read as a formula (one starting =, +, -, @, a tab or a carriage return) gets a
+leading apostrophe, following OWASP's advice on CSV injection: answers are typed by people outside this team.
+Only text is touched; numbers stay numbers, so a negative amount is still a number.
 """
 
 from __future__ import annotations
@@ -15,11 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from app.formatting import london
 from app.models import Record
@@ -34,10 +33,13 @@ from app.questionnaires.display import (
     parse_number,
 )
 from app.questionnaires.schema import Question, Questionnaire
+from app.services.find.visibility import contact_question_ids
 
 BOM = "\ufeff"  # so that Excel reads the file as UTF-8
 LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_CHARACTERS = 64 * 1024  # a CSV download is sent in pieces of about this size
+CHUNK_RECORDS = 200
 
 Value = str | Decimal | list[str] | None
 
@@ -90,12 +92,19 @@ FIXED_COLUMNS = (
 )
 
 
-def columns(questionnaire: Questionnaire) -> list[Column]:
-    """The fixed columns, then one column per question in the questionnaire's order."""
+FIXED_KEYS = tuple(column.key for column in FIXED_COLUMNS)
+
+
+def columns(questionnaire: Questionnaire, *, contacts: bool = True) -> list[Column]:
+    """The fixed columns, then one column per question in the questionnaire's order; without `contacts`, the
+    contact details' questions are left out (app/services/find/visibility.py)."""
     result = list(FIXED_COLUMNS)
+    hidden = frozenset() if contacts else contact_question_ids(questionnaire)
     keys = {"id", *(column.key for column in result)}
     headings = {column.heading.casefold() for column in result}
     for question in questionnaire.questions:
+        if question.id in hidden:
+            continue
         # Keys and headings stay unique so that the files load cleanly into other tools.
         key = question.id if question.id not in keys else f"answer_{question.id}"
         heading = question.short_label
@@ -108,34 +117,225 @@ def columns(questionnaire: Questionnaire) -> list[Column]:
     return result
 
 
+class ExportRecord(NamedTuple):
+    """What a download needs of one record, read in one query without the ORM (find.export_records), or
+    taken from a Record (`of_record`)."""
+
+    id: int
+    name: str | None
+    sharing: str | None
+    approved_at: datetime | None
+    updated_at: datetime | None
+    answers: Mapping[str, Any] | None
+    organisation_name: str | None
+    organisation_sector: Any
+    organisation_region: Any
+    reference: str | None
+    round_title: str | None
+
+
+def of_record(record: Record | ExportRecord) -> ExportRecord:
+    if isinstance(record, ExportRecord):
+        return record
+    organisation, submission = record.organisation, record.submission
+    round_ = submission.round if submission is not None else None
+    return ExportRecord(
+        id=record.id,
+        name=record.name,
+        sharing=record.sharing,
+        approved_at=record.approved_at,
+        updated_at=record.updated_at,
+        answers=record.answers,
+        organisation_name=organisation.name if organisation is not None else None,
+        organisation_sector=organisation.sector if organisation is not None else None,
+        organisation_region=organisation.region if organisation is not None else None,
+        reference=submission.reference if submission is not None else None,
+        round_title=round_.title if round_ is not None else None,
+    )
+
+
+CACHED_VALUES = 20_000  # answers remembered per column: choices, amounts and dates repeat across records
+
+
+class RowMaker:
+    """Turns records into rows of values, each column's conversion chosen once: a download of many records
+    converts each distinct answer to a choice, amount or date once (CACHED_VALUES per column), and free text
+    straight away."""
+
+    def __init__(
+        self, questionnaire: Questionnaire, organisation_names: Mapping[str, str], cols: list[Column]
+    ) -> None:
+        self.cols = cols
+        self.names = organisation_names
+        self.partner_questions = [q.id for q in questionnaire.questions if q.type == "organisations"]
+        self.answer_columns = [
+            (column.key, column.question.id, self._converter(column.question))
+            for column in cols
+            if column.question is not None
+        ]
+        self.fixed_keys = {column.key for column in cols if column.question is None}
+        # Free text is mostly different in every record: converted each time, never remembered.
+        self.free_text = {
+            column.question.id
+            for column in cols
+            if column.question is not None and column.question.type in ("text", "long_text")
+        }
+        self._finished: list[tuple[str, Callable[[Any], Any]]] | None = None
+        self._labels: dict[tuple[str, Any], str | None] = {}
+        self._dates: dict[datetime, str] = {}
+
+    def _converter(self, question: Question) -> Callable[[Any], Value]:
+        names = self.names
+        if question.type in ("text", "long_text"):
+
+            def text(value: Any) -> Value:
+                if isinstance(value, str):
+                    return value.strip() or None
+                return answer_value(question, value, names)
+
+            return text
+        cache: dict[Any, Value] = {}
+
+        def cached(value: Any) -> Value:
+            key = _hashable(value)
+            if key is None:
+                return answer_value(question, value, names)
+            found = cache.get(key, cache)
+            if found is cache:
+                found = answer_value(question, value, names)
+                if len(cache) < CACHED_VALUES:
+                    cache[key] = found
+            return found  # type: ignore[return-value]
+
+        return cached
+
+    def values(self, record: Record | ExportRecord) -> dict[str, Value]:
+        """One record as column key -> value: text, Decimal, an ISO date, a list of labels, or None."""
+        record = of_record(record)
+        answers = record.answers or {}
+        values = self.values_fixed(record)
+        for key, question_id, convert in self.answer_columns:
+            values[key] = convert(answers.get(question_id))
+        return values
+
+    def values_fixed(self, record: ExportRecord) -> dict[str, Value]:
+        answers = record.answers or {}
+        return {
+            "reference": record.reference,
+            "name": record.name,
+            "lead_organisation_name": record.organisation_name,
+            "lead_organisation_sector": self._label(record.organisation_sector, Sector, SECTOR_LABELS),
+            "region": self._label(record.organisation_region, Region, REGION_LABELS),
+            "round": record.round_title,
+            "approved_on": self._date(record.approved_at),
+            "updated_on": self._date(record.updated_at),
+            "partner_names": self._partners(answers),
+            "shared_with": record.sharing,
+        }
+
+    def cells(self, record: Record | ExportRecord, finish: Callable[[Value], Any]) -> list[Any]:
+        """One record as the cells of a file's line, in the columns' order, each value passed through
+        `finish` (a CSV or XLSX cell maker; always the same one for one RowMaker). Each answer column's
+        finished cells are remembered (CACHED_VALUES of them, free text never), so a repeated answer costs
+        one look-up."""
+        if self._finished is None:
+            self._finished = [
+                (
+                    question_id,
+                    _free_text(convert, finish)
+                    if question_id in self.free_text
+                    else _remembered(convert, finish),
+                )
+                for _, question_id, convert in self.answer_columns
+            ]
+        values = self.values_fixed(of_record(record))
+        answers = record.answers or {}
+        line = [finish(values[key]) for key in FIXED_KEYS if key in self.fixed_keys]
+        line += [convert(answers.get(question_id)) for question_id, convert in self._finished]
+        return line
+
+    def _label(self, value: Any, enum: type[Sector] | type[Region], labels: Mapping[Any, str]) -> str | None:
+        key = (enum.__name__, value)
+        if key not in self._labels:
+            self._labels[key] = _label(value, enum, labels)
+        return self._labels[key]
+
+    def _date(self, value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        found = self._dates.get(value)
+        if found is None:
+            found = _london_date(value) or ""
+            if len(self._dates) < CACHED_VALUES:
+                self._dates[value] = found
+        return found
+
+    def _partners(self, answers: Mapping[str, Any]) -> list[str]:
+        ids: dict[str, None] = {}  # ordered, without repeats
+        for question_id in self.partner_questions:
+            value = answers.get(question_id)
+            if isinstance(value, list):
+                ids.update(dict.fromkeys(str(item) for item in value if not is_blank(item)))
+        return [self.names.get(org_id, org_id) for org_id in ids]
+
+
+def _free_text(convert: Callable[[Any], Value], finish: Callable[[Value], Any]) -> Callable[[Any], Any]:
+    """Free-text answers as finished cells (as `convert` then `finish` would make them), text directly."""
+
+    def to_cell(value: Any) -> Any:
+        if value.__class__ is str:
+            return finish(value.strip() or None)
+        return finish(convert(value))
+
+    return to_cell
+
+
+def _remembered(convert: Callable[[Any], Value], finish: Callable[[Value], Any]) -> Callable[[Any], Any]:
+    cache: dict[Any, Any] = {}
+    missing = object()
+
+    def to_cell(value: Any) -> Any:
+        key = value if value.__class__ is str else _hashable(value)
+        if key is None:
+            return finish(convert(value))
+        found = cache.get(key, missing)
+        if found is missing:
+            found = finish(convert(value))
+            if len(cache) < CACHED_VALUES:
+                cache[key] = found
+        return found
+
+    return to_cell
+
+
+def csv_cell(value: Value) -> str:
+    """A value as a CSV cell's text."""
+    return _csv_cell(cell(value))
+
+
+def _hashable(value: Any) -> Any:
+    """A key for an answer (None when it has none worth keeping: a repeating group, say). Text is its own
+    key; anything else is told apart from text by its type."""
+    if value.__class__ is str:
+        return value
+    if isinstance(value, int | float) or value is None:
+        return (type(value).__name__, value)
+    if isinstance(value, list) and all(isinstance(item, str | int) for item in value):
+        return ("list", tuple(value))
+    if isinstance(value, dict) and all(isinstance(item, str | int) for item in value.values()):
+        return ("dict", tuple(sorted(value.items())))
+    return None
+
+
 def row(
-    record: Record,
+    record: Record | ExportRecord,
     questionnaire: Questionnaire,
     organisation_names: Mapping[str, str],
     cols: list[Column] | None = None,
 ) -> dict[str, Value]:
     """One record as column key -> value: text, Decimal, an ISO date, a list of labels or names, or None."""
-    organisation = record.organisation
-    submission = record.submission
-    answers = record.answers or {}
-    values: dict[str, Value] = {
-        "reference": submission.reference if submission is not None else None,
-        "name": record.name,
-        "lead_organisation_name": organisation.name if organisation is not None else None,
-        "lead_organisation_sector": _label(organisation and organisation.sector, Sector, SECTOR_LABELS),
-        "region": _label(organisation and organisation.region, Region, REGION_LABELS),
-        "round": submission.round.title if submission is not None and submission.round is not None else None,
-        "approved_on": _london_date(record.approved_at),
-        "updated_on": _london_date(record.updated_at),
-        "partner_names": _partner_names(questionnaire, answers, organisation_names),
-        "shared_with": record.sharing,
-    }
-    for column in cols if cols is not None else columns(questionnaire):
-        if column.question is not None:
-            values[column.key] = answer_value(
-                column.question, answers.get(column.question.id), organisation_names
-            )
-    return values
+    cols = cols if cols is not None else columns(questionnaire)
+    return RowMaker(questionnaire, organisation_names, cols).values(record)
 
 
 def answer_value(question: Question, value: Any, organisation_names: Mapping[str, str]) -> Value:
@@ -158,7 +358,10 @@ def answer_value(question: Question, value: Any, organisation_names: Mapping[str
     return format_answer(question, value, organisation_names)
 
 
-def neutralise(value: Any) -> Any:
+T = TypeVar("T")
+
+
+def neutralise(value: T) -> T | str:
     """Text a spreadsheet would run as a formula, made plain text; anything else unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -176,40 +379,69 @@ def cell(value: Value, *, guard: bool = True) -> str | Decimal:
 
 
 def csv_stream(
-    records: Iterable[Record], questionnaire: Questionnaire, organisation_names: Mapping[str, str]
+    records: Iterable[Record | ExportRecord],
+    questionnaire: Questionnaire,
+    organisation_names: Mapping[str, str],
+    *,
+    contacts: bool = True,
 ) -> Iterator[str]:
-    """The records as CSV: a byte order mark and the header row first, then one chunk per record."""
-    cols = columns(questionnaire)
-    yield BOM + _csv_line([neutralise(column.heading) for column in cols])
+    """The records as CSV: a byte order mark and the header row first, then the rows in chunks of about
+    CHUNK_CHARACTERS (and at most CHUNK_RECORDS records), each sent as soon as it is made."""
+    cols = columns(questionnaire, contacts=contacts)
+    maker = RowMaker(questionnaire, organisation_names, cols)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(column.heading) for column in cols])
+    yield BOM + _taken(buffer)
+    waiting = 0
     for record in records:
-        values = row(record, questionnaire, organisation_names, cols)
-        yield _csv_line([_csv_cell(cell(values[column.key])) for column in cols])
+        writer.writerow(maker.cells(record, csv_cell))
+        waiting += 1
+        if waiting >= CHUNK_RECORDS or buffer.tell() >= CHUNK_CHARACTERS:
+            yield _taken(buffer)
+            waiting = 0
+    if waiting:
+        yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def json_stream(
-    records: Iterable[Record], questionnaire: Questionnaire, organisation_names: Mapping[str, str]
+    records: Iterable[Record | ExportRecord],
+    questionnaire: Questionnaire,
+    organisation_names: Mapping[str, str],
+    *,
+    contacts: bool = True,
 ) -> Iterator[str]:
     """The records as a JSON array of objects keyed "id" and the column keys, one chunk per record."""
-    cols = columns(questionnaire)
+    cols = columns(questionnaire, contacts=contacts)
+    maker = RowMaker(questionnaire, organisation_names, cols)
     yield "["
     separator = ""
     for record in records:
-        values = {"id": record.id, **row(record, questionnaire, organisation_names, cols)}
+        values = {"id": record.id, **maker.values(record)}
         yield separator + json.dumps(values, ensure_ascii=False, default=_json_number)
         separator = ","
     yield "]"
 
 
-def data_dictionary_rows(questionnaire: Questionnaire, *, guard: bool = True) -> list[list[str]]:
+def data_dictionary_rows(
+    questionnaire: Questionnaire, *, contacts: bool = True, guard: bool = True
+) -> list[list[str]]:
     """The header and one row per column: heading, description, kind and JSON key."""
     rows = [["Column", "Description", "Type", "JSON key"]]
-    rows += [[c.heading, c.description, c.kind, c.key] for c in columns(questionnaire)]
+    rows += [[c.heading, c.description, c.kind, c.key] for c in columns(questionnaire, contacts=contacts)]
     return [[neutralise(text) for text in line] for line in rows] if guard else rows
 
 
-def data_dictionary_csv(questionnaire: Questionnaire) -> str:
+def data_dictionary_csv(questionnaire: Questionnaire, *, contacts: bool = True) -> str:
     """What each column of a download holds, as CSV, to go with a CSV or JSON download."""
-    return BOM + "".join(_csv_line(line) for line in data_dictionary_rows(questionnaire))
+    return BOM + "".join(_csv_line(line) for line in data_dictionary_rows(questionnaire, contacts=contacts))
 
 
 def _describe(question: Question, kind: str) -> str:
@@ -237,17 +469,6 @@ def _label(value: Any, enum: type[Sector] | type[Region], labels: Mapping[Any, s
 
 def _london_date(value: datetime | None) -> str | None:
     return london(value).date().isoformat() if value is not None else None
-
-
-def _partner_names(
-    questionnaire: Questionnaire, answers: Mapping[str, Any], organisation_names: Mapping[str, str]
-) -> list[str]:
-    ids: dict[str, None] = {}  # ordered, without repeats
-    for question in questionnaire.questions:
-        value = answers.get(question.id)
-        if question.type == "organisations" and isinstance(value, list):
-            ids.update(dict.fromkeys(str(item) for item in value if not is_blank(item)))
-    return [organisation_names.get(org_id, org_id) for org_id in ids]
 
 
 def _csv_cell(value: str | Decimal) -> str:

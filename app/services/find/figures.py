@@ -5,6 +5,11 @@ Every record passed in is counted, including those whose owners chose "figures o
 promises them that they are counted in the totals and charts, so it is the caller's job to pass them in.
 A project with several themes (regions, enablers...) counts once under each, so those rows add up to more than
 the number of projects.
+
+No figure computed from fewer than 3 projects is shown when any of them is one the viewer may not read
+(figures only, say): the caller passes the tallies of those records as `hidden`, and such a figure is None,
+shown as "fewer than 3" (app/services/find/visibility.py). When the projects selected are themselves so few,
+every figure is withheld (`Figures.withheld`): a breakdown would name the values the hidden project has.
 """
 
 from __future__ import annotations
@@ -14,13 +19,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from app.models import Record
 from app.models.organisation import REGION_LABELS
 from app.questionnaires.display import format_money, parse_money
 from app.questionnaires.schema import Questionnaire
+from app.services.find.visibility import FIGURES_ONLY, SMALL_COUNT
 
-Row = tuple[str, int]
+Row = tuple[str, int | None]  # None: withheld, "fewer than 3"
 
 COMBINATION_LABELS = {
     "police_fire_ambulance": "Police, fire and ambulance",
@@ -34,25 +41,25 @@ NO_BARRIERS = "none"  # "Nothing got in the way" is not a barrier, so it is coun
 
 @dataclass(frozen=True)
 class Headline:
-    projects: int
-    organisations: int  # lead and partner organisations, each counted once
-    evaluated: int  # projects that have been evaluated
+    projects: int | None  # None: withheld, as every figure below (see the module's note)
+    organisations: int | None  # lead and partner organisations, each counted once
+    evaluated: int | None  # projects that have been evaluated
 
 
 @dataclass(frozen=True)
 class Savings:
-    cashable_savings: Decimal  # a year, summed over the projects that gave a figure
-    cashable_savings_count: int
-    cost: Decimal
-    cost_count: int
+    cashable_savings: Decimal | None  # a year, summed over the projects that gave a figure; None: withheld
+    cashable_savings_count: int | None
+    cost: Decimal | None
+    cost_count: int | None
 
     @property
     def cashable_savings_text(self) -> str:
-        return format_money(self.cashable_savings)
+        return format_money(self.cashable_savings) if self.cashable_savings is not None else ""
 
     @property
     def cost_text(self) -> str:
-        return format_money(self.cost)
+        return format_money(self.cost) if self.cost is not None else ""
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,9 @@ class Figures:
     by_round: list[Row]  # oldest round first
     enablers: list[Row]
     barriers: list[Row]
-    no_barriers: int  # projects that said nothing got in the way
+    no_barriers: int | None  # projects that said nothing got in the way
     savings: Savings
+    withheld: bool = False  # too few projects, one of them hidden from the viewer: no figure is shown
 
 
 # The facets the figures count records by.
@@ -79,14 +87,23 @@ class Tallies:
     has (by (opens at, round id, title)), how many organisations lead or partner them, and the money."""
 
     projects: int
-    values: dict[str, Counter]
-    rounds: Counter
+    values: dict[str, Counter[str]]
+    rounds: Counter[tuple[Any, ...]]
     organisations: int
     savings: Savings
 
 
-def figures(records: Sequence[Record], questionnaire: Questionnaire) -> Figures:
-    return from_tallies(tallies(records, questionnaire), questionnaire)
+def figures(
+    records: Sequence[Record], questionnaire: Questionnaire, *, readable: Sequence[str] = ()
+) -> Figures:
+    """The figures of these records; those whose sharing is not in `readable` are hidden from the viewer (by
+    default those shared as figures only)."""
+    hidden = [r for r in records if (r.sharing not in readable if readable else r.sharing == FIGURES_ONLY)]
+    return from_tallies(
+        tallies(records, questionnaire),
+        questionnaire,
+        hidden=tallies(hidden, questionnaire) if hidden else None,
+    )
 
 
 def tallies(records: Sequence[Record], questionnaire: Questionnaire) -> Tallies:
@@ -106,35 +123,85 @@ def tallies(records: Sequence[Record], questionnaire: Questionnaire) -> Tallies:
     )
 
 
-def from_tallies(tallied: Tallies, questionnaire: Questionnaire) -> Figures:
+def from_tallies(tallied: Tallies, questionnaire: Questionnaire, *, hidden: Tallies | None = None) -> Figures:
+    """The figures from the tallies of all the records counted; `hidden` are the tallies of those among them
+    the viewer may not read, whose small counts are withheld."""
+    if hidden is not None and _withheld(tallied.projects, hidden.projects):
+        return _all_withheld()
     values = tallied.values
+    hidden_values = hidden.values if hidden is not None else {}
+
+    def shown(facet: str) -> Counter[Any]:
+        return _shown_counts(values[facet], hidden_values.get(facet, Counter()))
+
+    rounds = _shown_counts(tallied.rounds, hidden.rounds if hidden is not None else Counter())
+    barriers = shown("barriers")
     return Figures(
         headline=Headline(
             projects=tallied.projects,
             organisations=tallied.organisations,
-            evaluated=values["has_evaluation"]["yes"],
+            evaluated=shown("has_evaluation")["yes"],
         ),
-        by_theme=_ranked(values["themes"], "themes", _choice_order(questionnaire, "themes"), questionnaire),
+        by_theme=_ranked(shown("themes"), "themes", _choice_order(questionnaire, "themes"), questionnaire),
         by_combination=_ranked(
-            values["combination"], "combination", list(COMBINATION_LABELS), labels=COMBINATION_LABELS
+            shown("combination"), "combination", list(COMBINATION_LABELS), labels=COMBINATION_LABELS
         ),
         by_region=_ranked(
-            values["region"], "region", [str(r) for r in REGION_LABELS], labels=_region_labels()
+            shown("region"), "region", [str(r) for r in REGION_LABELS], labels=_region_labels()
         ),
-        by_stage=_by_stage(values["stage"], questionnaire),
-        by_round=[(key[-1], count) for key, count in sorted(tallied.rounds.items())],
+        by_stage=_by_stage(shown("stage"), questionnaire),
+        by_round=[(key[-1], count) for key, count in sorted(rounds.items())],
         enablers=_ranked(
-            values["enablers"], "enablers", _choice_order(questionnaire, "enablers"), questionnaire
+            shown("enablers"), "enablers", _choice_order(questionnaire, "enablers"), questionnaire
         ),
         barriers=_ranked(
-            values["barriers"],
+            barriers,
             "barriers",
             _choice_order(questionnaire, "barriers"),
             questionnaire,
             leave_out=NO_BARRIERS,
         ),
-        no_barriers=values["barriers"][NO_BARRIERS],
-        savings=tallied.savings,
+        no_barriers=barriers[NO_BARRIERS],
+        savings=_shown_savings(tallied.savings, hidden.savings if hidden is not None else None),
+    )
+
+
+def _withheld(count: int | None, hidden: int | None) -> bool:
+    """A figure made from `count` projects, `hidden` of them not readable by the viewer, is withheld."""
+    return bool(hidden) and count is not None and count < SMALL_COUNT
+
+
+def _shown_counts(counts: Counter[Any], hidden: Counter[Any]) -> Counter[Any]:
+    """The counts, None where one is withheld. A Counter still answers 0 for a value nobody has."""
+    return Counter({key: None if _withheld(n, hidden.get(key, 0)) else n for key, n in counts.items()})
+
+
+def _shown_savings(found: Savings, hidden: Savings | None) -> Savings:
+    if hidden is None:
+        return found
+    cashable = not _withheld(found.cashable_savings_count, hidden.cashable_savings_count)
+    cost = not _withheld(found.cost_count, hidden.cost_count)
+    return Savings(
+        found.cashable_savings if cashable else None,
+        found.cashable_savings_count if cashable else None,
+        found.cost if cost else None,
+        found.cost_count if cost else None,
+    )
+
+
+def _all_withheld() -> Figures:
+    return Figures(
+        headline=Headline(projects=None, organisations=None, evaluated=None),
+        by_theme=[],
+        by_combination=[],
+        by_region=[],
+        by_stage=[],
+        by_round=[],
+        enablers=[],
+        barriers=[],
+        no_barriers=None,
+        savings=Savings(None, None, None, None),
+        withheld=True,
     )
 
 
@@ -172,7 +239,7 @@ def facet_values(record: Record, facet: str) -> list[str]:
 
 
 def _ranked(
-    counts: Counter,
+    counts: Counter[str],
     facet: str,
     natural_order: list[str],
     questionnaire: Questionnaire | None = None,
@@ -180,28 +247,34 @@ def _ranked(
     labels: dict[str, str] | None = None,
     leave_out: str | None = None,
 ) -> list[Row]:
-    """Most projects first; a tie in the natural order (the questionnaire's, say), unknown values last."""
+    """Most projects first; a tie in the natural order (the questionnaire's, say), unknown values last;
+    withheld counts after all the others, in the natural order (their place would tell them apart)."""
     position = {value: index for index, value in enumerate(natural_order)}
     ordered = sorted(
-        (value for value in counts if value != leave_out and counts[value]),
-        key=lambda value: (-counts[value], position.get(value, len(position)), value),
+        (value for value in counts if value != leave_out and counts[value] != 0),
+        key=lambda value: (
+            counts[value] is None,
+            -(counts[value] or 0),
+            position.get(value, len(position)),
+            value,
+        ),
     )
     return [(_label(value, facet, questionnaire, labels), counts[value]) for value in ordered]
 
 
-def _by_stage(counts: Counter, questionnaire: Questionnaire) -> list[Row]:
+def _by_stage(counts: Counter[str], questionnaire: Questionnaire) -> list[Row]:
     stages = _choice_order(questionnaire, "stage")
-    stages += sorted(value for value in counts if value not in stages and counts[value])
+    stages += sorted(value for value in counts if value not in stages and counts[value] != 0)
     return [(_label(value, "stage", questionnaire), counts[value]) for value in stages]
 
 
-def _round_key(record: Record) -> tuple:
+def _round_key(record: Record) -> tuple[Any, ...]:
     submission = getattr(record, "submission", None)
     round_ = getattr(submission, "round", None)
     return round_key(record.round_id, round_)
 
 
-def round_key(round_id: int | None, round_) -> tuple:
+def round_key(round_id: int | None, round_: Any) -> tuple[Any, ...]:
     """(opens at, round id, title): rounds sort by when they opened."""
     opens_at = getattr(round_, "opens_at", None)
     round_id = round_id if round_id is not None else getattr(round_, "id", None)

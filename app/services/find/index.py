@@ -5,7 +5,7 @@ words matches, with their scores.
 A search page then needs no more from the database than a check that the index is current (one row,
 find_index_state, which triggers change whenever records or their facet rows change) and the page's twenty
 records. The index is read again, whole, after any change; the full-text engines (FTS5, tsvector) still find
-the words, once per set of words and change, and the results are kept (MATCHES_KEPT sets of words).
+the words, once per set of words and change, and the results are kept (up to MATCHES_BYTES).
 
 Each bitset is a row of 64-bit words; bit i of a row stands for the record with id i. Counting the matches
 with each filter value is then an AND and a population count per value.
@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import ColumnElement, Text, cast, func, select, text
+from sqlalchemy import ColumnElement, Result, Text, cast, func, select, text
 
 from app.extensions import db
 from app.models import FacetValue, FindIndexState, Record, RecordFacet, Round
@@ -29,7 +30,9 @@ from app.questionnaires.loader import default_questionnaire
 from app.services.find import record_index as search_index
 from app.services.find.figures import FIGURE_FACETS, Savings, Tallies, money_value, round_key
 
-MATCHES_KEPT = 64  # sets of words whose matches each process keeps, most recently used
+# The matches of recent sets of words that each process keeps, the most recently used, up to this many bytes
+# (ids, scores and bitset: a set of words matching 40% of 100,000 records takes about 650 KB).
+MATCHES_BYTES = 16 * 1024 * 1024
 
 
 def _ids(joined: str | None) -> np.ndarray:
@@ -37,7 +40,7 @@ def _ids(joined: str | None) -> np.ndarray:
     return np.fromstring(joined or "", dtype=np.int64, sep=",") if joined else np.zeros(0, np.int64)
 
 
-def _joined(column):
+def _joined(column: Any) -> Any:
     """The database's aggregate joining a column's values with commas."""
     if db.engine.dialect.name == "postgresql":
         return func.string_agg(cast(column, Text), ",")
@@ -52,6 +55,10 @@ class Matches:
     scores: np.ndarray
     bits: np.ndarray
 
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.scores.nbytes + self.bits.nbytes
+
 
 @dataclass
 class Snapshot:
@@ -63,6 +70,7 @@ class Snapshot:
     _orders: dict[str, np.ndarray] = field(default_factory=dict)
     _for_figures: ForFigures | None = None
     _matches: OrderedDict[tuple[str, ...], Matches] = field(default_factory=OrderedDict)
+    _matches_bytes: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)  # held briefly, to read or add to the above
     _figures_lock: threading.Lock = field(default_factory=threading.Lock)  # held while figures' data is read
 
@@ -142,7 +150,7 @@ class Snapshot:
         """What the figures of the chosen records are made from (app/services/find/figures.py)."""
         total, counts = self.counts(chosen)
         data = self._figures_data()
-        rounds: Counter = Counter()
+        rounds: Counter[tuple[Any, ...]] = Counter()
         for key, bits in data.rounds:
             if n := int(np.bitwise_count(bits & chosen).sum()):
                 rounds[key] += n
@@ -184,10 +192,23 @@ class Snapshot:
         keep = ids < self.size
         found = Matches(ids=ids[keep], scores=scores[keep], bits=self.bits(ids))
         with self._lock:
-            self._matches[key] = found
-            while len(self._matches) > MATCHES_KEPT:
-                self._matches.popitem(last=False)
+            if key not in self._matches:
+                self._matches[key] = found
+                self._matches_bytes += found.nbytes
+            while self._matches_bytes > MATCHES_BYTES and len(self._matches) > 1:
+                _, dropped = self._matches.popitem(last=False)
+                self._matches_bytes -= dropped.nbytes
         return found
+
+    def nbytes(self) -> int:
+        """The memory the snapshot's arrays take (numpy's own count; Python's objects around them aside)."""
+        total = self.values.nbytes + sum(bits.nbytes for bits in self.sharing.values())
+        total += sum(order.nbytes for order in self._orders.values()) + self._matches_bytes
+        data = self._for_figures
+        if data is not None:
+            total += data.organisations.nbytes + sum(bits.nbytes for _, bits in data.rounds)
+            total += sum(ids.nbytes + amounts.size * 104 for ids, amounts in data.money.values())
+        return total
 
     def _order(self, sort: str) -> np.ndarray:
         sort = "name" if sort == "name" else "newest"  # relevance without words lists the newest first
@@ -211,7 +232,7 @@ class ForFigures:
     """Bitsets of the records of each round and of each organisation (leading or partnering), and the sums of
     money answered: read the first time a snapshot's figures are wanted."""
 
-    rounds: list[tuple[tuple, np.ndarray]]  # (figures.round_key, bitset)
+    rounds: list[tuple[tuple[Any, ...], np.ndarray]]  # (figures.round_key, bitset)
     organisations: np.ndarray  # one bitset per organisation
     money: dict[str, tuple[np.ndarray, np.ndarray]]  # role -> (record ids, amounts as Decimal)
 
@@ -233,9 +254,10 @@ class ForFigures:
                     continue
                 if answer not in amounts:
                     amounts[answer] = money_value(answer)
-                if amounts[answer] is not None:
+                amount = amounts[answer]
+                if amount is not None:
                     found[question_id][0].append(record_id)
-                    found[question_id][1].append(amounts[answer])
+                    found[question_id][1].append(amount)
         money = {
             question_id: (np.array(ids, dtype=np.int64), np.array(values, dtype=object))
             for question_id, (ids, values) in found.items()
@@ -252,7 +274,7 @@ class ForFigures:
 MONEY_ROLES = ("cashable_savings", "cost")  # the roles (questionnaires/roles.py) the figures add up
 
 
-def _money_answers(question_ids: tuple[str, ...]):
+def _money_answers(question_ids: tuple[str, ...]) -> Result[Any]:
     """Each record's id and its answers to these questions (as text, or a number on SQLite)."""
     if db.engine.dialect.name == "postgresql":
         # One reading of each record's answers for both questions, not one per question. The ids are
@@ -265,7 +287,7 @@ def _money_answers(question_ids: tuple[str, ...]):
     return db.session.execute(select(Record.id, *(Record.answers[q].as_string() for q in question_ids)))
 
 
-def _organisation_records():
+def _organisation_records() -> Iterator[tuple[str, str]]:
     """(organisation key, the ids of the records it leads or partners, joined), keyed as figures keys them."""
     leads = db.session.execute(
         select(Record.organisation_id, _joined(Record.id)).group_by(Record.organisation_id)
@@ -285,7 +307,7 @@ def _organisation_records():
     yield from ((f"id:{partner}", joined) for partner, joined in db.session.execute(partners))
 
 
-def name_order() -> ColumnElement:
+def name_order() -> ColumnElement[Any]:
     """Records by name, without regard to case, the same on both databases."""
     name = func.lower(Record.name)
     # PostgreSQL's collation would ignore spaces and punctuation; "C" sorts as SQLite does.
@@ -325,5 +347,5 @@ class FindIndex:
 
 def current() -> Snapshot:
     """This process's index of Find, as the database stands now."""
-    index = current_app.extensions.setdefault("find_index", FindIndex())
+    index: FindIndex = current_app.extensions.setdefault("find_index", FindIndex())
     return index.current()

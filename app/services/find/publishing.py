@@ -13,6 +13,7 @@ from app.models.base import utcnow
 from app.questionnaires.display import format_answer
 from app.questionnaires.schema import Questionnaire
 from app.services.find import record_index as search_index
+from app.services.find.visibility import contact_question_ids
 from app.services.submissions.answers import organisation_names
 
 SERVICE_OF_SECTOR = {
@@ -48,7 +49,7 @@ def facets_for(
     facets["combination"] = [service_combination(services)]
     facets["region"] = sorted({o.region.value for o in organisations if o.region is not None})
     facets["round"] = [str(submission.round_id)]
-    facets["year"] = [str(submission.round.opens_at.year)]
+    facets["year"] = [str(submission.round.year)]
     return facets
 
 
@@ -61,10 +62,12 @@ def search_text_for(
     """The text the full-text index reads. `names` (organisation id as text -> name) saves a query when the
     caller knows them already."""
     names = organisation_names(answers, questionnaire) if names is None else names
+    # Never a contact's details, which not every reader of the record may see (find/visibility.py).
+    hidden = contact_question_ids(questionnaire)
     parts = [
         format_answer(q, answers[q.id], names)
         for q in questionnaire.questions
-        if q.searchable and q.id in answers
+        if q.searchable and q.id in answers and q.id not in hidden
     ]
     return "\n".join([*parts, *partner_names])
 

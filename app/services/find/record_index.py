@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
@@ -32,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.elements import BindParameter
 
 from app.extensions import db
 from app.models import FacetValue, Record, RecordFacet
@@ -52,6 +54,9 @@ FILTER_FACETS = (
     "enablers",
     "barriers",
     "has_evaluation",
+    "geography",
+    "pilot",
+    "partners",
 )
 
 
@@ -82,7 +87,8 @@ def _postgresql_expression(words: list[str]) -> str:
 def condition(words: list[str]) -> ColumnElement[bool]:
     """Records matching every word (as prefixes)."""
     if _dialect() == "postgresql":
-        return text("records.search_vector @@ to_tsquery('english', :search_expression)").bindparams(
+        sql = text("records.search_vector @@ to_tsquery('english', :search_expression)")
+        return sql.bindparams(  # type: ignore[return-value]  # a text clause used as a condition
             search_expression=_postgresql_expression(words)
         )
     matches = text("SELECT rowid FROM record_search WHERE record_search MATCH :search_expression").bindparams(
@@ -110,7 +116,7 @@ def snippets(record_ids: list[int], words: list[str]) -> dict[int, Markup]:
     """The matching passage of each of these records, with the matches marked."""
     if not record_ids or not words:
         return {}
-    ids = bindparam("ids", expanding=True)
+    ids: BindParameter[int] = bindparam("ids", expanding=True)
     if _dialect() == "postgresql":
         statement = text(
             "SELECT id, ts_headline('english', search_text, to_tsquery('english', :search_expression), "
@@ -166,7 +172,7 @@ def index_record(record: Record) -> None:
         )
 
 
-def filter_values(facets: dict | None) -> list[tuple[str, str]]:
+def filter_values(facets: dict[str, Any] | None) -> list[tuple[str, str]]:
     """A record's (facet, value) pairs for the filter facets, each once."""
     pairs: dict[tuple[str, str], None] = {}
     for facet in FILTER_FACETS:

@@ -1,7 +1,8 @@
 """Finding records: full-text search, facet filters with counts, visibility, sorting and pages.
 
-Visibility follows each record's sharing choice: "public" records can be shown to anyone (when the instance is
-public), "sector" records to signed-in people only, and "figures_only" records are never shown, only counted.
+Who may see what is decided in app/services/find/visibility.py: "public" records can be shown to anyone
+(when the instance is public), "sector" records to signed-in people only, and "figures_only" records are
+never shown, only counted, and never matched by words.
 
 A search page is worked out from each process's index of the records (app/services/find/index.py): which
 records match (visibility, words and filters), how many of them have each filter value, and which are on the
@@ -20,13 +21,24 @@ import numpy as np
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.ids import parse_id
-from app.models import FacetValue, Record, RecordFacet, Submission, SubmissionPartner
+from app.models import (
+    FacetValue,
+    Organisation,
+    Record,
+    RecordFacet,
+    Round,
+    Submission,
+    SubmissionPartner,
+)
 from app.questionnaires.schema import Questionnaire
 from app.services.find import index as find_index
 from app.services.find import record_index as search_index
+from app.services.find import visibility
+from app.services.find.downloads import ExportRecord
 from app.services.find.figures import Figures, from_tallies
 from app.services.find.record_index import FILTER_FACETS
 
@@ -61,10 +73,10 @@ class FindResult:
     total: int
     page: int
     pages: int
-    counts: dict[str, Counter]
+    counts: dict[str, Counter[str]]
 
 
-def parse(args, known_values: dict[str, set[str]]) -> FindQuery:
+def parse(args: MultiDict[str, str], known_values: dict[str, set[str]]) -> FindQuery:
     """Read a query from request.args: unknown filter values are dropped and reported, never an error."""
     query = FindQuery(text=(args.get("q") or "")[:10_000].strip())
     for name in FILTER_FACETS:
@@ -83,7 +95,8 @@ def parse(args, known_values: dict[str, set[str]]) -> FindQuery:
 
 
 def visible_sharing(signed_in: bool) -> tuple[str, ...]:
-    return ("public", "sector") if signed_in else ("public",)
+    """The sharing choices of the records this viewer may read (app/services/find/visibility.py)."""
+    return visibility.viewer(signed_in=signed_in).readable
 
 
 def conditions(query: FindQuery, *, sharing: tuple[str, ...], text: bool = True) -> list[ColumnElement[bool]]:
@@ -103,7 +116,7 @@ def conditions(query: FindQuery, *, sharing: tuple[str, ...], text: bool = True)
     return where
 
 
-def _ordered(statement: Select, query: FindQuery, *, sharing: tuple[str, ...]) -> Select:
+def _ordered(statement: Select[Any], query: FindQuery, *, sharing: tuple[str, ...]) -> Select[Any]:
     """The statement restricted to the matching records, in the requested order (always a total order, so
     that pages are stable)."""
     words = search_index.terms(query.text)
@@ -120,7 +133,7 @@ def _ordered(statement: Select, query: FindQuery, *, sharing: tuple[str, ...]) -
     return statement.order_by(Record.approved_at.desc(), Record.id.desc())
 
 
-def _with_display(statement: Select) -> Select:
+def _with_display(statement: Select[Any]) -> Select[Any]:
     # Many-to-one only, joined in the same query: also right when rows are read in batches.
     return statement.options(
         joinedload(Record.organisation), joinedload(Record.submission).joinedload(Submission.round)
@@ -166,6 +179,35 @@ def matching_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[
     yield from db.session.scalars(statement.execution_options(yield_per=EXPORT_BATCH))
 
 
+def export_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[ExportRecord]:
+    """What the downloads need of `matching_records`, in the same order, read as plain rows (no ORM objects,
+    one JSON column) EXPORT_BATCH at a time."""
+    statement = (
+        select(
+            Record.id,
+            Record.name,
+            Record.sharing,
+            Record.approved_at,
+            Record.updated_at,
+            Record.answers,
+            Organisation.name,
+            Organisation.sector,
+            Organisation.region,
+            Submission.reference,
+            Round.title,
+        )
+        .select_from(Record)
+        .outerjoin(Organisation, Organisation.id == Record.organisation_id)
+        .outerjoin(Submission, Submission.id == Record.submission_id)
+        .outerjoin(Round, Round.id == Submission.round_id)
+    )
+    rows = db.session.execute(
+        _ordered(statement, query, sharing=sharing).execution_options(yield_per=EXPORT_BATCH)
+    )
+    for row in rows:
+        yield ExportRecord(*row)
+
+
 def count(query: FindQuery, *, signed_in: bool) -> int:
     """How many records this viewer may see match the query."""
     index = find_index.current()
@@ -176,15 +218,22 @@ def count(query: FindQuery, *, signed_in: bool) -> int:
 
 
 def figures(query: FindQuery, *, signed_in: bool, questionnaire: Questionnaire) -> Figures:
-    """The figures of every approved record the query selects, including those shared as figures only,
-    from this process's index: no record is read."""
+    """The figures of every approved record the query selects, including those shared as figures only, from
+    this process's index: no record is read. Words select only records the viewer may read; small figures
+    involving the others are withheld (app/services/find/visibility.py)."""
+    viewer = visibility.viewer(signed_in=signed_in)
     index = find_index.current()
+    words = search_index.terms(query.text)
     chosen = index.select(
-        sharing=(*visible_sharing(signed_in), "figures_only"),
-        words=search_index.terms(query.text),
-        filters=query.filters,
+        sharing=viewer.readable if words else viewer.counted, words=words, filters=query.filters
     )
-    return from_tallies(index.tallies(chosen), questionnaire)
+    unreadable = index.select(
+        sharing=[s for s in viewer.counted if s not in viewer.readable], words=[], filters={}
+    )
+    hidden = chosen & unreadable
+    return from_tallies(
+        index.tallies(chosen), questionnaire, hidden=index.tallies(hidden) if hidden.any() else None
+    )
 
 
 def visible_record(record_id: int, *, signed_in: bool) -> Record | None:
@@ -201,7 +250,7 @@ def related(record: Record, *, signed_in: bool, limit: int = 3) -> list[Record]:
     if not themes or not regions:
         return []
 
-    def having(facet: str, values: list[str]) -> Select:
+    def having(facet: str, values: list[str]) -> Select[Any]:
         return (
             select(RecordFacet.record_id)
             .join(FacetValue, FacetValue.id == RecordFacet.facet_value_id)

@@ -27,6 +27,7 @@ from app.services.imports.responses import (
     write,
 )
 from app.services.jobs import checkpoint, roll_back
+from app.services.statements import rows_changed
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def confirm(batch: ImportBatch, *, by: User, ip_address: str | None = None) -> N
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(batch)
-    if changed.rowcount != 1:
+    if rows_changed(changed) != 1:
         raise InvalidTransition("This file is already being imported")
     audit.record("import.confirmed", actor=by, subject=batch, ip_address=ip_address, rows=len(report.ready))
 
@@ -133,7 +134,7 @@ def run_pending() -> str | None:
         .execution_options(synchronize_session=False)
     )
     checkpoint()
-    if claimed.rowcount != 1:
+    if rows_changed(claimed) != 1:
         return None  # another worker took it
     try:
         return _import_batch(waiting) if importing else _check_batch(waiting)

@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from app.questionnaires import reading
 from app.questionnaires.reading import Reader, describe, line_of, suggest
 from app.questionnaires.rules import answer_error
 from app.questionnaires.schema import Question, Questionnaire
@@ -116,11 +117,13 @@ def load_mapping(
 
 
 class _Builder:
-    def __init__(self, reader: Reader, mapping: Mapping, questionnaire: Questionnaire, names, mode: str):
+    def __init__(
+        self, reader: Reader, mapping: Mapping, questionnaire: Questionnaire, names: Iterable[str], mode: str
+    ) -> None:
         self.reader, self.mapping, self.questionnaire, self.mode = reader, mapping, questionnaire, mode
         self.names = {values.normal(name): name for name in names}
 
-    def read(self, top) -> None:
+    def read(self, top: reading.Mapping) -> None:
         reader, mapping = self.reader, self.mapping
         layout = reader.text(top.get("format"), "the format")
         if layout is not None and layout not in HEADER_ROWS:
@@ -132,14 +135,14 @@ class _Builder:
             reader.problem(top.get("source"), f"The source must be {MAX_SOURCE_LENGTH} characters or fewer")
         else:
             mapping.source = source
-        if top.get("row_id") is not None:
-            mapping.row_id = self._column(top.get("row_id"), "row_id", None)
+        if (row_id := top.get("row_id")) is not None:
+            mapping.row_id = self._column(row_id, "row_id", None)
         self._questions(top)
         self._defaults(top.get("defaults"))
         self._aliases(top.get("organisation_aliases"))
         self._coverage(top)
 
-    def _questions(self, top) -> None:
+    def _questions(self, top: reading.Mapping) -> None:
         node = top.get("questions")
         questions = self.reader.entries(node, "questions") if node is not None else None
         if questions is None:
@@ -187,10 +190,10 @@ class _Builder:
                         keys.key_line("option"), "Only a SurveyMonkey export has options: remove option"
                     )
                 spec.option = reader.text(keys.get("option"), f"the option of {where}")
-            if keys.get("choices") is not None:
-                spec.choices = self._choices(keys.get("choices"), where, question)
-            if keys.get("separator") is not None:
-                spec.separators = self._separators(keys.get("separator"), where, question)
+            if (choices := keys.get("choices")) is not None:
+                spec.choices = self._choices(choices, where, question)
+            if (separator := keys.get("separator")) is not None:
+                spec.separators = self._separators(separator, where, question)
         if spec is not None and question is not None:
             spec.question = question
             if question.type in CHOICE_TYPES:
@@ -314,7 +317,7 @@ class _Builder:
                 continue
             self.mapping.aliases[values.normal(typed)] = found
 
-    def _coverage(self, top) -> None:
+    def _coverage(self, top: reading.Mapping) -> None:
         """Each project needs its lead organisation; records need every question that is always asked."""
         at = top.key_line("questions")
         lead = self.questionnaire.with_role("lead_organisation")

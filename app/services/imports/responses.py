@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,9 @@ Progress = Callable[[int], None]
 class ImportRefused(DomainError):
     """The file or the mapping cannot be used: every problem found, by where it is."""
 
-    def __init__(self, *, file: list[str] = (), mapping: list[str] = (), round_: list[str] = ()):
+    def __init__(
+        self, *, file: Sequence[str] = (), mapping: Sequence[str] = (), round_: Sequence[str] = ()
+    ) -> None:
         self.file_problems, self.mapping_problems, self.round_problems = (
             list(file),
             list(mapping),

@@ -215,7 +215,15 @@ class RowReader:
             return None, f"Only one answer can be given for {question.short_label.lower()}, not {len(chosen)}"
         return chosen[0], None
 
-    def _organisations(self, question, spec, raw, answers, row, outcome) -> tuple[Any, str | None]:
+    def _organisations(
+        self,
+        question: Question,
+        spec: ColumnSpec,
+        raw: str | list[str],
+        answers: dict[str, Any],
+        row: int,
+        outcome: Outcome,
+    ) -> tuple[Any, str | None]:
         names = (
             raw
             if isinstance(raw, list)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -62,11 +63,11 @@ def search_organisations(
     return listing
 
 
-def _counts(column, ids: list[int]) -> dict[int, int]:
+def _counts(column: Any, ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
     rows = db.session.execute(select(column, func.count()).where(column.in_(ids)).group_by(column)).all()
-    return dict(rows)
+    return {row[0]: row[1] for row in rows}
 
 
 def counts_for(organisation: Organisation) -> OrganisationSummary:
@@ -118,9 +119,9 @@ def change_organisation(
     region: Region | None,
     by: User,
     ip_address: str | None = None,
-) -> dict[str, list]:
+) -> dict[str, list[Any]]:
     name = _check_name(name, organisation)
-    changes: dict[str, list] = {}
+    changes: dict[str, Any] = {}
     if name != organisation.name:
         changes["name"] = [organisation.name, name]
     if sector != organisation.sector:

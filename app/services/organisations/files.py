@@ -64,7 +64,7 @@ def parse_organisations_csv(text: str | bytes) -> tuple[list[OrganisationRow], l
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            return [], [CsvProblem(text.count(b"\n", 0, error.start) + 1, "", NOT_UTF8)]
+            return [], [CsvProblem(error.object.count(b"\n", 0, error.start) + 1, "", NOT_UTF8)]
     text = text.removeprefix("\ufeff")
 
     problems: list[CsvProblem] = []
@@ -211,10 +211,3 @@ def load_seed_organisations() -> ImportResult:
         details = "\n".join(problem.describe() for problem in problems)
         raise ValueError(f"The seed file {SEED_FILE} has problems:\n{details}")
     return import_organisations(rows)
-
-
-def list_organisations() -> list[Organisation]:
-    """Every organisation, active or not, by sector (in the order sectors are declared) then by name."""
-    sector_order = {sector: position for position, sector in enumerate(Sector)}
-    organisations = db.session.scalars(db.select(Organisation)).all()
-    return sorted(organisations, key=lambda org: (sector_order[org.sector], org.name.lower()))

@@ -82,8 +82,11 @@ def search_users(
 
 
 def active_administrators() -> int:
-    return db.session.scalar(
-        select(func.count(User.id)).where(User.role == Role.ADMINISTRATOR, User.active.is_(True))
+    return (
+        db.session.scalar(
+            select(func.count(User.id)).where(User.role == Role.ADMINISTRATOR, User.active.is_(True))
+        )
+        or 0
     )
 
 
@@ -242,7 +245,8 @@ def resend_invitation(user: User, *, by: User, ip_address: str | None = None) ->
         raise DomainError(f"{user.name} has already accepted their invitation")
     if not user.active:
         reactivate_user(user, by=by, ip_address=ip_address)
-    accounts.resend_invitation(user, by=by, ip_address=ip_address)
+    accounts.send_invitation(user, by=by)
+    audit.record("invitation.resent", actor=by, subject=user, ip_address=ip_address, email=user.email)
 
 
 def deactivate_leads_of(organisation: Organisation, *, by: User | None, ip_address: str | None) -> list[User]:

@@ -160,7 +160,7 @@ def invite(
     if by.role != Role.ADMINISTRATOR:
         raise NotAllowed("Only administrators can invite people")
     user = create_user(email=email, name=name, role=role, organisation=organisation)
-    _send_invitation(user, by=by)
+    send_invitation(user, by=by)
     audit.record(
         "invitation.sent",
         actor=by,
@@ -173,14 +173,8 @@ def invite(
     return user
 
 
-def resend_invitation(user: User, *, by: User, ip_address: str | None = None) -> None:
-    if user.password_hash is not None:
-        raise DomainError(f"{user.name} has already accepted their invitation")
-    _send_invitation(user, by=by)
-    audit.record("invitation.resent", actor=by, subject=user, ip_address=ip_address, email=user.email)
-
-
-def _send_invitation(user: User, *, by: User) -> None:
+def send_invitation(user: User, *, by: User) -> None:
+    """Email a new invitation link (administrators resend one with account_admin.resend_invitation)."""
     days = current_app.config["INVITATION_DAYS"]
     raw = tokens.issue(user, TokenPurpose.INVITATION, timedelta(days=days))
     outbox.enqueue(

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import EmailToken, TokenPurpose, User
 from app.models.base import utcnow
 from app.services.errors import InvalidToken
+from app.services.statements import rows_changed
 
 
 def _hash(raw: str) -> str:
@@ -48,7 +49,7 @@ def revoke_all(user: User) -> int:
         .where(EmailToken.user_id == user.id, EmailToken.used_at.is_(None), EmailToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    return result.rowcount
+    return rows_changed(result)
 
 
 def check(raw: str, purpose: TokenPurpose) -> EmailToken:
@@ -77,6 +78,6 @@ def redeem(raw: str, purpose: TokenPurpose) -> User:
         .where(EmailToken.id == token.id, EmailToken.used_at.is_(None))
         .values(used_at=utcnow())
     )
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise InvalidToken("This link has already been used")
     return token.user

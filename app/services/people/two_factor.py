@@ -20,6 +20,7 @@ from app.models import RecoveryCode, Role, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import DomainError, NotAllowed
+from app.services.statements import rows_changed
 
 # What every authenticator app understands: 6 digits, a new code every 30 seconds, HMAC-SHA1.
 DIGITS = 6
@@ -136,12 +137,14 @@ def check_code(user: User, code: str, *, ip_address: str | None = None, purpose:
         _failed(user, ip_address, purpose=purpose, reason="wrong code")
         raise WrongCode(WRONG_CODE)
     # One conditional UPDATE: of two requests with the same code, however close together, one wins.
-    accepted = db.session.execute(
-        update(User)
-        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-        .values(totp_last_step=step)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    accepted = rows_changed(
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if accepted != 1:
         _failed(user, ip_address, purpose=purpose, reason="code already used")
         raise WrongCode(USED_CODE)
@@ -208,16 +211,18 @@ def use_recovery_code(user: User, code: str, *, ip_address: str | None = None) -
         and len(cleaned) == RECOVERY_CODE_LENGTH
         and set(cleaned) <= set(RECOVERY_ALPHABET)
     ):
-        used = db.session.execute(
-            update(RecoveryCode)
-            .where(
-                RecoveryCode.user_id == user.id,
-                RecoveryCode.code_hash == _hash_recovery_code(user, cleaned),
-                RecoveryCode.used_at.is_(None),
+        used = rows_changed(
+            db.session.execute(
+                update(RecoveryCode)
+                .where(
+                    RecoveryCode.user_id == user.id,
+                    RecoveryCode.code_hash == _hash_recovery_code(user, cleaned),
+                    RecoveryCode.used_at.is_(None),
+                )
+                .values(used_at=utcnow())
+                .execution_options(synchronize_session=False)
             )
-            .values(used_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        )
     if used != 1:
         _failed(user, ip_address, purpose="sign in", reason="wrong recovery code")
         raise WrongCode(WRONG_RECOVERY_CODE)

@@ -21,6 +21,7 @@ from app.services.email import outbox
 from app.services.errors import DomainError, InvalidTransition, NotAllowed
 from app.services.find import publishing as records
 from app.services.review.conflicts import CONFLICT, conflict_of_interest, partner_state
+from app.services.statements import rows_changed
 from app.services.submissions import lifecycle as submissions
 
 AWAITING = (SubmissionStatus.SUBMITTED, SubmissionStatus.IN_REVIEW)
@@ -64,7 +65,7 @@ def _transition(
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(submission)
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise StaleDecision(
             f"This submission has changed since you opened it. It is now {submission.status.label.lower()}. "
             "Nothing has been changed: check it again before you decide."
@@ -83,7 +84,8 @@ def _transition(
 def claim(submission: Submission, *, by: User, expected_version: int) -> None:
     _check_reviewer(by, submission)
     if submission.claimed_by_id not in (None, by.id):
-        raise InvalidTransition(f"{submission.claimed_by.name} is already reviewing this submission")
+        reviewer = submission.claimed_by.name if submission.claimed_by else "Another reviewer"
+        raise InvalidTransition(f"{reviewer} is already reviewing this submission")
     _transition(
         submission,
         by=by,
@@ -175,7 +177,9 @@ def request_changes(
             )
         )
     db.session.flush()
-    _tell_leads(submission, "changes_requested", comments=comments, overall=overall)
+    labels = {q.id: q.short_label for q in questionnaire.questions}
+    quoted = [(labels.get(qid, qid), text) for qid, text in comments.items()]
+    _tell_leads(submission, "changes_requested", comments=quoted, overall=overall)
 
 
 def reject(

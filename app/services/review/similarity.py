@@ -142,7 +142,7 @@ class _Name:
         self.tokens = frozenset(found)
         self.in_order = " ".join(found)
         self.sorted = " ".join(sorted(self.tokens))
-        self._matchers: tuple[SequenceMatcher, SequenceMatcher] | None = None
+        self._matchers: tuple[SequenceMatcher[str], SequenceMatcher[str]] | None = None
 
     def similarity(self, other: _Name, *, at_least: float = 0.0) -> float:
         """The best of word overlap and spelling likeness (in the names' own order and word-sorted, so that

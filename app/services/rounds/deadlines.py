@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -48,7 +49,7 @@ def questionnaire_by_id(version_id: int) -> Questionnaire:
     A version in use never changes; register_version, the one way to store or change a version, empties
     this cache, so a version changed before any round used it is read again."""
     if version_id not in _BY_ID:
-        _BY_ID[version_id] = questionnaire_for(db.session.get(QuestionnaireVersion, version_id))
+        _BY_ID[version_id] = questionnaire_for(db.session.get_one(QuestionnaireVersion, version_id))
     return _BY_ID[version_id]
 
 
@@ -168,7 +169,7 @@ def update_round(
 ) -> None:
     if deadline <= opens_at:
         raise DomainError("The deadline must be after the opening time")
-    changes = {}
+    changes: dict[str, Any] = {}
     if version is not None and version.id != round_.questionnaire_version_id:
         if has_returns(round_):
             raise DomainError("Leads have started returns in this round, so its questionnaire cannot change")

@@ -10,7 +10,7 @@ import csv
 import enum
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -111,8 +111,8 @@ def progress(
     ):
         statuses[organisation_id][status] = count
     nil = set(db.session.scalars(select(NilReturn.organisation_id).where(NilReturn.round_id == round_.id)))
-    extended = dict(
-        db.session.execute(
+    extended: dict[int, datetime] = dict(
+        db.session.execute(  # type: ignore[arg-type]  # rows of (organisation id, deadline)
             select(DeadlineExtension.organisation_id, DeadlineExtension.deadline).where(
                 DeadlineExtension.round_id == round_.id
             )
@@ -172,7 +172,7 @@ def csv_lines(report: Progress) -> Iterator[str]:
         )
 
 
-def _line(cells) -> str:
+def _line(cells: Sequence[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerow([neutralise(cell) for cell in cells])
     return buffer.getvalue()

@@ -126,8 +126,8 @@ def preview_answers(questionnaire: Questionnaire) -> dict[str, Any]:
                 want(part.show_when)
     answers: dict[str, Any] = {}
     for question_id, values in wanted.items():
-        question = questionnaire.question(question_id)
-        many = question is not None and question.type in ("checkboxes", "organisations")
+        found = questionnaire.question(question_id)
+        many = found is not None and found.type in ("checkboxes", "organisations")
         answers[question_id] = list(values) if many else values[0]
     return answers
 

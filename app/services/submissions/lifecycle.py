@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.submission import EDITABLE_STATUSES, WITHDRAWABLE_STATUSES
+from app.questionnaires.answer_rules import broken_rules
 from app.questionnaires.schema import Page, Questionnaire, visible_answers
 from app.services import audit
 from app.services.email import outbox
@@ -127,6 +128,11 @@ def _require_changes_allowed(submission: Submission) -> None:
         raise NotAllowed(reason)
 
 
+def reference_for(submission: Submission) -> str:
+    """CP-<the round's year>-<number>: "CP-2027-00042" in Collaboration return 2027."""
+    return f"CP-{submission.round.year}-{submission.id:05d}"
+
+
 def start(round_: Round, *, by: User) -> Submission:
     if by.organisation_id is None:
         raise NotAllowed("Only collaboration leads can start a project")
@@ -147,6 +153,7 @@ def start(round_: Round, *, by: User) -> Submission:
     # Starting a project means there is something to report after all.
     db.session.execute(delete(NilReturn).filter_by(round_id=round_.id, organisation_id=by.organisation_id))
     db.session.flush()
+    submission.reference = reference_for(submission)  # so that two drafts of the same name can be told apart
     audit.record("submission.started", actor=by, subject=submission, organisation_id=by.organisation_id)
     return submission
 
@@ -218,6 +225,8 @@ def submit(submission: Submission, *, by: User) -> Revision:
     missing = progress.incomplete_pages(questionnaire, submission.answers, submission.page_states)
     if missing:
         raise InvalidTransition("Complete every section before you submit")
+    if broken_rules(questionnaire, submission.answers):
+        raise InvalidTransition("Put right the answers that need attention before you submit")
     answers = visible_answers(questionnaire, submission.answers)
     _claim_unchanged(submission)
     before = submission.status
@@ -235,9 +244,9 @@ def submit(submission: Submission, *, by: User) -> Revision:
     submission.decision_note = None
     submission.submitted_at = now
     submission.updated_at = now
-    if submission.reference is None:
+    if submission.reference is None:  # a draft started before drafts had references
         db.session.flush()
-        submission.reference = f"CP-{submission.round.opens_at.year}-{submission.id:05d}"
+        submission.reference = reference_for(submission)
     _record_partners(submission, questionnaire, answers)
     db.session.flush()
     audit.record(
@@ -328,6 +337,30 @@ def start_update(submission: Submission, *, by: User) -> None:
     )
 
 
+def can_delete(submission: Submission) -> bool:
+    """A draft never submitted: nothing about it has reached a reviewer, a partner or the database."""
+    return (
+        submission.status == SubmissionStatus.DRAFT
+        and submission.submitted_at is None
+        and not submission.revisions
+    )
+
+
+def delete_draft(submission: Submission, *, by: User) -> None:
+    if not can_delete(submission):
+        raise InvalidTransition("Only a draft that has never been submitted can be deleted")
+    audit.record(
+        "submission.deleted",
+        actor=by,
+        subject=submission,
+        organisation_id=submission.organisation_id,
+        reference=submission.reference,
+        name=submission.name,
+    )
+    db.session.delete(submission)
+    db.session.flush()
+
+
 def withdraw(submission: Submission, *, by: User) -> None:
     if submission.status not in WITHDRAWABLE_STATUSES:
         raise InvalidTransition("Only a submitted project that is waiting for a decision can be withdrawn")
@@ -369,6 +402,8 @@ def make_nil_return(round_: Round, *, by: User, now: datetime | None = None) -> 
 
 
 def undo_nil_return(round_: Round, *, by: User) -> None:
+    if by.organisation_id is None:
+        raise NotAllowed("Only collaboration leads can answer for an organisation")
     reason = rounds.why_not_accepting(round_, by.organisation_id)
     if reason:
         raise NotAllowed(reason)

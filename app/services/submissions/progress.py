@@ -68,7 +68,9 @@ def task_list(
     return progress
 
 
-def can_start_section(questionnaire: Questionnaire, section: Section, answers, page_states) -> bool:
+def can_start_section(
+    questionnaire: Questionnaire, section: Section, answers: dict[str, Any], page_states: dict[str, str]
+) -> bool:
     return all(
         section_status(questionnaire, questionnaire_section, answers, page_states) == SectionStatus.COMPLETED
         for questionnaire_section in questionnaire.sections

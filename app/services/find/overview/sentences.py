@@ -1,0 +1,126 @@
+"""The overview's sentences, generated from its figures, and the short quotes taken from projects' answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from app.models import Record
+from app.services.find.figures import COMBINATION_LABELS, Figures
+from app.services.find.overview.model import Quote
+
+QUOTE_LENGTH = 180  # characters: a quote is a sentence a reader takes in at once
+QUOTES_PER_FACTOR = 3
+ALL_THREE = COMBINATION_LABELS["police_fire_ambulance"]
+
+
+def count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number:,} {one if number == 1 else (many or one + 's')}"
+
+
+def share(part: int, whole: int) -> str:
+    """'about a third' style shares read badly in tables; a whole percentage is plain and checkable."""
+    if not whole:
+        return "0%"
+    percent = round(100 * part / whole)
+    if part and not percent:
+        return "less than 1%"
+    return f"{percent}%"
+
+
+def listing(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def summary(figures: Figures) -> list[str]:
+    """Three to five sentences a reader takes in before any chart."""
+    projects = figures.headline.projects
+    if not projects:
+        return ["No approved collaboration projects match these filters."]
+    lines = [
+        f"This overview covers {count(projects, 'collaboration project')} involving "
+        f"{count(figures.headline.organisations, 'organisation')}."
+    ]
+    top = figures.by_theme[:3]
+    if top:
+        themes = listing([f"{label.lower()} ({count(number, 'project')})" for label, number in top])
+        lines.append(f"The most common {'theme is' if len(top) == 1 else 'themes are'} {themes}.")
+    all_three = dict(figures.by_combination).get(ALL_THREE, 0)
+    lines.append(
+        f"{count(all_three, 'project').capitalize()} ({share(all_three, projects)}) "
+        f"{'involves' if all_three == 1 else 'involve'} all three emergency services: "
+        "police, fire and ambulance."
+    )
+    evaluated = figures.headline.evaluated
+    lines.append(
+        f"{count(evaluated, 'project').capitalize()} ({share(evaluated, projects)}) "
+        f"{'has' if evaluated == 1 else 'have'} been evaluated."
+    )
+    savings = figures.savings
+    if savings.cashable_savings_count and savings.cashable_savings:
+        lines.append(
+            f"The {count(savings.cashable_savings_count, 'project')} that gave a figure report "
+            f"cashable savings of {savings.cashable_savings_text} a year between them."
+        )
+    else:
+        lines.append("No project reported cashable savings.")
+    return lines
+
+
+def theme(
+    label: str, projects: int, total: int, combinations: list[tuple[str, int]], regions: list[tuple[str, int]]
+) -> str:
+    sentence = (
+        f"{count(projects, 'project').capitalize()} ({share(projects, total)} of all) "
+        f"{label_verb(projects)} {label.lower()}."
+    )
+    if combinations:
+        most, number = combinations[0]
+        sentence += f" The most common combination of services is {most.lower()} ({count(number, 'project')})"
+        if regions:
+            sentence += f", and most are in {regions[0][0]} ({regions[0][1]:,})"
+        sentence += "."
+    return sentence
+
+
+def label_verb(projects: int) -> str:
+    return "covers" if projects == 1 else "cover"
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def quotes(answers: Iterable[tuple[Record, object]], *, used: set[str]) -> list[Quote]:
+    """Up to QUOTES_PER_FACTOR short quotes, each the first sentence of a project's answer, different from
+    each other and from the quotes already `used` elsewhere in the report (where there are enough)."""
+    chosen: list[Quote] = []
+    spare: list[Quote] = []
+    seen: set[str] = set()
+    for record, answer in answers:
+        if not isinstance(answer, str) or not answer.strip():
+            continue
+        text = _first_sentence(answer)
+        if not text or text.casefold() in seen:
+            continue
+        seen.add(text.casefold())
+        quote = Quote(text=text, project=record.name or "Untitled project", record_id=record.id)
+        if text.casefold() in used:
+            spare.append(quote)
+            continue
+        chosen.append(quote)
+        if len(chosen) == QUOTES_PER_FACTOR:
+            break
+    chosen += spare[: QUOTES_PER_FACTOR - len(chosen)]
+    used.update(quote.text.casefold() for quote in chosen)
+    return chosen
+
+
+def _first_sentence(answer: str) -> str:
+    text = " ".join(answer.split())
+    first = SENTENCE_END.split(text, maxsplit=1)[0]
+    if len(first) <= QUOTE_LENGTH:
+        return first
+    cut = first[: QUOTE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
