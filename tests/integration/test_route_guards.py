@@ -82,6 +82,7 @@ EXPECTED_GUARDS = {
     "admin.confirm_import": "can_import_responses",
     "admin.cancel_import": "can_import_responses",
     "auth.account_reminders": "signed_in",
+    "auth.sign_out_other_sessions": "signed_in",
     "auth.account_review_digest": "signed_in",
     "reminders.opt_out": "public",
     "submit.propose_update": "is_lead",
