@@ -104,9 +104,6 @@ class Config:
         self.INVITATION_DAYS = 7
 
         self.FORCE_HTTPS = _bool("FORCE_HTTPS", False)
-        # How many proxies (nginx: 1) stand in front of the service and set X-Forwarded-For and -Proto. The
-        # client's address is the one that many hops back; 0 trusts no header (direct connections).
-        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         # Open the records whose owners chose public sharing to anyone, without signing in.
         self.PUBLIC_DATABASE = _bool("PUBLIC_DATABASE", False)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")

@@ -8,7 +8,6 @@ from flask import Flask
 from flask_talisman import Talisman
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.boundary import register as register_boundary
 from app.extensions import csrf, db, limiter, login_manager, mail, migrate
@@ -41,9 +40,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     INSTANCE_DIR.mkdir(exist_ok=True)
     configure_logging(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
-    if app.config["TRUSTED_PROXIES"]:
-        proxies = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     register_boundary(app)
     register_proxies(app)
