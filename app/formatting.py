@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -74,9 +75,26 @@ def nl2br(text: str) -> Markup:
     return Markup("<br>").join(escape(line) for line in str(text).split("\n"))
 
 
+def first_sentences(text: str, limit: int = 280) -> str:
+    """As many whole sentences of `text` as fit in `limit` characters (at least the first, cut at a word with
+    an ellipsis only if it alone is longer): a result's summary without a sentence cut in half."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if kept and len(kept) + 1 + len(sentence) > limit:
+            return kept
+        kept = f"{kept} {sentence}".strip()
+    if len(kept) <= limit:
+        return kept
+    return kept[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(time_left, "time_left")
     app.add_template_filter(nl2br, "nl2br")
+    app.add_template_global(first_sentences, "first_sentences")
     app.add_template_filter(ago, "ago")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")

@@ -6,5 +6,9 @@ export FLASK_APP=wsgi
 .venv/bin/flask worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
-echo "Starting the web server on http://127.0.0.1:5000 (Ctrl+C stops the server and the worker)"
-.venv/bin/flask run --host 127.0.0.1 --port 5000
+port="${PORT:-5000}"
+echo "Starting the web server on http://127.0.0.1:$port (Ctrl+C stops the server and the worker)"
+if [ -n "${BASE_URL:-}" ] && [ "${BASE_URL%/}" != "http://127.0.0.1:$port" ]; then
+  echo "Note: BASE_URL is $BASE_URL; links in emails point there, not to http://127.0.0.1:$port"
+fi
+.venv/bin/flask run --host 127.0.0.1 --port "$port"

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.admin import bp
 from app.extensions import db
 from app.forms.imports import MODE_HINTS, ImportForm
-from app.models import ImportBatch, ImportMode, ImportStatus, Round
+from app.models import ImportBatch, ImportMode, ImportStatus
 from app.models.imports import RUNNING_STATUSES
 from app.permissions import can_import_responses, requires
-from app.services.errors import InvalidTransition
+from app.services.errors import DomainError, InvalidTransition
 from app.services.imports import batches as import_batches
 from app.services.imports import responses as imports
-from app.services.rounds import deadlines as round_service
 
 MAPPING_MAX_BYTES = 256 * 1024
 MAPPING_SUFFIXES = (".yaml", ".yml")
@@ -31,27 +30,33 @@ def imports_list():
 @bp.route("/imports/new", methods=["GET", "POST"])
 @requires(can_import_responses, hide=False)
 def new_import():
-    form = ImportForm(rounds=round_service.all_rounds())
+    form = ImportForm()
     limit = current_app.config["IMPORT_MAX_BYTES"]
     if form.validate_on_submit():
         data = _read(form.responses, limit, "The selected file must be smaller than " + _size(limit))
-        mapping_text = _mapping_text(form.mapping)
+        given = bool(form.mapping.data and form.mapping.data.filename)
+        mapping_text = _mapping_text(form.mapping) if given else ""
         if data is not None and mapping_text is not None:
             try:
                 batch = import_batches.upload(
                     data=data,
                     file_name=_name(form.responses.data.filename),
                     mapping_text=mapping_text,
-                    mapping_name=_name(form.mapping.data.filename),
-                    round_=db.session.get_one(Round, int(form.round.data)),
+                    mapping_name=_name(form.mapping.data.filename) if given else "",
+                    round_title=form.round_title.data,
+                    year=form.year.data,
                     mode=ImportMode(form.mode.data),
                     by=current_user._get_current_object(),
                     ip_address=request.remote_addr,
                 )
             except imports.ImportRefused as refused:
+                db.session.rollback()
                 form.responses.errors = refused.file_problems
                 form.mapping.errors = refused.mapping_problems
-                form.round.errors = refused.round_problems
+                form.round_title.errors = refused.round_problems
+            except DomainError as error:
+                db.session.rollback()
+                form.round_title.errors = [str(error)]
             else:
                 return redirect(url_for("admin.import_batch", batch_id=batch.id))
     return render_template("admin/import_form.html", form=form, limit=_size(limit), hints=MODE_HINTS)
@@ -78,10 +83,28 @@ def import_batch(batch_id: int):
 def confirm_import(batch_id: int):
     batch = db.session.get(ImportBatch, batch_id) or abort(404)
     try:
-        import_batches.confirm(batch, by=current_user._get_current_object(), ip_address=request.remote_addr)
+        import_batches.confirm(
+            batch,
+            by=current_user._get_current_object(),
+            ip_address=request.remote_addr,
+            answers=request.form.to_dict(flat=False),
+        )
     except InvalidTransition as problem:
         flash(str(problem), "error")
     return redirect(url_for("admin.import_batch", batch_id=batch_id))
+
+
+@bp.route("/imports/<int:batch_id>/mapping.yaml")
+@requires(can_import_responses, hide=False)
+def import_mapping(batch_id: int):
+    """The mapping used (given, or proposed from the file), for `flask import responses --mapping`."""
+    batch = db.session.get(ImportBatch, batch_id) or abort(404)
+    name = PurePath(batch.file_name).stem + "-mapping.yaml"
+    return Response(
+        batch.mapping_text,
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.route("/imports/<int:batch_id>/cancel", methods=["POST"])

@@ -1,14 +1,17 @@
-"""`flask import responses FILE --mapping MAPPING.yaml --round ROUND`: import earlier responses."""
+"""`flask import responses FILE --year 2017 --round-title "..." [--mapping M.yaml] [--dry-run] [--json]`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ImportMode, Role
+from app.models import ImportMode, Role, User
+from app.services.errors import DomainError
 from app.services.imports import batches as import_batches
 from app.services.imports import responses as imports
 from app.services.imports.responses import ImportRefused, Report
@@ -20,82 +23,146 @@ SHOWN_ROWS = 20
 
 @import_group.command("responses")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=int, required=True, help="The year the responses were collected.")
+@click.option(
+    "--round-title", required=True, help='The closed round to import into, e.g. "Collaboration return 2017".'
+)
 @click.option(
     "--mapping",
     "mapping_path",
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The mapping (YAML) from the file's columns to the questionnaire's questions.",
+    help="A mapping (YAML) from the file's columns to the questions; without it, one is proposed.",
 )
-@click.option("--round", "round_name", required=True, help="The round's id or title.")
 @click.option(
     "--as",
     "mode",
-    type=click.Choice([m.value for m in ImportMode]),
+    type=click.Choice([ImportMode.RECORDS.value, ImportMode.REVIEW.value]),
     default=ImportMode.RECORDS.value,
     show_default=True,
-    help="records: approved, published records. drafts: in-progress projects for their organisations.",
+    help="records: approved, published records. review: waiting in the review queue, marked imported.",
 )
-@click.option("--by", "by_email", required=True, help="The email address of the administrator importing.")
+@click.option("--by", "by_email", help="The administrator importing (needed when there is more than one).")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, without importing anything.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with what was found.")
 def responses(
-    file: Path, mapping_path: Path, round_name: str, mode: str, by_email: str, dry_run: bool
+    file: Path,
+    year: int,
+    round_title: str,
+    mapping_path: Path | None,
+    mode: str,
+    by_email: str | None,
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
-    """Check every row of FILE (CSV or XLSX) and, if none has a problem, import them all in one go.
-
-    Rows already imported from the same source are skipped, so running it again imports only what is new.
-    """
-    round_ = imports.find_round(round_name)
-    if round_ is None:
-        raise click.ClickException(f"There is no round '{round_name}': give its id or its title")
-    admin = accounts.find_by_email(by_email)
-    if admin is None or admin.role != Role.ADMINISTRATOR or not admin.active:
-        raise click.ClickException(f"{by_email} is not an active administrator")
+    """Import FILE (a SurveyMonkey export or an earlier overview, CSV or XLSX) as the history of a closed
+    round. Test and blank responses are skipped, odd cells kept as given and reported; importing the same
+    file again changes nothing."""
+    admin = _administrator(by_email)
     data = file.read_bytes()
-    mapping_text = _read_mapping(mapping_path)
+    mapping_text = _read_mapping(mapping_path) if mapping_path else None
     try:
+        round_ = imports.history_round(round_title, year, by=admin)
         prepared = imports.prepare(data, file.name, mapping_text, round_, ImportMode(mode))
     except ImportRefused as refused:
-        for problem in [*refused.file_problems, *refused.mapping_problems, *refused.round_problems]:
-            click.echo(problem, err=True)
-        click.echo("Nothing was imported.", err=True)
-        raise click.exceptions.Exit(1) from None
+        _refused([*refused.file_problems, *refused.mapping_problems, *refused.round_problems], as_json)
+    except DomainError as error:
+        _refused([str(error)], as_json)
     total = prepared.table.count()
-    with click.progressbar(length=total, label="Checking rows") as bar:
-        done = 0
+    if as_json:
+        report, outcomes = imports.check(prepared)
+    else:
+        with click.progressbar(length=total, label="Checking rows") as bar:
+            done = 0
 
-        def advance(rows: int) -> None:
-            nonlocal done
-            bar.update(rows - done)
-            done = rows
+            def advance(rows: int) -> None:
+                nonlocal done
+                bar.update(rows - done)
+                done = rows
 
-        report, projects = imports.check(prepared, progress=advance)
-        bar.update(total - done)
-    _print_report(report)
-    if report.problem_count:
-        click.echo(
-            "Nothing was imported: fix the problems in the file or the mapping and run it again.", err=True
+            report, outcomes = imports.check(prepared, progress=advance)
+            bar.update(total - done)
+    count = 0
+    if not dry_run and outcomes:
+        batch = import_batches.record_cli_batch(
+            prepared,
+            data=data,
+            file_name=file.name,
+            mapping_text=mapping_text or "",
+            mapping_name=mapping_path.name if mapping_path else "proposed",
+            by=admin,
         )
-        raise click.exceptions.Exit(1)
+        count = imports.write(prepared, outcomes, batch=batch, by=admin)
+        import_batches.finish(batch, report, count, by=admin)
+        db.session.commit()
+    else:
+        db.session.rollback()  # a dry run leaves no round behind
+    if as_json:
+        click.echo(json.dumps(_json(report, count, None if dry_run else round_.id), ensure_ascii=False))
+        return
+    _print_report(report)
     if dry_run:
         click.echo("Dry run: nothing was imported.")
-        return
-    if not projects:
+    elif not outcomes:
         click.echo("Nothing to import.")
-        return
-    batch = import_batches.record_cli_batch(
-        prepared,
-        data=data,
-        file_name=file.name,
-        mapping_text=mapping_text,
-        mapping_name=mapping_path.name,
-        by=admin,
-    )
-    count = imports.write(prepared, projects, batch=batch, by=admin)
-    import_batches.finish(batch, report, count, by=admin)
-    db.session.commit()
-    kind = "approved records" if mode == ImportMode.RECORDS.value else "drafts"
-    click.echo(f"Imported {count} {_projects(count)} into {round_.title} as {kind}.")
+    else:
+        kind = "approved records" if mode == ImportMode.RECORDS.value else "projects waiting for review"
+        click.echo(f"Imported {count} {_projects(count)} into {round_.title} as {kind}.")
+
+
+def _administrator(by_email: str | None) -> User:
+    if by_email:
+        admin = accounts.find_by_email(by_email)
+        if admin is None or admin.role != Role.ADMINISTRATOR or not admin.active:
+            raise click.ClickException(f"{by_email} is not an active administrator")
+        return admin
+    admins = list(db.session.scalars(select(User).filter_by(role=Role.ADMINISTRATOR, active=True).limit(2)))
+    if len(admins) != 1:
+        raise click.ClickException("Say which administrator is importing, with --by EMAIL")
+    return admins[0]
+
+
+def _refused(problems: list[str], as_json: bool) -> None:
+    db.session.rollback()
+    if as_json:
+        click.echo(json.dumps({"refused": problems}, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo("Nothing was imported.", err=True)
+    raise click.exceptions.Exit(1)
+
+
+def _json(report: Report, count: int, round_id: int | None) -> dict:
+    return {
+        "rows_read": report.total,
+        "rows_skipped": [{"row": r["row"], "reason": r["reason"]} for r in report.skipped]
+        + [{"row": r["row"], "reason": "Already imported"} for r in report.already],
+        "rows_imported": count,
+        "warnings": report.warnings,
+        "unmatched_organisations": [
+            {"row": row, "value": entry["name"], "candidates": entry["suggestions"]}
+            for entry in report.unknown_names
+            for row in entry["rows"]
+        ],
+        "duplicate_pairs": [
+            {
+                "rows": pair["rows"],
+                "name_similarity": pair["name_similarity"],
+                "summary_similarity": pair["summary_similarity"],
+            }
+            for pair in report.duplicate_pairs
+        ]
+        + [
+            {
+                "rows": [pair["row"]],
+                "record_id": pair["record_id"],
+                "name_similarity": pair["name_similarity"],
+                "summary_similarity": pair["summary_similarity"],
+            }
+            for pair in report.existing_duplicates
+        ],
+        "round_id": round_id,
+    }
 
 
 def _read_mapping(path: Path) -> str:
@@ -111,21 +178,26 @@ def _projects(count: int) -> str:
 
 def _print_report(report: Report) -> None:
     click.echo(
-        f"{report.total} rows: {len(report.ready)} ready to import, {len(report.already)} already imported, "
-        f"{report.problem_count} {'problem' if report.problem_count == 1 else 'problems'}."
+        f"{report.total} rows: {len(report.ready)} to import, {len(report.skipped)} skipped, "
+        f"{len(report.already)} already imported, {report.warning_count} values kept as given."
     )
+    for row in report.skipped[:SHOWN_ROWS]:
+        click.echo(f"  Row {row['row']}: skipped, {row['reason'].lower()}")
+    for column, group in report.warnings_by_column.items():
+        examples = ", ".join(f"'{e}'" for e in group["examples"])
+        click.echo(f"  {column}: {group['count']} kept as given, like {examples}")
+    for pair in report.duplicate_pairs:
+        click.echo(f"  Rows {pair['rows'][0]} and {pair['rows'][1]} may be the same project")
+    for pair in report.existing_duplicates:
+        click.echo(f"  Row {pair['row']} may be record {pair['record_id']}, {pair['name']}")
     for row in report.ready[:SHOWN_ROWS]:
         click.echo(f"  Row {row['row']} ({row['key']}): {row['name']}, {row['organisation']}")
     if len(report.ready) > SHOWN_ROWS:
         click.echo(f"  ... and {len(report.ready) - SHOWN_ROWS} more")
     for row in report.already[:SHOWN_ROWS]:
         click.echo(f"  Row {row['row']} ({row['key']}): already imported, skipped")
-    for problem in report.problems:
-        click.echo(problem["text"], err=True)
-    if report.problem_count > len(report.problems):
-        click.echo(f"... and {report.problem_count - len(report.problems)} more problems", err=True)
     for entry in report.unknown_names:
         rows = ", ".join(str(row) for row in entry["rows"])
         suggestions = " or ".join(f"'{name}'" for name in entry["suggestions"])
-        hint = f" Did you mean {suggestions}?" if suggestions else " No close match in the directory."
-        click.echo(f"Unknown organisation '{entry['name']}' (rows {rows}).{hint}", err=True)
+        hint = f" Closest: {suggestions}." if suggestions else " No close match in the directory."
+        click.echo(f"Organisation '{entry['name']}' (rows {rows}) matches none: kept as given.{hint}")

@@ -6,15 +6,13 @@ from dataclasses import replace
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
-from app.extensions import db
 from app.find import bp
-from app.models import ImportedProject
 from app.permissions import database_reader, is_signed_in
 from app.questionnaires.loader import default_questionnaire
 from app.services.find import facets, visibility
 from app.services.find import search as find
+from app.services.imports import provenance
 from app.services.submissions import answers
 from app.services.submissions import lifecycle as submissions
 
@@ -71,11 +69,11 @@ def record(record_id: int):
             for s in sections
         ]
         sections = [s for s in sections if s.rows]
-    imported = db.session.scalar(select(ImportedProject).filter_by(submission_id=item.submission_id))
     return render_template(
         "find/record.html",
         record=item,
-        imported_from=imported.source if imported else None,
+        imported_from=provenance.describe(item.submission_id),
+        as_given=provenance.as_given(item.answers, questionnaire, with_contact=viewer.contacts),
         sections=sections,
         partners=answers.organisation_names(item.answers, questionnaire),
         related=find.related(item, signed_in=_signed_in()),

@@ -1,30 +1,41 @@
-"""The administrator's form for uploading earlier responses and their mapping."""
+"""The administrator's form for bringing in the history: a file of earlier responses, the closed round it
+belongs to (made from its title and year), and optionally a mapping (else one is proposed from the file)."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovSubmitInput
-from wtforms import RadioField, SelectChoice, SelectField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from app.models import ImportMode
 
 MODE_HINTS = {
     ImportMode.RECORDS: "Each project is published in the collaboration database at once, as approved.",
-    ImportMode.DRAFTS: (
-        "Each project waits in its lead organisation's list of projects, for a collaboration lead to check, "
-        "complete and submit before the deadline."
-    ),
+    ImportMode.REVIEW: "Each project waits in the review queue, marked imported, for a reviewer to approve.",
 }
 
 
 class ImportForm(FlaskForm):
-    round = SelectField(
-        "Round",
-        widget=GovSelect(),
-        description="The round the projects belong to. Its questionnaire decides what each answer must be.",
-        validate_choice=False,
+    round_title = StringField(
+        "Round title",
+        widget=GovTextInput(),
+        description="The closed round the projects go into, for example Collaboration return 2017. It is "
+        "made if it does not exist yet.",
+        validators=[
+            InputRequired(message="Enter the round's title"),
+            Length(max=200, message="The round's title must be 200 characters or fewer"),
+        ],
+    )
+    year = IntegerField(
+        "Year",
+        widget=GovTextInput(),
+        description="The year the responses were collected, for example 2017.",
+        validators=[
+            InputRequired(message="Enter the year the responses were collected, like 2017"),
+            NumberRange(min=2000, max=2100, message="The year must be a year like 2017"),
+        ],
     )
     responses = FileField(
         "Responses file",
@@ -32,28 +43,15 @@ class ImportForm(FlaskForm):
         validators=[FileRequired(message="Select the file of responses")],
     )
     mapping = FileField(
-        "Mapping file",
+        "Mapping file (optional)",
         widget=GovFileInput(),
-        description="A YAML file saying which column answers which question.",
-        validators=[FileRequired(message="Select the mapping file")],
+        description="A YAML file saying which column answers which question. Leave this out and a mapping is "
+        "proposed from the file's own headings: you can check it, and download it, on the next page.",
     )
     mode = RadioField(
         "Import the projects as",
         widget=GovRadioInput(),
-        choices=[SelectChoice(mode.value, mode.label) for mode in ImportMode],
+        choices=[SelectChoice(mode.value, mode.label) for mode in (ImportMode.RECORDS, ImportMode.REVIEW)],
         validators=[InputRequired(message="Select how to import the projects")],
     )
     submit = SubmitField("Check the file", widget=GovSubmitInput())
-
-    def __init__(self, *args, rounds=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.round.choices = [SelectChoice("", "Select a round")] + [
-            SelectChoice(str(r.id), r.title) for r in rounds
-        ]
-        self._round_ids = {str(r.id) for r in rounds}
-
-    def validate_round(self, field):
-        if not field.data:
-            raise ValidationError("Select the round to import the projects into")
-        if field.data not in self._round_ids:
-            raise ValidationError("Select a round from the list")

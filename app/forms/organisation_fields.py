@@ -1,5 +1,5 @@
-"""The organisation questions' fields (one organisation from a select; several, ticked in groups by sector)
-and the sector-grouped picker they share with the deadline extension form."""
+"""The organisation questions' fields (one organisation from a select; several, added one at a time) and the
+sector-grouped picker of the deadline extension form."""
 
 from __future__ import annotations
 
@@ -14,13 +14,27 @@ from app.questionnaires.organisation_options import OrganisationOption
 
 
 class OrganisationAnswer(AnswerField):
-    """organisation: one organisation's id (as text), from a select of the organisations offered."""
+    """organisation: one organisation's id (as text), from a select of the organisations offered. The lead's
+    own organisation is chosen until they choose another."""
 
     template = "govuk_frontend_wtf/select.html"
 
-    def __init__(self, *args: Any, options: Sequence[OrganisationOption] = (), **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        options: Sequence[OrganisationOption] = (),
+        own_organisation_id: int | None = None,
+        **kwargs: Any,
+    ):
+        self.own_organisation_id = own_organisation_id
         super().__init__(*args, **kwargs)
         self.options = tuple(options)
+
+    def read_answer(self, value: Any) -> Any:
+        typed = super().read_answer(value)
+        if not typed and value is None and self.own_organisation_id is not None:
+            return str(self.own_organisation_id)  # never answered: the lead's own organisation
+        return typed
 
     def govuk_params(self, *, size: str, heading: bool, reveals: dict) -> dict[str, Any]:
         items = [{"value": "", "text": "Select an organisation", "selected": not self.data}]
@@ -32,28 +46,63 @@ class OrganisationAnswer(AnswerField):
 
 
 class OrganisationsAnswer(CheckboxesAnswer):
-    """organisations: a list of organisation ids (as text), ticked in one fieldset per sector, each inside a
-    GOV.UK details element so that about 150 boxes stay manageable with or without JavaScript."""
+    """organisations: a list of organisation ids (as text), built up one at a time. The page lists the chosen
+    ones, each with a "Remove" button, then a select (an accessible autocomplete with JavaScript) and an "Add
+    partner" button. Both buttons post the page (`action` = "add:<id>" or "remove:<id>:<organisation id>"), so
+    it works the same without JavaScript. The chosen ids are posted back as hidden inputs named after the
+    question; the select is `<id>-add`, and an organisation chosen there is added whichever button posts."""
 
-    def __init__(self, *args: Any, options: Sequence[OrganisationOption] = (), **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        options: Sequence[OrganisationOption] = (),
+        own_region: str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.options = tuple(options)
+        self.own_region = own_region
+
+    def read_form(self, formdata) -> list[str]:
+        chosen = super().read_form(formdata)
+        action = (formdata.get("action") or "").strip()
+        if action.startswith(f"remove:{self.name}:"):
+            removed = action.rsplit(":", 1)[1]
+            chosen = [value for value in chosen if value != removed]
+        adding = formdata.get(f"{self.name}-add", "").strip()
+        if adding and adding not in chosen:
+            chosen.append(adding)
+        return chosen
 
     def render(self, *, size: str = "m", heading: bool = False, reveals: dict | None = None) -> Markup:
         macro = get_template_attribute("submit/_questions.html", "organisations_question")
         return macro(self.govuk_params(size=size, heading=heading, reveals=reveals or {}))
 
     def govuk_params(self, *, size: str, heading: bool, reveals: dict) -> dict[str, Any]:
-        groups = organisation_groups(
-            self.options,
-            name=self.name,
-            field_id=self.name,
-            ticked=set(self.data),
-            in_error=bool(self.errors),
-            open_in_error=self.question.require_one_of_sectors,
-        )
-        params = {"id": self.name, "fieldset": self._fieldset(size, heading), "groups": groups}
+        by_id = {str(option.id): option for option in self.options}
+        chosen = [by_id[value] for value in self.data if value in by_id]
+        taken = {str(option.id) for option in chosen}
+        left = [option for option in self.options if str(option.id) not in taken]
+        near = [option for option in left if self.own_region and option.region == self.own_region]
+        far = [option for option in left if option not in near]
+        groups = []
+        if near:
+            groups.append({"label": f"In the {near[0].region_label}", "options": _by_name(near)})
+        if far:
+            groups.append({"label": "Other areas" if near else "Organisations", "options": _by_name(far)})
+        params = {
+            "id": self.name,
+            "name": self.name,
+            "fieldset": self._fieldset(size, heading),
+            "chosen": [{"value": str(o.id), "text": o.name, "sector": o.sector_label} for o in chosen],
+            "groups": groups,
+            "region": near[0].region_label if near else None,
+        }
         return self._hint_and_error(params)
+
+
+def _by_name(options: Sequence[OrganisationOption]) -> list[dict[str, str]]:
+    return [{"value": str(o.id), "text": o.name} for o in sorted(options, key=lambda o: o.name.lower())]
 
 
 def organisation_groups(

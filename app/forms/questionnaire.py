@@ -11,7 +11,7 @@ Field names are the question ids; a repeating group's inputs are `<question id>-
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
 from typing import Any
@@ -34,9 +34,10 @@ from app.forms.questionnaire_fields import (
     TextAnswer,
     input_id,
 )
+from app.questionnaires.answer_rules import broken_rules
 from app.questionnaires.display import is_blank, item_field_shown
 from app.questionnaires.organisation_options import OrganisationOption, offered
-from app.questionnaires.rules import answer_error, item_label, sentence_start
+from app.questionnaires.rules import answer_error, item_label, own_organisation_error, sentence_start
 from app.questionnaires.schema import (
     Condition,
     Page,
@@ -53,6 +54,7 @@ SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_ITEMS = 50
 _ADD = re.compile(r"add:([a-z][a-z0-9_]*)")
 _REMOVE = re.compile(r"remove:([a-z][a-z0-9_]*):(\d{1,4})")
+_REMOVE_ORGANISATION = re.compile(r"remove:([a-z][a-z0-9_]*):(\d{1,9})")
 
 
 @dataclass
@@ -100,6 +102,7 @@ class PageForm(FlaskForm):
     questionnaire: Questionnaire
     answers: dict[str, Any]
     action: str | None = None
+    own_organisation_id: int | None = None
     _offered: dict[str, Sequence[OrganisationOption]]  # question id → the organisations it offers
 
     @property
@@ -122,10 +125,12 @@ class PageForm(FlaskForm):
                 typed[question.id] = self[question.id].answer()
         return typed
 
-    def check(self, answers: Mapping[str, Any]) -> bool:
+    def check(self, answers: Mapping[str, Any], *, posted: bool = True) -> bool:
         """Validate the posted page against the definition's rules, skipping questions that `answers` hide.
-        Errors go on the fields (GOV.UK messages, one a field). True when the page is valid."""
-        super().validate()  # the CSRF token; the fields themselves have no WTForms validators
+        Errors go on the fields (GOV.UK messages, one a field). True when the page is valid. `posted=False`
+        checks saved answers shown again (no form token to check)."""
+        if posted:
+            super().validate()  # the CSRF token; the fields themselves have no WTForms validators
         answers = dict(answers)
         for question in self.page.questions:
             if not self._shown(question, answers):
@@ -134,9 +139,17 @@ class PageForm(FlaskForm):
                 self._check_group(question, answers)
             else:
                 answer = self[question.id]
+                options = self._options(question)
                 self._add_error(
-                    answer, answer_error(question, answer.answer(), organisations=self._options(question))
+                    answer,
+                    answer_error(question, answer.answer(), organisations=options)
+                    or own_organisation_error(question, answer.answer(), self.own_organisation_id, options),
                 )
+        # Rules across answers, on this page's answers once each is fine on its own.
+        for rule in broken_rules(self.questionnaire, answers, on={q.id for q in self.page.questions}):
+            answer = self[rule.question]
+            if not answer.errors:
+                self._add_error(answer, rule.message)
         return not self.errors
 
     def layout(self, answers: Mapping[str, Any] | None = None) -> list[Node]:
@@ -155,6 +168,8 @@ class PageForm(FlaskForm):
         nodes = _arrange(entries, "l" if heading else "m", keep)
         for node in nodes:
             node.heading = heading
+            if heading and self.page.intro:
+                node.field.intro = self.page.intro
             if len(self.page.questions) == 1 and node.question.label == self.page.title and not heading:
                 node.size = "hidden"  # the h1 above the intro asks it already; screen readers still hear it
         for node in _walk(nodes):
@@ -166,7 +181,14 @@ class PageForm(FlaskForm):
     def has_buttons(self) -> bool:
         """Whether the questions include buttons of their own (add and remove): the page then needs a default
         button first, so that pressing Enter in a field saves instead of removing an item."""
-        return any(q.type == "repeating_group" for q in self.page.questions)
+        return any(q.type in ("repeating_group", "organisations") for q in self.page.questions)
+
+    @property
+    def default_action(self) -> str | None:
+        """What pressing Enter in a field does: on a page that adds organisations one at a time, add the one
+        chosen (and stay on the page), rather than move on after the first."""
+        picker = next((q for q in self.page.questions if q.type == "organisations"), None)
+        return f"add:{picker.id}" if picker is not None else None
 
     @property
     def action_anchor(self) -> str | None:
@@ -174,7 +196,7 @@ class PageForm(FlaskForm):
         if not self.action:
             return None
         question = self.questionnaire.question(self.action.split(":")[1]) or self.page.questions[0]
-        if self.action.startswith("add:"):
+        if self.action.startswith("add:") and question.type == "repeating_group":
             slot = len(self.collect()[question.id])
             first = question.fields[0]
             return input_id(first, f"{question.id}-{slot}-{first.id}")
@@ -251,8 +273,12 @@ class PageForm(FlaskForm):
 
 
 def question_is_heading(page: Page) -> bool:
-    """A page of one question, with no intro, has that question's label (or legend) as its h1."""
-    return len(page.questions) == 1 and not page.intro
+    """A page of one question has that question's label (or legend) as its h1: when there is no intro, or
+    when the page's title is the question itself (its intro then goes above the question's hint), so that
+    the question is not asked twice, once as the heading and again as the legend."""
+    if len(page.questions) != 1:
+        return False
+    return not page.intro or page.questions[0].label == page.title
 
 
 def page_heading(page: Page) -> str:
@@ -283,6 +309,7 @@ def page_form(
     unbound: dict[str, Any] = {}
     prefill: dict[str, Any] = {}
     choosers: dict[str, Sequence[OrganisationOption]] = {}
+    own = next((option for option in organisations if option.id == own_organisation_id), None)
 
     def add(question: Question, name: str, value: Any) -> None:
         if name in RESERVED_IDS:
@@ -293,6 +320,10 @@ def page_form(
         if question.type in ("organisation", "organisations"):
             choosers[question.id] = offered(question, organisations, own_organisation_id)
             kwargs["options"] = choosers[question.id]
+        if question.type == "organisation":
+            kwargs["own_organisation_id"] = own_organisation_id
+        if question.type == "organisations":
+            kwargs["own_region"] = own.region if own is not None else None
         unbound[name] = FIELD_CLASSES[question.type](**kwargs)
         prefill[name] = value
 
@@ -315,8 +346,10 @@ def page_form(
     form = form_class(formdata=posted, data=prefill)
     form.page, form.questionnaire, form.answers = page, questionnaire, dict(answers)
     form._offered = choosers
+    form.own_organisation_id = own_organisation_id
     groups = {q.id: form[q.id].slots for q in page.questions if q.type == "repeating_group"}
-    form.action = _action(posted, groups)
+    pickers = {q.id for q in page.questions if q.type == "organisations"}
+    form.action = _action(posted, groups, pickers)
     return form
 
 
@@ -332,11 +365,13 @@ def _slots(question_id: str, posted, saved: int, limit: int) -> list[int]:
     return list(range(min(count + 1, limit)))
 
 
-def _action(posted, slots: dict[str, Sequence[int]]) -> str | None:
+def _action(posted, slots: dict[str, Sequence[int]], pickers: Collection[str] = ()) -> str | None:
     raw = (posted.get("action") or "").strip() if posted is not None else ""
-    if (match := _ADD.fullmatch(raw)) and match.group(1) in slots:
+    if (match := _ADD.fullmatch(raw)) and (match.group(1) in slots or match.group(1) in pickers):
         return raw
     if (match := _REMOVE.fullmatch(raw)) and int(match.group(2)) in slots.get(match.group(1), ()):
+        return raw
+    if (match := _REMOVE_ORGANISATION.fullmatch(raw)) and match.group(1) in pickers:
         return raw
     return None
 

@@ -16,6 +16,7 @@ from wtforms import Field
 from wtforms.utils import unset_value
 
 from app.questionnaires.display import DATE_PARTS, date_parts
+from app.questionnaires.rules import invalid_date_parts
 from app.questionnaires.schema import Choice, Question
 
 YES_NO_CHOICES = (Choice("yes", "Yes"), Choice("no", "No"))
@@ -32,6 +33,8 @@ class AnswerField(Field):
 
     widget = AnswerWidget()
     template = "govuk_frontend_wtf/input.html"
+    intro: str | None = None  # the page's intro, shown with the hint when this question is the page heading
+    described_by: str | None = None  # the id of a reviewer's comment on this answer, shown above it
 
     def __init__(self, label: str | None = None, validators=None, *, question: Question, **kwargs: Any):
         self.question = question  # first: DateAnswer's id, read by Field.__init__, depends on it
@@ -73,15 +76,31 @@ class AnswerField(Field):
 
     def _hint_and_error(self, params: dict[str, Any]) -> dict[str, Any]:
         # No hint element at all when the definition has none (GOV.UK radios would render an empty one).
-        if self.question.hint:
+        if self.intro:
+            # The page's intro, when this question is the page's heading: between the heading and the hint.
+            paragraphs = [*self.intro.split("\n\n"), *([self.question.hint] if self.question.hint else [])]
+            params["hint"] = {
+                "html": Markup("").join(
+                    Markup('<p class="govuk-body govuk-hint app-hint-paragraph">{}</p>').format(p)
+                    for p in paragraphs
+                )
+            }
+        elif self.question.hint:
             params["hint"] = {"text": self.question.hint}
         if self.errors:
             params["errorMessage"] = {"text": self.errors[0]}
+        if self.described_by:
+            target = params.get("fieldset", params)
+            target["describedBy"] = self.described_by
         return params
 
 
 class TextAnswer(AnswerField):
     """text, number and money: one line."""
+
+    def read_form(self, formdata) -> str:
+        # A one-line answer stays on one line: line breaks (pasted in, or posted by a script) become spaces.
+        return " ".join(formdata.get(self.name, "").splitlines()).strip()
 
     def govuk_params(self, *, size: str, heading: bool, reveals: dict) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -124,6 +143,15 @@ class LongTextAnswer(AnswerField):
         elif rules.max_length:
             params["maxlength"] = rules.max_length
         return self._hint_and_error(params)
+
+    def render(self, *, size: str = "m", heading: bool = False, reveals: dict | None = None) -> Markup:
+        output = super().render(size=size, heading=heading, reveals=reveals)
+        if self.described_by and self.template.endswith("charactercount.html"):
+            # GOV.UK's character count sets the textarea's aria-describedby itself, leaving ours out.
+            count = f'aria-describedby="{self.name}-info'
+            ours = f'aria-describedby="{self.described_by} {self.name}-info'
+            output = Markup(str(output).replace(count, ours, 1))  # noqa: S704 (our own ids in rendered HTML)
+        return output
 
     @property
     def template(self) -> str:  # type: ignore[override]
@@ -229,6 +257,10 @@ class DateAnswer(AnswerField):
         missing = tuple(part for part in self.parts if not data.get(part))
         if self.errors and 0 < len(missing) < len(self.parts):
             return missing
+        if self.errors and not missing:
+            wrong = invalid_date_parts(self.question.type, data)
+            if wrong:
+                return tuple(part for part in self.parts if part in wrong)
         return self.parts
 
     def govuk_params(self, *, size: str, heading: bool, reveals: dict) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The SQLAlchemy models, imported here so that Alembic sees every table."""
 
 from app.models.audit import AuditEvent
+from app.models.feedback import Feedback
 from app.models.imports import ImportBatch, ImportedProject, ImportMode, ImportStatus
 from app.models.kept_form import KeptForm
 from app.models.notable import NotablePractice
@@ -30,6 +31,7 @@ __all__ = [
     "EmailStatus",
     "EmailToken",
     "FacetValue",
+    "Feedback",
     "FindIndexState",
     "ImportBatch",
     "ImportMode",

@@ -51,11 +51,16 @@ RUNNING_STATUSES = (
 
 class ImportMode(enum.StrEnum):
     RECORDS = "records"  # approved, published records
-    DRAFTS = "drafts"  # in-progress submissions for their lead organisation to complete
+    REVIEW = "review"  # submitted, waiting in the review queue marked imported
+    DRAFTS = "drafts"  # in-progress submissions for their lead organisation to complete (open rounds only)
 
     @property
     def label(self) -> str:
-        return {"records": "Approved records", "drafts": "Drafts for organisations to complete"}[self]
+        return {
+            "records": "Approved records",
+            "review": "Waiting in the review queue",
+            "drafts": "Drafts for organisations to complete",
+        }[self]
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -85,6 +90,8 @@ class ImportBatch(Model):
     rows_total: Mapped[int | None] = mapped_column(Integer)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The administrator's decisions on the checked file: rows skipped, organisations, duplicate pairs.
+    decisions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     imported_count: Mapped[int | None] = mapped_column(Integer)
     skipped_count: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str | None] = mapped_column(Text)  # why it failed
@@ -111,6 +118,10 @@ class ImportedProject(Model):
     row_key: Mapped[str] = mapped_column(String(200))
     batch_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), unique=True)
+    # Which response of the file it was (the first row after the header rows is 1), and its cells as given,
+    # by column: nothing the file held is lost, whatever the mapping read.
+    row_number: Mapped[int | None] = mapped_column(Integer)
+    cells: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     batch: Mapped[ImportBatch] = relationship()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, Index, Integer, String, func
+from sqlalchemy import JSON, Boolean, Enum, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
@@ -98,6 +98,9 @@ class Organisation(Model):
         )
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Other names people use for it: abbreviations ("GMP"), former names and mergers ("Hampshire
+    # Constabulary"), Welsh names. Imports match names against them.
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

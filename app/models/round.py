@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.organisation import Organisation
+
+LONDON = ZoneInfo("Europe/London")
 
 DEFAULT_REMINDER_OFFSETS = [14, 7, 2, 1]
 
@@ -51,6 +54,12 @@ class Round(Model):
     extensions: Mapped[list[DeadlineExtension]] = relationship(
         back_populates="round", cascade="all, delete-orphan", order_by="DeadlineExtension.id"
     )
+
+    @property
+    def year(self) -> int:
+        """The year the round is named for and its projects are counted in: that of its deadline (UK time).
+        "Collaboration return 2027" opens in the autumn of 2026 and closes in 2027."""
+        return self.deadline.astimezone(LONDON).year
 
     def state(self, now: datetime | None = None) -> RoundState:
         now = now or utcnow()

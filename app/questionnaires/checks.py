@@ -48,6 +48,7 @@ KEY_TYPES: dict[str, tuple[str, ...]] = {
     "sectors": ("organisation", "organisations"),
     "require_one_of_sectors": ("organisations",),
     "require_one_of_sectors_message": ("organisations",),
+    "own_organisation": ("organisation",),
 }
 LIMIT_PAIRS = (("min_length", "max_length"), ("min_value", "max_value"), ("min_items", "max_items"))
 
@@ -237,6 +238,9 @@ class Index:
     positions: dict[str, Position] = field(default_factory=dict)
     conditions: list[PendingCondition] = field(default_factory=list)
     afters: list[PendingAfter] = field(default_factory=list)
+    # Cross-answer rules: (rule, line of its question, line of its kind, how to name it)
+    rules: list[tuple[Any, int, int, str]] = field(default_factory=list)
+    rule_conditions: list[tuple[Condition, int, tuple[int, ...], str]] = field(default_factory=list)
     roles: dict[str, int] = field(default_factory=dict)  # role -> the line that gives it
 
     def claim(self, kind: str, ident: str, line: int) -> bool:
@@ -278,6 +282,70 @@ class Index:
             self._check_after(after)
         for condition in self.conditions:
             self._check_condition(condition)
+        for rule, line, kind_line, where in self.rules:
+            self._check_rule(rule, line, kind_line, where)
+        for when, line, value_lines, where in self.rule_conditions:
+            if self._rule_names(when.question, line, f"the when of {where}"):
+                pending = PendingCondition(when, where, line, value_lines, 0)
+                self._check_values(
+                    pending, f"the when of {where}", when.question, *self.controllers[when.question]
+                )
+
+    def _rule_names(self, name: str, line: int, where: str) -> bool:
+        """Whether a rule names a question that exists outside repeating groups (and whose type was read)."""
+        position = self.positions.get(name)
+        if position is None:
+            hint = suggest(name, list(self.positions))
+            self.reader.problem(line, f"{_capital(where)} names question '{name}', but there is none.{hint}")
+            return False
+        if position.group is not None:
+            self.reader.problem(
+                line,
+                f"{_capital(where)} names '{name}', a field of repeating group '{position.group}': rules "
+                "can only name questions outside repeating groups",
+            )
+            return False
+        return name in self.controllers
+
+    def _check_rule(self, rule: Any, line: int, kind_line: int, where: str) -> None:
+        if not self._rule_names(rule.question, line, where):
+            return
+        qtype, choices = self.controllers[rule.question]
+        other = rule.not_before or rule.not_after
+        if other is not None:
+            key = "not_before" if rule.not_before else "not_after"
+            if qtype not in ("date", "month_year"):
+                self.reader.problem(
+                    kind_line,
+                    f"{_capital(where)} compares '{rule.question}', a {qtype} question: {key} "
+                    "compares date or month_year questions",
+                )
+            elif self._rule_names(other, kind_line, f"{key} of {where}"):
+                other_type = self.controllers[other][0]
+                if other == rule.question:
+                    self.reader.problem(kind_line, f"{_capital(where)} compares '{other}' with itself")
+                elif other_type != qtype:
+                    self.reader.problem(
+                        kind_line,
+                        f"{_capital(where)} compares '{rule.question}' ({qtype}) with '{other}' "
+                        f"({other_type}): compare questions of the same type",
+                    )
+        if rule.forbid:
+            if qtype not in CONTROLLING_TYPES:
+                self.reader.problem(
+                    kind_line,
+                    f"{_capital(where)} forbids answers to '{rule.question}', a {qtype} question: "
+                    f"only questions with choices ({', '.join(CONTROLLING_TYPES)}) have answers to forbid",
+                )
+                return
+            values = YES_NO if qtype == "yes_no" else choices
+            for value in rule.forbid:
+                if value not in values:
+                    self.reader.problem(
+                        kind_line,
+                        f"'{value}' is not one of the choices of question '{rule.question}', in "
+                        f"{where}. Use one of: {', '.join(values)}",
+                    )
 
     def _check_after(self, pending: PendingAfter) -> None:
         where = f"Section '{pending.section}'"

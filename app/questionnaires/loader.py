@@ -18,7 +18,16 @@ import yaml
 from app.questionnaires import checks
 from app.questionnaires.reading import DefinitionProblem, Mapping, Reader, describe, line_of, syntax_problem
 from app.questionnaires.roles import REQUIRED_ROLES
-from app.questionnaires.schema import Choice, Condition, Page, Question, Questionnaire, Section, Validation
+from app.questionnaires.schema import (
+    AnswerRule,
+    Choice,
+    Condition,
+    Page,
+    Question,
+    Questionnaire,
+    Section,
+    Validation,
+)
 
 __all__ = ["DefinitionError", "DefinitionProblem", "default_questionnaire", "load_definition", "load_file"]
 
@@ -27,6 +36,11 @@ DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 DEFAULT_DEFINITION = DEFINITIONS_DIR / "collaboration-2026.1.yaml"
 
 QUESTIONNAIRE_KEYS = ("id", "version", "title", "declaration", "sections")
+QUESTIONNAIRE_OPTIONAL = ("rules",)
+RULE_KEYS, RULE_OPTIONAL = (
+    ("id", "question", "message"),
+    ("not_before", "not_after", "forbid", "require", "when"),
+)
 SECTION_KEYS, SECTION_OPTIONAL = ("id", "title", "pages"), ("after",)
 PAGE_KEYS, PAGE_OPTIONAL = ("id", "title", "questions"), ("intro", "show_when")
 QUESTION_KEYS = ("id", "type", "label")
@@ -45,6 +59,7 @@ QUESTION_OPTIONAL = (
     "sectors",
     "require_one_of_sectors",
     "require_one_of_sectors_message",
+    "own_organisation",
     "role",
 )
 CHOICE_KEYS, CHOICE_OPTIONAL = ("value", "label"), ("hint", "exclusive")
@@ -142,7 +157,7 @@ class _Builder:
                 f"not {describe(node)}",
             )
             return None
-        root = self.read.mapping(node, "the questionnaire", QUESTIONNAIRE_KEYS)
+        root = self.read.mapping(node, "the questionnaire", QUESTIONNAIRE_KEYS, QUESTIONNAIRE_OPTIONAL)
         if root is None:
             return None
         ident = self.read.ident(root.get("id"), "questionnaire id")
@@ -155,10 +170,80 @@ class _Builder:
         declaration = self.read.text(root.get("declaration"), "the declaration")
         section_nodes = self.read.sequence(root.get("sections"), "sections")
         sections = [self.section(section, number) for number, section in enumerate(section_nodes)]
+        rule_nodes = self.read.sequence(root.get("rules"), "rules") if root.get("rules") is not None else []
+        rules = _every([self.rule(rule) for rule in rule_nodes], empty=True)
         read_sections = _every(sections)
-        if ident is None or version is None or title is None or declaration is None or read_sections is None:
+        if (
+            ident is None
+            or version is None
+            or title is None
+            or declaration is None
+            or read_sections is None
+            or rules is None
+        ):
             return None
-        return Questionnaire(ident, version, title, read_sections, declaration)
+        return Questionnaire(ident, version, title, read_sections, declaration, rules)
+
+    def rule(self, node: yaml.Node) -> AnswerRule | None:
+        """One cross-answer rule; its references are checked once every question has been read."""
+        where = _where(node, "rule")
+        rule = self.read.mapping(node, where, RULE_KEYS, RULE_OPTIONAL)
+        if rule is None:
+            return None
+        ident = self.read.ident(rule.get("id"), "rule id")
+        if ident is not None:
+            self.index.claim("rule", ident, rule.key_line("id"))
+        question = self.read.ident(rule.get("question"), f"the question of {where}")
+        message = self.read.text(rule.get("message"), f"the message of {where}")
+        kinds = [key for key in ("not_before", "not_after", "forbid", "require") if key in rule.values]
+        if len(kinds) != 1:
+            self.read.problem(
+                rule.line,
+                f"{where[:1].upper()}{where[1:]} needs exactly one of not_before, not_after, forbid or "
+                f"require{f', not {len(kinds)}' if kinds else ''}",
+            )
+        compare = {
+            key: self.read.ident(rule.get(key), f"the question in {key} of {where}")
+            for key in ("not_before", "not_after")
+            if key in rule.values
+        }
+        forbid = (
+            [
+                self.read.text(value, f"forbid in {where}")
+                for value in self.read.sequence(rule.get("forbid"), f"forbid in {where}")
+            ]
+            if "forbid" in rule.values
+            else []
+        )
+        require = (
+            self.read.flag(rule.get("require"), f"require in {where}") if "require" in rule.values else False
+        )
+        if "require" in rule.values and require is False:
+            self.read.problem(rule.key_line("require"), f"require in {where} can only be true: remove it")
+        when = self.condition(rule.get("when"), where, page=-1, rule=True)
+        read_forbid = _every(forbid, empty=True)
+        if (
+            ident is None
+            or question is None
+            or message is None
+            or len(kinds) != 1
+            or None in compare.values()
+            or read_forbid is None
+        ):
+            return None
+        result = AnswerRule(
+            id=ident,
+            question=question,
+            message=message,
+            line=rule.line,
+            not_before=compare.get("not_before"),
+            not_after=compare.get("not_after"),
+            forbid=read_forbid,
+            require=bool(require),
+            when=when,
+        )
+        self.index.rules.append((result, rule.key_line("question"), rule.key_line(kinds[0]), where))
+        return result
 
     def section(self, node: yaml.Node, number: int) -> Section | None:
         where = _where(node, "section")
@@ -243,6 +328,7 @@ class _Builder:
         validation = self.validation(question.get("validation"), qtype, where)
         required = read.flag(question.get("required"), f"required in {where}")
         searchable = read.flag(question.get("searchable"), f"searchable in {where}")
+        own_organisation = read.flag(question.get("own_organisation"), f"own_organisation in {where}")
         texts = {
             key: read.text(question.get(key), f"the {key} of {where}")
             for key in ("hint", "required_message", "item_name", "require_one_of_sectors_message")
@@ -280,6 +366,7 @@ class _Builder:
             fields=read_fields,
             sectors=tuple(name for name, _ in sectors),
             require_one_of_sectors=tuple(name for name, _ in one_of),
+            own_organisation=bool(own_organisation),
             **texts,
         )
 
@@ -351,6 +438,7 @@ class _Builder:
         order: int | None = None,
         group: str | None = None,
         owner_id: str | None = None,
+        rule: bool = False,
     ) -> Condition | None:
         if node is None:
             return None
@@ -367,6 +455,16 @@ class _Builder:
         if question is None or read_values is None:
             return None
         result = Condition(question, read_values)
+        if rule:  # a rule's condition may name any question: checked with the rule
+            self.index.rule_conditions.append(
+                (
+                    result,
+                    condition.key_line("question"),
+                    tuple(line_of(value) for value in value_nodes),
+                    owner,
+                )
+            )
+            return result
         self.index.conditions.append(
             checks.PendingCondition(
                 result,

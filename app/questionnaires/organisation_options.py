@@ -16,6 +16,8 @@ class OrganisationOption:
     name: str
     sector: str  # the sector's value, e.g. "fire_and_rescue"
     sector_label: str  # e.g. "Fire and rescue"
+    region: str | None = None  # the region's value, e.g. "south_east"
+    region_label: str | None = None  # e.g. "South East"
 
 
 def offered(

@@ -23,6 +23,7 @@ from app.questionnaires.display import (
     format_number,
     is_blank,
     parse_money,
+    parse_month,
     parse_number,
 )
 from app.questionnaires.organisation_options import OrganisationOption
@@ -67,6 +68,26 @@ def answer_error(
     if is_blank(value):
         return required_message(question) if question.required else None
     return _CHECKS[question.type](question, value, organisations)
+
+
+def own_organisation_error(
+    question: Question,
+    value: Any,
+    own_organisation_id: int | None,
+    organisations: Sequence[OrganisationOption],
+) -> str | None:
+    """An own_organisation question answered with another organisation: say what to do instead."""
+    if not question.own_organisation or own_organisation_id is None or is_blank(value):
+        return None
+    if str(value) == str(own_organisation_id):
+        return None
+    names = {str(option.id): option.name for option in organisations}
+    own = names.get(str(own_organisation_id), "Your organisation")
+    other = names.get(str(value), "another organisation")
+    return (
+        f"Select {own}. If {other} leads this project, ask its collaboration lead to report it and to name "
+        f"{own} as a partner"
+    )
 
 
 def item_label(question: Question, field: Question, number: int) -> Question:
@@ -130,13 +151,31 @@ def _date(question: Question, value: Any, _organisations: Sequence[OrganisationO
     missing = [name for name, text in parts.items() if not text]
     if missing:
         return f"{label} must include a {' and '.join(missing)}"
-    if re.fullmatch(r"\d+", parts["year"]) and len(parts["year"]) != 4:
+    wrong = invalid_date_parts(question.type, value)
+    if wrong == ("year",) and re.fullmatch(r"\d+", parts["year"]):
         return f"{label} must include a year with 4 numbers"
+    if "year" in wrong and len(wrong) > 1:  # month 13 and year 19: not only the year is wrong
+        return f"{label} must be a real date, with a year of 4 numbers"
     whole_date = question.type == "date"
     when = answer_date(value) if whole_date else answer_month(value)
     if when is None:
         return f"{label} must be a real date"
     return _date_limits(question, when, label, whole_date)
+
+
+def invalid_date_parts(kind: str, value: Any) -> tuple[str, ...]:
+    """The parts of a date or month-year answer that cannot be right whatever the others are: a day that is
+    not 1 to 31, a month that is not 1 to 12 (or a month's name), a year that is not 4 numbers."""
+    parts = date_parts(kind, value)
+    wrong = []
+    day = parts.get("day")
+    if day and not (re.fullmatch(r"\d{1,2}", day) and 1 <= int(day) <= 31):
+        wrong.append("day")
+    if parts["month"] and parse_month(parts["month"]) is None:
+        wrong.append("month")
+    if parts["year"] and not re.fullmatch(r"\d{4}", parts["year"]):
+        wrong.append("year")
+    return tuple(wrong)
 
 
 def _date_limits(question: Question, when: date, label: str, whole_date: bool) -> str | None:
@@ -171,7 +210,7 @@ def _checkboxes(question: Question, value: Any, _organisations: Sequence[Organis
         return _from_the_list(question)
     for choice in question.choices:
         if choice.exclusive and choice.value in values and len(values) > 1:
-            return f"Select {in_sentence(question.short_label)}, or select '{choice.label}'"
+            return f"Select either '{choice.label}' or {in_sentence(question.short_label)}, not both"
     return _item_count(question, len(values), f"select {{}} {in_sentence(question.short_label)}")
 
 

@@ -91,6 +91,9 @@ class Question:
     # organisations: at least one chosen organisation must be in one of these sectors
     require_one_of_sectors: tuple[str, ...] = ()
     require_one_of_sectors_message: str | None = None
+    # organisation: the answer is the reporting lead's own organisation (chosen to start with): the project
+    # belongs to the organisation that reports it, in lists, emails, Find and duplicate checks alike
+    own_organisation: bool = False
 
     def choice_label(self, value: str) -> str:
         for choice in self.choices:
@@ -120,12 +123,31 @@ class Section:
 
 
 @dataclass(frozen=True)
+class AnswerRule:
+    """A rule across answers (the definition's `rules:`), checked where `question` is asked and before
+    submitting. Exactly one of: `not_before` / `not_after` (another date or month-year question: this answer
+    is the same as or after / before it), `forbid` (these answers are not allowed), `require` (an answer is
+    needed). `when` limits the rule to answers where the condition holds. `message` says what to do."""
+
+    id: str
+    question: str  # the answer the message goes on: on the page that can put it right
+    message: str
+    line: int
+    not_before: str | None = None
+    not_after: str | None = None
+    forbid: tuple[str, ...] = ()
+    require: bool = False
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
 class Questionnaire:
     id: str  # e.g. "collaboration"
     version: str  # e.g. "2026.1"
     title: str
     sections: tuple[Section, ...]
     declaration: str  # the text the lead confirms before submitting
+    rules: tuple[AnswerRule, ...] = ()
 
     @property
     def key(self) -> str:

@@ -12,6 +12,7 @@ from app.questionnaires.schema import is_page_visible
 from app.services.errors import DomainError
 from app.services.organisations import directory
 from app.services.review import decisions as reviews
+from app.services.rounds import deadlines as rounds
 from app.services.submissions import answers, progress
 from app.services.submissions import lifecycle as submissions
 from app.sessions import take_kept_form
@@ -33,6 +34,17 @@ def page(submission_id: int, page_id: str):
     ):
         return redirect(task_list)
 
+    if request.method == "GET" and not submissions.is_editable(submission):
+        # Submitted, decided or past the deadline: the answers as they are, and what to do to change them.
+        return render_template(
+            "submit/page_read_only.html",
+            submission=submission,
+            page=page,
+            section=section,
+            rows=answers.page_rows(questionnaire, page, submission.answers),
+            closed_reason=rounds.why_not_accepting(submission.round, submission.organisation_id),
+        )
+
     kept = take_kept_form(request.path) if request.method == "GET" else None
     form = page_form(
         page,
@@ -45,6 +57,10 @@ def page(submission_id: int, page_id: str):
         own_organisation_id=submission.organisation_id,
         **({"formdata": MultiDict[str, str](kept)} if kept else {}),
     )
+    review_comments = reviews.latest_comments(submission)[0]
+    for question_id in review_comments:
+        if question_id in form:  # the comment is read out with the answer it is about
+            form[question_id].described_by = f"{question_id}-review-comment"
     changing = request.args.get("change") == "1"
     context = {
         "submission": submission,
@@ -57,10 +73,13 @@ def page(submission_id: int, page_id: str):
         "kept": bool(kept),
         "closed_reason": None,
         "conflict": None,
-        "review_comments": reviews.latest_comments(submission)[0],
+        "review_comments": review_comments,
     }
     if kept:
         form.check({**submission.answers, **form.collect()})
+    elif request.method == "GET" and request.args.get("check") == "1":
+        # Opened from a list of answers that need attention: show what needs putting right.
+        form.check(submission.answers, posted=False)
     if request.method != "POST":
         return render_template("submit/page.html", **context)
 
@@ -84,6 +103,9 @@ def page(submission_id: int, page_id: str):
 
     if form.action is not None:
         return redirect(request.full_path.rstrip("?") + "#" + form.action.split(":")[1])
+    if not valid and "save_later" in request.form:
+        flash("", "saved_with_problems")  # the task list lists what needs attention
+        return redirect(task_list)
     if not valid:
         context["opened_as"] = submissions.fingerprint(page, submission.answers)
         return render_template("submit/page.html", **context)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, get_flashed_messages, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.forms.attention import answers_needing_attention
 from app.forms.submit import ConfirmForm, DeclarationForm, PartnerForm
 from app.permissions import is_lead, requires
 from app.services.errors import DomainError
+from app.services.organisations import directory
 from app.services.review import decisions as reviews
 from app.services.rounds import deadlines as rounds
 from app.services.submissions import answers as answer_display
@@ -68,16 +70,38 @@ def task_list(submission_id: int):
         for qid, text in per_question.items()
         if questionnaire.question(qid) is not None
     ]
+    saved_with_problems = bool(get_flashed_messages(category_filter=["saved_with_problems"]))
     return render_template(
         "submit/task_list.html",
         submission=submission,
         sections=sections,
+        attention=_attention(submission, questionnaire) if saved_with_problems else None,
         comments=comments,
         update_form=ConfirmForm(),
         editable=submissions.is_editable(submission),
+        can_delete=submissions.can_delete(submission),
         closed_reason=rounds.why_not_accepting(submission.round, submission.organisation_id),
         incomplete=progress.incomplete_pages(questionnaire, submission.answers, submission.page_states),
     )
+
+
+def _attention(submission, questionnaire):
+    return answers_needing_attention(
+        questionnaire,
+        submission.answers,
+        submission.page_states,
+        organisations=directory.organisation_options(keep=_organisation_answers(submission.answers)),
+        own_organisation_id=submission.organisation_id,
+    )
+
+
+def _organisation_answers(answers: dict) -> list[int]:
+    ids = []
+    for value in answers.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.isdigit():
+                ids.append(int(item))
+    return ids
 
 
 def _page_of(questionnaire, question_id: str):
@@ -116,6 +140,7 @@ def check_answers(submission_id: int):
         "submit/check_answers.html",
         submission=submission,
         questionnaire=questionnaire,
+        attention=_attention(submission, questionnaire) if submissions.is_editable(submission) else [],
         sections=answer_display.answer_sections(questionnaire, submission.answers),
         incomplete=incomplete,
         editable=submissions.is_editable(submission),
@@ -127,7 +152,7 @@ def check_answers(submission_id: int):
 @requires(is_lead)
 def submitted(submission_id: int):
     submission = _own(submission_id)
-    if submission.reference is None:
+    if submission.submitted_at is None:
         return redirect(url_for("submit.task_list", submission_id=submission.id))
     return render_template("submit/submitted.html", submission=submission)
 
@@ -146,6 +171,22 @@ def withdraw(submission_id: int):
             flash("Your project has been withdrawn. You can change it and submit it again.", "success")
         return redirect(url_for("submit.task_list", submission_id=submission.id))
     return render_template("submit/withdraw.html", submission=submission, form=form)
+
+
+@bp.route("/<int:submission_id>/delete", methods=["GET", "POST"])
+@requires(is_lead)
+def delete_draft(submission_id: int):
+    submission = _own(submission_id)
+    if not submissions.can_delete(submission):
+        flash("Only a draft that has never been submitted can be deleted", "error")
+        return redirect(url_for("submit.task_list", submission_id=submission.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = submission.name or "Untitled project"
+        submissions.delete_draft(submission, by=_lead())
+        flash(f"{name} ({submission.reference}) has been deleted", "success")
+        return redirect(url_for("submit.projects"))
+    return render_template("submit/delete.html", submission=submission, form=form)
 
 
 @bp.route("/partner/<int:submission_id>", methods=["GET", "POST"])

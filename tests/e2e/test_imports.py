@@ -1,4 +1,5 @@
-"""An administrator imports a SurveyMonkey export in Chromium: upload, dry run, import; axe on every page."""
+"""An administrator brings in a messy SurveyMonkey export in Chromium, without writing a mapping: upload,
+the check page, a duplicate decided, import, the record in Find with its provenance; axe on every page."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from app.extensions import db
+from app.models import ImportedProject, Record
 from app.services.imports import batches as import_batches
 from app.services.organisations.files import load_seed_organisations
+from bench import surveymonkey_history as history
 from tests import factories
 from tests.e2e.helpers import assert_accessible, expect_page, sign_in
-from tests.records import a_round
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "imports"
 
@@ -88,14 +91,16 @@ def wait_for_heading(page: Page, worker: Worker, heading: str) -> None:
 
 
 @pytest.mark.parametrize("browser_page", ["page", "page_without_javascript"])
-def test_an_administrator_uploads_a_surveymonkey_export_reads_the_report_and_imports(
-    app, request, browser_page, worker
+def test_an_administrator_brings_in_a_messy_export_without_a_mapping(
+    app, request, browser_page, worker, tmp_path
 ):
     page: Page = request.getfixturevalue(browser_page)
     load_seed_organisations()
     db.session.commit()
-    a_round("Collaboration return 2017")
     admin = factories.administrator(email="ada@example.org")
+    responses = history.generate(320, seed=2017)
+    export = tmp_path / "collaboration-2017.csv"
+    export.write_bytes(history.condensed_csv(responses))
     sign_in(page, admin.email)
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Imports").click()
@@ -107,23 +112,33 @@ def test_an_administrator_uploads_a_surveymonkey_export_reads_the_report_and_imp
     expect(page.get_by_role("alert")).to_contain_text("Select the file of responses")
     assert_accessible(page)
 
-    page.get_by_label("Round").select_option(label="Collaboration return 2017")
-    page.get_by_label("Responses file").set_input_files(EXAMPLES / "surveymonkey-collaboration-2017.csv")
-    page.get_by_label("Mapping file").set_input_files(EXAMPLES / "surveymonkey-collaboration-2017.yaml")
+    page.get_by_label("Round title").fill("Collaboration return 2017")
+    page.get_by_label("Year").fill("2017")
+    page.get_by_label("Responses file").set_input_files(export)
     page.get_by_label("Approved records").check()
     page.get_by_role("button", name="Check the file").click()
 
-    wait_for_heading(page, worker, "Check the report for surveymonkey-collaboration-2017.csv")
-    expect(page.get_by_text("56 rows are ready to import")).to_be_visible()
-    expect(page.get_by_role("table", name="Rows to import")).to_be_visible()
-    expect(page.get_by_role("cell", name="Kent Fire and Rescue Service").first).to_be_visible()
+    # The check page: the mapping proposed from the headings, values kept as given, rows to skip, duplicates.
+    wait_for_heading(page, worker, "Check the report for collaboration-2017.csv")
+    expect(page.get_by_role("table", name="How each column is read")).to_be_visible()
+    expect(page.get_by_role("table", name="Values kept as given")).to_be_visible()
+    expect(page.get_by_role("group", name="Responses to skip")).to_be_visible()
+    assert_accessible(page)
+    pair = page.get_by_role("group", name=re.compile(r"^What to do with rows (\d+) and (\d+)$")).first
+    rows = re.findall(r"\d+", pair.locator("legend").inner_text())
+    pair.get_by_label(f"Keep row {rows[0]} only").check()
+    page.get_by_role("button", name="Import the projects").click()
 
-    page.get_by_role("button", name="Import 56 projects").click()
-    wait_for_heading(page, worker, "Imported surveymonkey-collaboration-2017.csv")
-    expect(page.get_by_text("56 projects imported as approved records")).to_be_visible()
+    wait_for_heading(page, worker, "Imported collaboration-2017.csv")
+    expect(page.get_by_text("projects imported as approved records")).to_be_visible()
+    assert_accessible(page)
 
+    # In Find, a record says where it came from.
+    kept = db.session.scalar(select(ImportedProject).filter_by(row_number=int(rows[0])))
+    record = db.session.scalar(select(Record).filter_by(submission_id=kept.submission_id))
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Find projects").click()
-    page.get_by_label("Search projects").fill("drone unit")
-    page.get_by_role("button", name="Search").click()
-    expect(page.get_by_role("link", name="shared drone unit").first).to_be_visible()
+    page.goto(page.url.split("/find")[0] + f"/find/records/{record.id}")
+    expect(
+        page.get_by_text(f"Imported from collaboration-2017.csv, row {rows[0]}.", exact=False)
+    ).to_be_visible()
     assert_accessible(page)

@@ -82,6 +82,9 @@ def test_search_ranks_and_highlights_with_prefixes(client, library):
     page = client.get("/find?q=cardiac").text
     assert names(page, library) == {"coresponding"}
     assert "<mark>cardiac</mark>" in page.lower()
+    # The project name and its summary are told apart in the passage shown, not run together.
+    page = client.get("/find?q=kent").text
+    assert re.search(r"<mark>Kent</mark> co-responding · \w", page), page
     assert names(client.get("/find?q=cardi").text, library) == {"coresponding"}  # a prefix still finds it
     assert names(client.get("/find?q=station costs").text, library) == {"estates"}
     page = client.get("/find?q=nothing+like+this").text
@@ -120,7 +123,7 @@ def test_filters_with_counts_and_unknown_values_ignored(client, library):
     page = client.get("/find?themes=moon_bases").text
     assert "We ignored a filter we did not recognise (themes)" in page
     assert names(page, library) == {"coresponding", "estates", "sector_only"}
-    assert "Remove filter" in client.get("/find?themes=shared_estates").text
+    assert "Remove this filter" in client.get("/find?themes=shared_estates").text
 
 
 def test_anonymous_people_need_to_sign_in_unless_the_database_is_public(client, app, library):

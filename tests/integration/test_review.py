@@ -132,7 +132,8 @@ def test_request_changes_on_one_question_then_the_lead_resubmits(client, world):
     )
     db.session.refresh(item)
     assert item.status == SubmissionStatus.CHANGES_REQUESTED
-    assert emails_to("priya@example.org", "decision_changes_requested")
+    [email] = emails_to("priya@example.org", "decision_changes_requested")
+    assert "Lessons learnt:\nSay what you would do differently." in email.body_text  # quoted, not counted
     submit_form(client, "/sign-out", {}, form_url="/review")
 
     sign_in(client, "priya@example.org", factories.PASSWORD)
@@ -140,6 +141,7 @@ def test_request_changes_on_one_question_then_the_lead_resubmits(client, world):
     assert "A reviewer has asked for changes" in task_list and "Lessons learnt" in task_list
     page = client.get(f"/projects/{item.id}/lessons_learnt").text
     assert "Say what you would do differently." in page
+    assert 'aria-describedby="lessons_learnt-review-comment' in page  # read out with the answer
     submit_form(
         client, f"/projects/{item.id}/lessons_learnt", {"lessons_learnt": "Start the data work earlier."}
     )
@@ -237,16 +239,16 @@ def test_illegal_transitions_are_refused_by_the_service(world):
 
 def test_a_reviewer_cannot_decide_on_their_own_organisation(client, world):
     item = world["submission"]
-    with pytest.raises(NotAllowed, match="your own organisation"):
+    with pytest.raises(NotAllowed, match="it names your organisation as its lead or as a partner"):
         reviews.approve(item, by=world["police_reviewer"], expected_version=item.edit_version)
     db.session.rollback()
     sign_in(client, "pat@example.org", factories.PASSWORD)
     page = client.get(f"/review/{item.id}").text
-    assert "This submission is from your own organisation" in page
+    assert "This submission names your organisation as its lead or as a partner" in page
     assert f'href="/review/{item.id}/approve' not in page
     response = client.get(f"/review/{item.id}/approve")
     assert (
-        "You cannot review a submission from your own organisation"
+        "You cannot decide on this submission: it names your organisation"
         in client.get(response.headers["Location"]).text
     )
 

@@ -267,6 +267,7 @@ def date_data(day: str, month: str, year: str, name: str = "start") -> dict[str,
         (("18", "13", "2017"), "Start date must be a real date"),
         (("x", "12", "2017"), "Start date must be a real date"),
         (("18", "12", "17"), "Start date must include a year with 4 numbers"),
+        (("18", "13", "19"), "Start date must be a real date, with a year of 4 numbers"),
         (("31", "12", "1999"), "Start date must be the same as or after 1 January 2000"),
         (("1", "1", "2031"), "Start date must be the same as or before 31 December 2030"),
     ],
@@ -290,6 +291,10 @@ def test_the_error_summary_links_to_the_first_date_part_in_error(app):
     ]
     unreal = post(app, [START], date_data("31", "2", "2020"))
     assert error_summary(unreal)["errorList"][0]["href"] == "#start-day"
+    # Month 13 and year 19: both boxes are marked, and the summary links to the first of them.
+    wrong = post(app, [START], date_data("18", "13", "19"))
+    assert wrong["start"].parts_in_error() == ("month", "year")
+    assert error_summary(wrong)["errorList"][0]["href"] == "#start-month"
 
 
 def test_dates_relative_to_today(app):
@@ -314,6 +319,7 @@ STARTED = question(
         (("6", ""), "Start date must include a year"),
         (("", "2017"), "Start date must include a month"),
         (("13", "2017"), "Start date must be a real date"),
+        (("13", "19"), "Start date must be a real date, with a year of 4 numbers"),
         (("5", "2010"), "Start date must be the same as or after June 2010"),
         (("1", "2999"), "Start date must be this month or in the past"),
     ],
@@ -406,7 +412,7 @@ def test_checkboxes_refused(app):
     )
     assert first_error(too_many, "themes") == "Select no more than 2 themes"
     both = post(app, [THEMES], MultiDict([("themes", "estates"), ("themes", "none")]))
-    assert first_error(both, "themes") == "Select themes, or select 'None of these'"
+    assert first_error(both, "themes") == "Select either 'None of these' or themes, not both"
     at_least = question(
         "themes", "checkboxes", "Themes", choices=THEMES.choices, validation=Validation(min_items=2)
     )
@@ -479,45 +485,98 @@ def test_your_own_organisation_is_not_a_partner(app):
     assert first_error(form, "partners") == "Select an organisation from the list"
 
 
-def test_organisations_are_grouped_by_sector_in_details(app):
-    page, questionnaire = one_page(LEAD, PARTNERS)
-    output, _ = render(
-        app,
-        page,
-        questionnaire,
-        answers={"partners": ["4"]},
-        organisations=ORGANISATIONS,
-        own_organisation_id=1,
-    )
-    assert "Avon and Somerset Constabulary" in output.split('id="partners"')[0]  # in the lead select only
-    summaries = re.findall(r'<span class="govuk-details__summary-text">\s*(.*?)\s*</span>', output)
-    assert summaries == ["Police", "Fire and rescue", "Ambulance (1 selected)", "Local authority"]
-    details = re.findall(r"<details[^>]*>", output)
-    assert details == ['<details class="govuk-details">'] * 2 + ['<details class="govuk-details" open>'] + [
-        '<details class="govuk-details">'
-    ]
-    assert output.count("<fieldset") == 1 + 4  # the question's, and one for each sector
-    assert re.search(
-        r'<input class="govuk-checkboxes__input" id="partners" name="partners" type="checkbox" value="2"',
-        output,
-    )
-    assert 'id="partners-4" name="partners" type="checkbox" value="4" checked' in output
-    # The lead select offers only the sectors its question allows.
-    lead = output.split('id="lead"')[1].split("</select>")[0]
-    assert "Bristol City Council" not in lead
-    assert "Avon Fire and Rescue Service" in lead
+REGIONAL = (
+    OrganisationOption(1, "Kent Police", "police", "Police", "south_east", "South East"),
+    OrganisationOption(2, "Essex Police", "police", "Police", "east_of_england", "East of England"),
+    OrganisationOption(
+        3, "Kent Fire and Rescue Service", "fire_and_rescue", "Fire and rescue", "south_east", "South East"
+    ),
+    OrganisationOption(
+        4, "Avon Fire and Rescue Service", "fire_and_rescue", "Fire and rescue", "south_west", "South West"
+    ),
+    OrganisationOption(
+        5, "South East Coast Ambulance Service", "ambulance", "Ambulance", "south_east", "South East"
+    ),
+)
 
 
-def test_organisations_in_error_open_the_sectors_that_can_put_it_right(app):
+def test_partners_are_added_one_at_a_time_and_removed(app):
     page, questionnaire = one_page(PARTNERS)
-    output, _ = render(
+    with app.test_request_context(method="POST", data={"partners-add": "3", "action": "add:partners"}):
+        form = page_form(page, questionnaire, answers={}, organisations=REGIONAL, own_organisation_id=1)
+        assert form.action == "add:partners"
+        assert form.collect() == {"partners": ["3"]}
+    data = MultiDict([("partners", "3"), ("partners-add", "2"), ("action", "add:partners")])
+    with app.test_request_context(method="POST", data=data):
+        form = page_form(page, questionnaire, answers={}, organisations=REGIONAL, own_organisation_id=1)
+        assert form.collect() == {"partners": ["3", "2"]}
+    data = MultiDict([("partners", "3"), ("partners", "2"), ("action", "remove:partners:3")])
+    with app.test_request_context(method="POST", data=data):
+        form = page_form(page, questionnaire, answers={}, organisations=REGIONAL, own_organisation_id=1)
+        assert form.action == "remove:partners:3"
+        assert form.collect() == {"partners": ["2"]}
+    # Chosen in the list but saved with "Save and continue": it is added all the same.
+    data = MultiDict([("partners", "3"), ("partners-add", "5"), ("save_continue", "1")])
+    form = post(app, [PARTNERS], data, organisations=REGIONAL, own_organisation_id=1)
+    assert form.action is None
+    assert form.errors == {}
+    assert form.collect() == {"partners": ["3", "5"]}
+
+
+def test_the_partner_picker_lists_the_chosen_and_offers_the_leads_region_first(app):
+    page, questionnaire = one_page(PARTNERS)
+    output, form = render(
+        app, page, questionnaire, answers={"partners": ["5"]}, organisations=REGIONAL, own_organisation_id=1
+    )
+    assert form.default_action == "add:partners"
+    chosen = output.split('class="govuk-summary-list app-chosen-list"')[1].split("</ul>")[0]
+    assert "South East Coast Ambulance Service" in chosen
+    assert '<input type="hidden" name="partners" value="5">' in chosen
+    assert 'value="remove:partners:5">Remove<span class="govuk-visually-hidden"> South East Coast' in chosen
+    select = output.split("<select")[1].split("</select>")[0]
+    assert 'id="partners" name="partners-add"' in select
+    groups = re.findall(r'<optgroup label="([^"]+)">', select)
+    assert groups == ["In the South East", "Other areas"]
+    offered = re.findall(r'<option value="(\d+)">', select)
+    assert offered == ["3", "4", "2"]  # the lead's region first; not the lead itself, nor one already chosen
+    assert "Organisations in the South East come first" in output
+    assert 'value="add:partners">Add partner</button>' in output
+    # Enter in a field adds the organisation chosen rather than saving the page and moving on.
+    assert re.search(
+        r'<button type="submit" class="govuk-visually-hidden"[^>]*name="action" value="add:partners"', output
+    )
+
+
+def test_partners_in_error_say_how_to_put_it_right(app):
+    page, questionnaire = one_page(PARTNERS)
+    output, form = render(
         app, page, questionnaire, data={"partners": "5"}, check=True, organisations=ORGANISATIONS
     )
-    opened = re.findall(
-        r'<details class="govuk-details" open>\s*<summary[^>]*>\s*<span[^>]*>\s*(.*?)\s*</span>', output
-    )
-    assert opened == ["Police", "Fire and rescue", "Ambulance", "Local authority (1 selected)"]
     assert "govuk-form-group--error" in output
+    assert "govuk-select--error" in output
+    assert_summary_links_exist(form, output)
+    output, form = render(app, page, questionnaire, answers={}, organisations=ORGANISATIONS)
+    assert "You have not added any partners yet." in output
+
+
+def test_the_lead_organisation_starts_as_the_leads_own_and_must_be_it(app):
+    lead = question("lead", "organisation", "Lead organisation", own_organisation=True)
+    page, questionnaire = one_page(lead)
+    output, form = render(app, page, questionnaire, organisations=REGIONAL, own_organisation_id=3)
+    assert form.collect() == {"lead": "3"}
+    assert re.search(r'<option value="3" selected>Kent Fire and Rescue Service</option>', output)
+    form = post(app, [lead], {"lead": "2"}, organisations=REGIONAL, own_organisation_id=3)
+    assert first_error(form, "lead") == (
+        "Select Kent Fire and Rescue Service. If Essex Police leads this project, ask its collaboration lead "
+        "to report it and to name Kent Fire and Rescue Service as a partner"
+    )
+    assert form.collect() == {"lead": "2"}  # kept as chosen, to be put right
+    assert post(app, [lead], {"lead": "3"}, organisations=REGIONAL, own_organisation_id=3).errors == {}
+    # A saved answer is shown as saved, not replaced by the lead's own organisation.
+    output, form = render(
+        app, page, questionnaire, answers={"lead": "2"}, organisations=REGIONAL, own_organisation_id=3
+    )
+    assert form.collect() == {"lead": "2"}
 
 
 # -- conditional questions ----------------------------------------------------------------------------------
@@ -759,15 +818,23 @@ def test_a_page_of_several_questions_has_its_title_as_heading(app):
     assert page_heading(page) == "About the project"
 
 
-def test_one_question_with_an_intro_keeps_the_title_heading_and_hides_the_repeated_legend(app):
+def test_one_question_with_an_intro_is_the_legend_heading_with_the_intro_above_its_hint(app):
     benefits = question(
-        "benefits", "checkboxes", "Benefits", label="What are the benefits?", choices=THEMES.choices
+        "benefits",
+        "checkboxes",
+        "Benefits",
+        label="What are the benefits?",
+        hint="Select all that apply.",
+        choices=THEMES.choices,
     )
     page, questionnaire = one_page(benefits, title="What are the benefits?", intro="The duty to collaborate.")
     output, _ = render(app, page, questionnaire)
-    assert '<h1 class="govuk-heading-l">What are the benefits?</h1>' in output
-    assert '<legend class="govuk-fieldset__legend govuk-visually-hidden">' in output
+    # Asked once: as the legend, which is the page's heading; not a heading and a legend again.
+    assert output.count("What are the benefits?") == 1
+    assert re.search(r'<legend class="govuk-fieldset__legend govuk-fieldset__legend--l">\s*<h1', output)
     assert output.count("<h1") == 1
+    hint = output.split('id="benefits-hint"')[1].split("</div>")[0]
+    assert hint.index("The duty to collaborate.") < hint.index("Select all that apply.")
 
 
 def test_answers_are_shown_again(app):
@@ -882,3 +949,19 @@ def test_every_page_of_the_default_questionnaire_builds_and_renders(app):
             app, page, questionnaire, data={"unrelated": "x"}, check=True, organisations=organisations
         )
         assert_summary_links_exist(form, posted)
+
+
+def test_a_reviewers_comment_is_tied_to_its_answer_for_screen_readers(app):
+    page, questionnaire = one_page(NAME, COST, PILOT, START, THEMES, PARTNERS)
+    with app.test_request_context():
+        form = page_form(page, questionnaire, answers={}, organisations=ORGANISATIONS, own_organisation_id=1)
+        for node in form.layout():
+            node.field.described_by = f"{node.question.id}-review-comment"
+        output = html.unescape(
+            render_template_string(RENDER, form=form, page=page, answers={}),
+        )
+    for name in ("project_name", "cost"):
+        [tag] = re.findall(rf'<input[^>]*\bid="{name}"[^>]*>', output)
+        assert f"{name}-review-comment" in tag, tag
+    for name in ("pilot", "start", "themes", "partners"):
+        assert re.search(rf'<fieldset[^>]*aria-describedby="[^"]*{name}-review-comment', output), name

@@ -983,7 +983,11 @@ def test_the_shipped_questions_say_what_the_service_needs(shipped):
     partners = shipped.question("partners")
     assert partners.type == "organisations"
     assert partners.require_one_of_sectors == ("police", "fire_and_rescue", "ambulance")
-    assert partners.require_one_of_sectors_message == "Select at least one other emergency service"
+    assert partners.require_one_of_sectors_message == (
+        "Add at least one police force, fire and rescue service or ambulance service: choose it from the "
+        "list, then select 'Add partner'"
+    )
+    assert shipped.question("lead_organisation").own_organisation is True
     email = shipped.question("contact_email").validation
     assert email.pattern_message == "Enter an email address in the correct format, like name@example.com"
     assert shipped.question("contact_phone").required is False

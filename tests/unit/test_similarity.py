@@ -323,15 +323,17 @@ def test_every_realistic_project_finds_its_own_duplicate_first_among_all_the_oth
         assert possible_duplicates(second, everything)[0].candidate == first
 
 
-def test_only_projects_sharing_an_organisation_are_offered():
+def test_the_same_project_is_offered_whoever_sent_it():
+    # One partner's return and another's need not name a single organisation in common (issue 13).
     subject = Candidate("submission:1", frozenset({KENT_POLICE, KENT_FIRE}), "Blue light hub", "")
     elsewhere = Candidate("submission:2", frozenset({ESSEX_POLICE, ESSEX_FIRE}), "Blue light hub", "")
     nearby = Candidate("record:7", frozenset({KENT_FIRE, SECAMB}), "Blue Light Hub", "")
 
     matches = possible_duplicates(subject, [elsewhere, nearby])
 
-    assert [match.candidate for match in matches] == [nearby]
-    assert matches[0].shared_organisations == frozenset({KENT_FIRE})
+    assert {match.candidate.key for match in matches} == {"submission:2", "record:7"}
+    shared = {match.candidate.key: match.shared_organisations for match in matches}
+    assert shared == {"submission:2": frozenset(), "record:7": frozenset({KENT_FIRE})}
 
 
 def test_the_subject_itself_is_never_offered():
@@ -343,22 +345,16 @@ def test_the_subject_itself_is_never_offered():
 
 def test_the_reason_says_what_a_reviewer_should_look_at():
     first, second = DUPLICATES["co-responding"]
-    hub, other_hub = DUPLICATES["blue light hub"]
+    hub, _other_hub = DUPLICATES["blue light hub"]
     headquarters, other_headquarters = DUPLICATES["headquarters"]
-    hub_renamed = Candidate("record:4", hub.organisation_ids, "Harlow Blue Light Hub", "Something else.")
+    hub_renamed = Candidate("record:4", frozenset({99}), "Harlow Blue Light Hub", "Something else.")
 
     assert possible_duplicates(first, [second])[0].reason == (
-        "2 organisations in common, the same name and a similar summary"
+        "The same name and a similar summary; 2 organisations in common"
     )
-    assert possible_duplicates(hub, [other_hub])[0].reason == (
-        "Same organisations (2 in common), a similar name and a similar summary"
-    )
-    assert (
-        possible_duplicates(hub, [hub_renamed])[0].reason
-        == "Same organisations (2 in common) and the same name"
-    )
+    assert possible_duplicates(hub, [hub_renamed])[0].reason == "The same name; no organisation in common"
     assert possible_duplicates(headquarters, [other_headquarters])[0].reason == (
-        "Same organisations (2 in common) and a similar summary"
+        "A similar summary; 2 organisations in common"
     )
 
 

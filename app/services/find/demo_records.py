@@ -1,4 +1,7 @@
-"""Realistic approved records for trying the Find pages (and for benchmarks): `flask demo records`."""
+"""Realistic approved records for trying the Find pages (and for benchmarks): `flask demo records`.
+
+ACTIVITIES is the short vocabulary of the benchmarks' bulk generator; the example projects are made from
+demo_words.py."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from app.models import (
 )
 from app.questionnaires.loader import default_questionnaire
 from app.questionnaires.schema import Questionnaire
+from app.services.find import demo_words as words
 from app.services.find import publishing as records
 
 ACTIVITIES = [
@@ -78,33 +82,42 @@ PARTNER_SECTORS = (Sector.POLICE, Sector.FIRE_AND_RESCUE, Sector.AMBULANCE)
 
 
 def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> int:
-    """Publish `count` approved records across the round, led by and partnering real organisations."""
+    """Publish `count` approved records across the round, led by and partnering real organisations, each
+    with a name of its own (words.PROJECTS, in the places the lead serves) and a contact of its own."""
     rng = random.Random(seed)  # noqa: S311 (repeatable example data, not secrets)
     said = random.Random(seed + 1)  # noqa: S311
     questionnaire = default_questionnaire()
     # Keyed by role where the question has one, else by id (questions only these example answers fill in).
     choices = {q.role or q.id: [c.value for c in q.choices] for q in questionnaire.questions if q.choices}
     organisations = list(
-        db.session.scalars(select(Organisation).where(Organisation.sector.in_(PARTNER_SECTORS)))
+        db.session.scalars(
+            select(Organisation).where(Organisation.sector.in_(PARTNER_SECTORS)).order_by(Organisation.id)
+        )
     )
+    leads = [o for o in organisations if words.place_of(o.name)]
     by_region: dict[object, list[Organisation]] = {}
     for organisation in organisations:
         by_region.setdefault(organisation.region, []).append(organisation)
+    taken: set[str] = set(
+        db.session.scalars(
+            select(Submission.name).where(Submission.round_id == round_.id, Submission.name.is_not(None))
+        )
+    )
     made = 0
     for n in range(count):
-        lead = rng.choice(organisations)
-        neighbours = [o for o in by_region.get(lead.region, organisations) if o.sector != lead.sector]
-        partners = rng.sample(
-            neighbours or organisations, k=min(len(neighbours or organisations), rng.randint(1, 2))
+        lead = rng.choice(leads)
+        partners = _partners(rng, lead, by_region.get(lead.region, organisations))
+        involved = {o.sector for o in (lead, *partners)}
+        theme = rng.choice(
+            [t for t in words.PROJECTS if Sector.FIRE_AND_RESCUE in involved or t not in words.NEEDS_FIRE]
         )
-        theme, short, summary = rng.choice(ACTIVITIES)
-        place = lead.name.split(" ")[0]
-        by_role = _answers(rng, choices, theme, f"{place} {short}", summary, lead, partners, n)
+        name, town = _name(rng, theme, lead, taken)
+        by_role = _answers(rng, choices, theme, name, town, lead, partners, n)
         # From a generator of their own, so that the rest of the data stays what the seed always gave.
         by_role["enablers_details"] = said.choice(ENABLERS_SAID)
         by_role["barriers_details"] = said.choice(BARRIERS_SAID)
         answers = {}
-        for key, value in by_role.items():
+        for key, value in by_role.items():  # keyed by role where the question has one, else by id
             question = questionnaire.with_role(key) or questionnaire.question(key)
             if question is not None:
                 answers[question.id] = value
@@ -123,45 +136,106 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
     return made
 
 
+def _partners(rng: random.Random, lead: Organisation, region: Sequence[Organisation]) -> list[Organisation]:
+    """One or two other emergency services of the lead's region, the one serving the same place first."""
+    others = [o for o in region if o.sector != lead.sector]
+    same_place = [o for o in others if words.place_of(o.name) == words.place_of(lead.name)]
+    first = same_place[0] if same_place else rng.choice(others) if others else None
+    if first is None:
+        return []
+    rest = [o for o in others if o is not first and o.sector != first.sector]
+    return [first, *rng.sample(rest, k=min(len(rest), rng.randint(0, 1)))]
+
+
+def _name(rng: random.Random, theme: str, lead: Organisation, taken: set[str]) -> tuple[str, str]:
+    """A project name not used yet in the round, and the town it is in (the place, when no town is known)."""
+    place = words.place_of(lead.name) or _region(lead)
+    towns = words.towns_of(place) or [place]
+    patterns = words.PROJECTS[theme][0]
+    for _ in range(12):
+        town = rng.choice(towns)
+        name = rng.choice(patterns).format(place=place, town=town)
+        name = name[:1].upper() + name[1:]
+        if name not in taken:
+            taken.add(name)
+            return name, town
+    for phase in range(2, 10_000):
+        candidate = f"{name}, phase {phase}"
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate, town
+    raise RuntimeError("No free project name")  # pragma: no cover: 10,000 phases of one name
+
+
+def _region(organisation: Organisation) -> str:
+    return organisation.region.label if organisation.region is not None else "England and Wales"
+
+
 def _answers(
     rng: random.Random,
     choices: dict[str, list[str]],
     theme: str,
     name: str,
-    summary: str,
+    town: str,
     lead: Organisation,
     partners: Sequence[Organisation],
     n: int,
 ) -> dict[str, Any]:
+    place = words.in_sentence(words.place_of(lead.name) or _region(lead))
+    involved = [lead, *partners]
+    fire = next((o for o in involved if o.sector == Sector.FIRE_AND_RESCUE), lead)
+    other = next((o for o in involved if o is not fire), lead)
+    summary = words.PROJECTS[theme][1].format(
+        place=place,
+        town=town,
+        lead=lead.name,
+        partner=partners[0].name if partners else "its partners",
+        fire=fire.name,
+        other=other.name,
+    )
+    result = rng.choice(words.RESULTS).format(n=rng.randint(2, 9), k=rng.randint(20, 400))
     themes = [
         theme,
         *rng.sample([t for t in choices["themes"] if t not in (theme, "other")], k=rng.randint(0, 1)),
     ]
-    return {
+    stage = rng.choices(choices["stage"], weights=[1, 2, 4, 8, 2])[0]
+    started = rng.randint(2016, 2025)
+    first, last = rng.choice(words.FIRST_NAMES), rng.choice(words.LAST_NAMES)
+    evaluated = "no" if stage in ("idea", "planning") else rng.choice(["yes", "no"])
+    answers = {
         "name": name,
-        "summary": f"{summary} across {lead.name.split(' ')[0]}. "
-        + rng.choice(BENEFITS).format(n=rng.randint(2, 9), k=rng.randint(20, 400)),
+        "summary": f"{summary} {result}",
         "lead_organisation": str(lead.id),
         "partners": [str(p.id) for p in partners],
         "themes": themes,
-        "geography": rng.choice(choices["geography"]),
-        "stage": rng.choice(choices["stage"]),
-        "start_date": {"month": str(rng.randint(1, 12)), "year": str(rng.randint(2018, 2025))},
+        "geography": rng.choices(choices["geography"], weights=[4, 6, 2, 1])[0],
+        "stage": stage,
+        "start_date": {"month": str(rng.randint(1, 12)), "year": str(started)},
         "pilot": rng.choice(["yes", "no"]),
         "cost": str(rng.randint(10, 900) * 1000),
-        "funding": [rng.choice([c for c in choices["funding"] if c != "not_known"])],
+        "funding": [rng.choice([c for c in choices["funding"] if c not in ("not_known", "other")])],
         "cashable_savings": str(rng.randint(0, 300) * 1000),
         "benefits": rng.sample(choices["benefits"], k=rng.randint(1, 3)),
-        "benefits_evidence": rng.choice(BENEFITS).format(n=rng.randint(2, 9), k=rng.randint(20, 400)),
-        "has_evaluation": rng.choice(["yes", "no"]),
-        "enablers": rng.sample(choices["enablers"], k=2),
-        "barriers": rng.sample([b for b in choices["barriers"] if b != "none"], k=1),
-        "lessons_learnt": rng.choice(LESSONS),
-        "contact_name": "Collaboration manager",
-        "contact_job_title": "Collaboration manager",
-        "contact_email": f"collaboration{n}@example.org",
+        "benefits_evidence": rng.choice(words.EVIDENCE),
+        "has_evaluation": evaluated,
+        "enablers": rng.sample([e for e in choices["enablers"] if e != "other"], k=2),
+        "barriers": rng.sample([b for b in choices["barriers"] if b not in ("none", "other")], k=1),
+        "lessons_learnt": rng.choice(words.LESSONS),
+        "contact_name": f"{first} {last}",
+        "contact_job_title": rng.choice(
+            words.JOB_TITLES["any"] + words.JOB_TITLES.get(lead.sector.value, [])
+        ),
+        "contact_email": f"{first.lower()}.{last.lower()}{n % 97}@example.org",
         "sharing": rng.choices(["public", "sector", "figures_only"], weights=[6, 3, 1])[0],
     }
+    if stage == "ended":
+        answers["end_date"] = {
+            "month": str(rng.randint(1, 12)),
+            "year": str(min(started + rng.randint(1, 4), 2026)),
+        }
+    if evaluated == "yes":
+        answers["evaluation_findings"] = f"The evaluation found that the project works. {result}"
+    return answers
 
 
 def publish_approved(
@@ -185,7 +259,7 @@ def publish_approved(
     )
     db.session.add(submission)
     db.session.flush()
-    submission.reference = f"CP-{round_.opens_at.year}-{submission.id:05d}"
+    submission.reference = f"CP-{round_.year}-{submission.id:05d}"
     submission.partners = [SubmissionPartner(organisation_id=p.id) for p in partners]
     revision = Revision(
         submission=submission,

@@ -32,6 +32,7 @@ from app.questionnaires.display import (
     parse_money,
     parse_number,
 )
+from app.questionnaires.roles import PERSONAL_ROLES
 from app.questionnaires.schema import Question, Questionnaire
 from app.services.find.visibility import contact_question_ids
 
@@ -87,6 +88,19 @@ FIXED_COLUMNS = (
         "Shared with",
         "Who can see the project: public (anyone), sector (people who sign in) or figures_only (only counted "
         "in the published figures).",
+        "text",
+    ),
+    Column(
+        "imported_from",
+        "Imported from",
+        "For a project imported from an earlier round's file: the file and its row (the first response after "
+        "the headings is row 1).",
+        "text",
+    ),
+    Column(
+        "kept_as_given",
+        "Answers kept as given",
+        "For an imported project: answers that did not fit their question, as typed, after their question.",
         "text",
     ),
 )
@@ -166,6 +180,7 @@ class RowMaker:
         self, questionnaire: Questionnaire, organisation_names: Mapping[str, str], cols: list[Column]
     ) -> None:
         self.cols = cols
+        self.questionnaire = questionnaire
         self.names = organisation_names
         self.partner_questions = [q.id for q in questionnaire.questions if q.type == "organisations"]
         self.answer_columns = [
@@ -231,6 +246,7 @@ class RowMaker:
             "updated_on": self._date(record.updated_at),
             "partner_names": self._partners(answers),
             "shared_with": record.sharing,
+            **_imported(answers, self.questionnaire),
         }
 
     def cells(self, record: Record | ExportRecord, finish: Callable[[Value], Any]) -> list[Any]:
@@ -338,6 +354,20 @@ def row(
     return RowMaker(questionnaire, organisation_names, cols).values(record)
 
 
+def _imported(answers: Mapping[str, Any], questionnaire: Questionnaire) -> dict[str, Value]:
+    kept = answers.get("_imported") or {}
+    source = kept.get("source") or {}
+    given = kept.get("as_given") or {}
+    labels = {q.id: q.short_label for q in questionnaire.questions}
+    personal = {q.id for q in questionnaire.questions if q.role in PERSONAL_ROLES}
+    return {
+        "imported_from": f"{source.get('file')}, row {source.get('row')}" if source else None,
+        # Contact details typed oddly stay out, as the record page keeps them for people who sign in.
+        "kept_as_given": "; ".join(f"{labels.get(k, k)}: {v}" for k, v in given.items() if k not in personal)
+        or None,
+    }
+
+
 def answer_value(question: Question, value: Any, organisation_names: Mapping[str, str]) -> Value:
     """An answer as data: lists for several answers, Decimal for amounts, ISO text for dates, labels for
     choices. Text that cannot be read as what it should be ("about £5k" as an amount) is kept as typed."""
@@ -368,13 +398,14 @@ def neutralise(value: T) -> T | str:
     return value
 
 
-def cell(value: Value) -> str | Decimal:
-    """A value as one spreadsheet cell: lists joined, None empty, text made safe, numbers left as numbers."""
+def cell(value: Value, *, guard: bool = True) -> str | Decimal:
+    """A value as one spreadsheet cell: lists joined, None empty, text made safe (unless `guard` is off: the
+    XLSX writes text as string cells, which can never be formulas), numbers left as numbers."""
     if value is None:
         return ""
     if isinstance(value, list):
         value = LIST_SEPARATOR.join(value)
-    return neutralise(value)
+    return neutralise(value) if guard else value
 
 
 def csv_stream(
@@ -429,11 +460,13 @@ def json_stream(
     yield "]"
 
 
-def data_dictionary_rows(questionnaire: Questionnaire, *, contacts: bool = True) -> list[list[str]]:
+def data_dictionary_rows(
+    questionnaire: Questionnaire, *, contacts: bool = True, guard: bool = True
+) -> list[list[str]]:
     """The header and one row per column: heading, description, kind and JSON key."""
     rows = [["Column", "Description", "Type", "JSON key"]]
     rows += [[c.heading, c.description, c.kind, c.key] for c in columns(questionnaire, contacts=contacts)]
-    return [[neutralise(text) for text in line] for line in rows]
+    return [[neutralise(text) for text in line] for line in rows] if guard else rows
 
 
 def data_dictionary_csv(questionnaire: Questionnaire, *, contacts: bool = True) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import REGION_LABELS_BY_VALUE, Round
+from app.models import REGION_LABELS_BY_VALUE, Organisation, Round
 from app.questionnaires.schema import Questionnaire
 
 FACET_TITLES = {
@@ -18,6 +18,9 @@ FACET_TITLES = {
     "enablers": "Enablers",
     "barriers": "Barriers",
     "has_evaluation": "Evaluated",
+    "geography": "Area covered",
+    "pilot": "Pilot",
+    "partners": "Partner organisation",
 }
 SERVICES = {
     "police": "Police",
@@ -34,6 +37,9 @@ COMBINATIONS = {
 }
 # Facets whose values are a question's choices: the question with the role of the same name (roles.py).
 CHOICE_FACETS = ("themes", "stage", "enablers", "barriers")
+# Facets whose values are the choices of the question the definition marks with that facet (no role needed:
+# nothing but the filter reads them).
+MARKED_FACETS = ("geography",)
 
 
 def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
@@ -43,13 +49,23 @@ def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
         "combination": COMBINATIONS,
         "region": dict(REGION_LABELS_BY_VALUE),
         "has_evaluation": {"yes": "Yes", "no": "No"},
+        "pilot": {"yes": "Yes", "no": "No"},
+        "partners": {
+            str(i): name
+            for i, name in db.session.execute(
+                select(Organisation.id, Organisation.name).order_by(Organisation.name)
+            )
+        },
         "year": {str(y): str(y) for y in sorted(_years(), reverse=True)},
     }
     for facet in CHOICE_FACETS:
         question = questionnaire.with_role(facet)
         result[facet] = {c.value: c.label for c in question.choices} if question else {}
+    for facet in MARKED_FACETS:
+        marked = next((q for q in questionnaire.questions if q.facet == facet), None)
+        result[facet] = {c.value: c.label for c in marked.choices} if marked else {}
     return result
 
 
 def _years() -> set[int]:
-    return {r.opens_at.year for r in db.session.scalars(select(Round))}
+    return {r.year for r in db.session.scalars(select(Round))}

@@ -45,11 +45,13 @@ def facets_for(
             facets[question.facet] = [str(v) for v in values if isinstance(v, str | int)]
     organisations = [submission.organisation, *partners]
     services = {SERVICE_OF_SECTOR.get(o.sector, "other") for o in organisations}
+    # An imported project's source ticked service types rather than naming organisations.
+    services |= set((answers.get("_imported") or {}).get("services") or [])
     facets["services"] = sorted(services)
     facets["combination"] = [service_combination(services)]
     facets["region"] = sorted({o.region.value for o in organisations if o.region is not None})
     facets["round"] = [str(submission.round_id)]
-    facets["year"] = [str(submission.round.opens_at.year)]
+    facets["year"] = [str(submission.round.year)]
     return facets
 
 
@@ -69,7 +71,9 @@ def search_text_for(
         for q in questionnaire.questions
         if q.searchable and q.id in answers and q.id not in hidden
     ]
-    return "\n".join([*parts, *partner_names])
+    # What an import kept as given ("Summer 2013") can be searched for as typed.
+    as_given = [str(text) for text in ((answers.get("_imported") or {}).get("as_given") or {}).values()]
+    return "\n".join([*parts, *as_given, *partner_names])
 
 
 def publish(submission: Submission, revision: Revision, questionnaire: Questionnaire, *, by: User) -> Record:

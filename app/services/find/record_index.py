@@ -54,6 +54,9 @@ FILTER_FACETS = (
     "enablers",
     "barriers",
     "has_evaluation",
+    "geography",
+    "pilot",
+    "partners",
 )
 
 

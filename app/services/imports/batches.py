@@ -12,10 +12,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import ImportBatch, ImportedProject, ImportMode, ImportStatus, Round, User
+from app.models import ImportBatch, ImportedProject, ImportMode, ImportStatus, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import InvalidTransition
+from app.services.imports.proposal import to_yaml
 from app.services.imports.responses import (
     ImportRefused,
     Prepared,
@@ -23,6 +24,7 @@ from app.services.imports.responses import (
     Report,
     check,
     file_hash,
+    history_round,
     prepare,
     write,
 )
@@ -41,13 +43,20 @@ def upload(
     file_name: str,
     mapping_text: str,
     mapping_name: str,
-    round_: Round,
+    round_title: str,
+    year: int,
     mode: ImportMode,
     by: User,
     ip_address: str | None = None,
 ) -> ImportBatch:
-    """Keep an upload (already checked by prepare) for the worker to check row by row."""
-    prepared = prepare(data, file_name, mapping_text, round_, mode)
+    """Keep an upload (its header read and its mapping checked, or proposed) for the worker to check row by
+    row. The closed round the history goes into is made now if it does not exist (DomainError if the title
+    names a round that is open or has not opened)."""
+    round_ = history_round(round_title, year, by=by)
+    prepared = prepare(data, file_name, mapping_text or None, round_, mode)
+    if not mapping_text:
+        mapping_text = to_yaml(prepared.mapping)
+        mapping_name = "Proposed from the file's headings"
     batch = ImportBatch(
         source=prepared.source,
         file_name=file_name[:255],
@@ -79,10 +88,19 @@ def upload(
     return batch
 
 
-def confirm(batch: ImportBatch, *, by: User, ip_address: str | None = None) -> None:
+def confirm(
+    batch: ImportBatch,
+    *,
+    by: User,
+    ip_address: str | None = None,
+    answers: dict[str, list[str]] | None = None,
+) -> None:
+    """Import a checked file, with the administrator's decisions from the check page (`answers`, as posted:
+    rows to skip, organisations chosen for names that matched none, duplicate pairs)."""
     report = Report.from_json(batch.report)
     if batch.status != ImportStatus.CHECKED or not report.can_import:
         raise InvalidTransition("This file cannot be imported: check it again")
+    batch.decisions = decisions_from(answers or {}, report)
     changed = db.session.execute(
         update(ImportBatch)
         .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.CHECKED)
@@ -92,7 +110,37 @@ def confirm(batch: ImportBatch, *, by: User, ip_address: str | None = None) -> N
     db.session.refresh(batch)
     if rows_changed(changed) != 1:
         raise InvalidTransition("This file is already being imported")
-    audit.record("import.confirmed", actor=by, subject=batch, ip_address=ip_address, rows=len(report.ready))
+    audit.record(
+        "import.confirmed",
+        actor=by,
+        subject=batch,
+        ip_address=ip_address,
+        rows=len(report.ready),
+        skipped=len(batch.decisions.get("skip", [])),
+    )
+
+
+def decisions_from(answers: dict[str, list[str]], report: Report) -> dict:
+    """The check page's choices as write() takes them. Rows proposed for skipping stay skipped unless
+    unticked; a name chosen as an organisation becomes it; of a duplicate pair, "first" keeps the first row
+    only and "second" the second; an existing record's likely duplicate is left out with "existing"."""
+    ready = {row["row"] for row in report.ready}
+    skip = {int(r) for r in answers.get("skip", []) if r.isdigit() and int(r) in ready}
+    for number, pair in enumerate(report.duplicate_pairs):
+        choice = (answers.get(f"duplicate-{number}") or ["both"])[0]
+        if choice == "first":
+            skip.add(int(pair["rows"][1]))
+        elif choice == "second":
+            skip.add(int(pair["rows"][0]))
+    for number, pair in enumerate(report.existing_duplicates):
+        if (answers.get(f"existing-{number}") or ["both"])[0] == "existing":
+            skip.add(int(pair["row"]))
+    organisations = {}
+    for number, entry in enumerate(report.unknown_names):
+        choice = (answers.get(f"organisation-{number}") or [""])[0]
+        if choice.isdigit() and int(choice) in {int(c) for c in entry.get("candidate_ids", [])}:
+            organisations[entry["name"]] = int(choice)
+    return {"skip": sorted(skip), "organisations": organisations}
 
 
 def cancel(batch: ImportBatch, *, by: User, ip_address: str | None = None) -> None:
@@ -200,6 +248,11 @@ def _check_batch(batch_id: int) -> str:
     return f"import {batch_id} checked: {len(report.ready)} rows ready, {report.problem_count} problems"
 
 
+def _what_imports(report: Report) -> list[tuple]:
+    """What the administrator confirmed: each row and the organisation it goes to."""
+    return [(row["row"], row["organisation"]) for row in report.ready]
+
+
 def _refused(batch: ImportBatch, refused: ImportRefused) -> str:
     problems = [*refused.file_problems, *refused.mapping_problems, *refused.round_problems]
     batch.status = ImportStatus.FAILED
@@ -217,7 +270,8 @@ def _import_batch(batch_id: int) -> str:
     except ImportRefused as refused:
         return _refused(batch, refused)
     report, projects = check(prepared)
-    if not report.can_import:
+    confirmed = Report.from_json(batch.report)
+    if not report.can_import or _what_imports(report) != _what_imports(confirmed):
         # Something changed since the dry run (an organisation, an earlier import): show the new report.
         batch.report = report.to_json()
         batch.status = ImportStatus.CHECKED
@@ -227,7 +281,12 @@ def _import_batch(batch_id: int) -> str:
         checkpoint()
         return f"import {batch_id} not imported: the report changed"
     count = write(
-        prepared, projects, batch=batch, by=batch.confirmed_by, progress=_progress_outside(batch_id)
+        prepared,
+        projects,
+        batch=batch,
+        by=batch.confirmed_by,
+        progress=_progress_outside(batch_id),
+        decisions=batch.decisions,
     )
     finish(batch, report, count, by=batch.confirmed_by)
     checkpoint()

@@ -12,8 +12,10 @@ def bind(mapping: Mapping, columns: list[Column]) -> None:
     """Find each column the mapping names in the file's header; a problem for each one that is not there."""
     specs = [("row_id", mapping.row_id)] if mapping.row_id else []
     specs += list(mapping.questions.items())
+    if mapping.services:
+        specs.append(("services_involved", mapping.services))
     headers = list(dict.fromkeys(column.question for column in columns if column.question.strip()))
-    for _name, spec in specs:
+    for name, spec in specs:
         found = [c for c in columns if values.normal(c.question) == values.normal(spec.header)]
         if not found:
             what = "question" if mapping.layout == SURVEYMONKEY else "column"
@@ -34,8 +36,14 @@ def bind(mapping: Mapping, columns: list[Column]) -> None:
             found = options
         spec.columns = tuple(found)
         if len(found) > 1 and mapping.layout == SPREADSHEET:
-            _problem(mapping, spec.line, f"The file has {len(found)} columns headed '{spec.header}'")
-        elif len(found) > 1 and not (spec.question and spec.question.type in MANY_COLUMN_TYPES):
+            spec.columns = tuple(
+                found[:1]
+            )  # the first of columns with the same heading, as a person reads it
+        elif (
+            len(found) > 1
+            and name != "services_involved"
+            and not (spec.question and spec.question.type in MANY_COLUMN_TYPES)
+        ):
             listed = ", ".join(f"'{c.option}'" for c in found)
             _problem(
                 mapping,

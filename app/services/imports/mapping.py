@@ -1,8 +1,8 @@
 """The mapping file: which column of an export answers which question of the round's questionnaire.
 
-    format: surveymonkey                  # or spreadsheet (one header row)
-    source: SurveyMonkey collaboration survey 2017
-    row_id: Respondent ID                 # the column identifying a row; with the source, keys the project
+    format: surveymonkey                  # or spreadsheet (one header row); found from the file if left out
+    source: SurveyMonkey collaboration survey 2017   # optional: the file's name if left out
+    row_id: Respondent ID                 # optional: the column identifying a row (else its response number)
     organisation_aliases:                 # names as people typed them -> names in the organisation directory
       Kent Fire & Rescue: Kent Fire and Rescue Service
     questions:
@@ -13,11 +13,15 @@
         column: What stage is the project at?
         choices: {Fully implemented: implemented}   # label in the file -> the choice's value
       other_theme: {column: Which themes does the project cover?, option: Other (please specify)}
+    services_involved:                    # optional: service types ticked, for the "services involved" facet
+      column: Which services are involved?
+      choices: {Police: police, Fire and Rescue: fire, Ambulance: ambulance, Other: other}
     defaults:                             # answers for questions the file has no column for, or leaves blank
       sharing: sector
 
 Choice labels that are the questionnaire's own labels or values need no `choices`. Checking is complete: every
 problem (unknown question ids or choice values, columns missing from the file...) is reported with its line.
+A mapping need not be written at all: app/services/imports/proposal.py proposes one from the file's labels.
 """
 
 from __future__ import annotations
@@ -28,15 +32,15 @@ from typing import Any
 
 import yaml
 
-from app.questionnaires import reading
 from app.questionnaires.reading import Reader, describe, line_of, suggest
 from app.questionnaires.rules import answer_error
 from app.questionnaires.schema import Question, Questionnaire
 from app.services.imports import values
 from app.services.imports.files import HEADER_ROWS, SPREADSHEET, Column
 
-TOP_KEYS = ("format", "source", "row_id", "questions")
-TOP_OPTIONAL = ("organisation_aliases", "defaults")
+TOP_KEYS = ("questions",)
+TOP_OPTIONAL = ("format", "source", "row_id", "organisation_aliases", "defaults", "services_involved")
+SERVICES = ("police", "fire", "ambulance", "other")
 COLUMN_KEYS = ("column",)
 COLUMN_OPTIONAL = ("option", "choices", "separator")
 CHOICE_TYPES = ("radios", "checkboxes", "select", "yes_no")
@@ -84,6 +88,7 @@ class Mapping:
     source: str | None = None
     row_id: ColumnSpec | None = None
     questions: dict[str, ColumnSpec] = field(default_factory=dict)
+    services: ColumnSpec | None = None  # service types ticked: the "services involved" facet
     defaults: dict[str, Any] = field(default_factory=dict)  # question id -> answer in its ANSWER SHAPE
     aliases: dict[str, str] = field(default_factory=dict)  # normal(typed name) -> directory name
     lead_question: Question | None = None
@@ -117,32 +122,34 @@ def load_mapping(
 
 
 class _Builder:
-    def __init__(
-        self, reader: Reader, mapping: Mapping, questionnaire: Questionnaire, names: Iterable[str], mode: str
-    ) -> None:
+    def __init__(self, reader: Reader, mapping: Mapping, questionnaire: Questionnaire, names, mode: str):
         self.reader, self.mapping, self.questionnaire, self.mode = reader, mapping, questionnaire, mode
         self.names = {values.normal(name): name for name in names}
 
-    def read(self, top: reading.Mapping) -> None:
+    def read(self, top) -> None:
         reader, mapping = self.reader, self.mapping
-        layout = reader.text(top.get("format"), "the format")
+        layout = reader.text(top.get("format"), "the format") if top.get("format") is not None else None
         if layout is not None and layout not in HEADER_ROWS:
             reader.problem(top.get("format"), f"Unknown format '{layout}'. Use surveymonkey or spreadsheet")
         else:
             mapping.layout = layout
-        source = reader.text(top.get("source"), "the source")
+        source = reader.text(top.get("source"), "the source") if top.get("source") is not None else None
         if source is not None and len(source) > MAX_SOURCE_LENGTH:
             reader.problem(top.get("source"), f"The source must be {MAX_SOURCE_LENGTH} characters or fewer")
         else:
             mapping.source = source
-        if (row_id := top.get("row_id")) is not None:
-            mapping.row_id = self._column(row_id, "row_id", None)
+        if top.get("row_id") is not None:
+            mapping.row_id = self._column(top.get("row_id"), "row_id", None)
         self._questions(top)
+        if top.get("services_involved") is not None:
+            mapping.services = self._column(top.get("services_involved"), "services_involved", None)
+            if mapping.services is not None:
+                mapping.services.choices = self._service_choices(top.get("services_involved"))
         self._defaults(top.get("defaults"))
         self._aliases(top.get("organisation_aliases"))
         self._coverage(top)
 
-    def _questions(self, top: reading.Mapping) -> None:
+    def _questions(self, top) -> None:
         node = top.get("questions")
         questions = self.reader.entries(node, "questions") if node is not None else None
         if questions is None:
@@ -190,15 +197,32 @@ class _Builder:
                         keys.key_line("option"), "Only a SurveyMonkey export has options: remove option"
                     )
                 spec.option = reader.text(keys.get("option"), f"the option of {where}")
-            if (choices := keys.get("choices")) is not None:
-                spec.choices = self._choices(choices, where, question)
-            if (separator := keys.get("separator")) is not None:
-                spec.separators = self._separators(separator, where, question)
+            if keys.get("choices") is not None and where != "services_involved":
+                spec.choices = self._choices(keys.get("choices"), where, question)
+            if keys.get("separator") is not None:
+                spec.separators = self._separators(keys.get("separator"), where, question)
         if spec is not None and question is not None:
             spec.question = question
             if question.type in CHOICE_TYPES:
                 spec.choices = {**values.choice_labels(question), **spec.choices}
         return spec
+
+    def _service_choices(self, node: yaml.Node) -> dict[str, str]:
+        keys = self.reader.mapping(node, "services_involved", COLUMN_KEYS, COLUMN_OPTIONAL)
+        choices_node = keys.get("choices") if keys is not None else None
+        entries = (
+            self.reader.entries(choices_node, "the choices of services_involved") if choices_node else None
+        )
+        choices = {}
+        for label, value_node in entries.values.items() if entries else []:
+            value = self.reader.text(value_node, f"the service for '{label}'")
+            if value is not None and value not in SERVICES:
+                self.reader.problem(
+                    value_node, f"'{value}' is not a service. Use one of: {', '.join(SERVICES)}"
+                )
+            elif value is not None:
+                choices[values.normal(label)] = value
+        return choices
 
     def _choices(self, node: yaml.Node, where: str, question: Question | None) -> dict[str, str]:
         reader = self.reader
@@ -317,7 +341,7 @@ class _Builder:
                 continue
             self.mapping.aliases[values.normal(typed)] = found
 
-    def _coverage(self, top: reading.Mapping) -> None:
+    def _coverage(self, top) -> None:
         """Each project needs its lead organisation; records need every question that is always asked."""
         at = top.key_line("questions")
         lead = self.questionnaire.with_role("lead_organisation")
@@ -326,15 +350,4 @@ class _Builder:
             self.reader.problem(
                 at, f"Give question '{lead.id}' a column: it names the organisation each project belongs to"
             )
-        if self.mode != RECORDS:
-            return
-        given = set(self.mapping.questions) | set(self.mapping.defaults)
-        for page in self.questionnaire.pages:
-            for question in page.questions:
-                always = question.show_when is None and page.show_when is None
-                if question.required and always and question.id not in given and question is not lead:
-                    self.reader.problem(
-                        at,
-                        f"Question '{question.id}' ({question.short_label}) must be answered in a record, "
-                        "but the mapping gives it no column and no default",
-                    )
+        # Questions the file never asked are left unanswered: imported records need only what the file has.

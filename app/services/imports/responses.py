@@ -1,13 +1,16 @@
-"""Importing earlier responses (a SurveyMonkey export, an earlier overview spreadsheet) into a round.
+"""Importing earlier responses (SurveyMonkey exports, earlier overviews) as the history of a round.
 
-First a dry run: every row is read and checked with the questionnaire's own rules, and a report says which
-rows will import, which are already imported, which have problems and which organisation names are not
-known. Then, only if no row has a problem, the import: all rows in one transaction, as approved published
-records or as drafts for their organisation to complete. Each project is keyed by its source and row id, so
-importing a file again skips what it already imported.
+History goes into a closed round of its own (made here from its title and year, never an open round), as
+approved published records or as submissions waiting in the review queue, never as drafts: so no lead is
+asked for them and no reminder is sent about them. Importing is lenient: nothing in the file is lost and one
+odd cell never blocks it. A value that does not fit its question is kept as given and reported as a warning;
+only a file that cannot be read at all, or has no organisation column, is refused.
 
-Administrators upload in the browser (the worker checks and imports each batch, reporting progress); `flask
-import responses` does the same from a shell.
+First a check (writes nothing): the warnings grouped by column, the rows proposed for skipping (test, blank
+and near-blank responses), organisations matching nothing with the closest candidates, and likely duplicate
+pairs within the file and with the records already published. Then the import, in one transaction. Each
+project is keyed by its source and row id (the respondent id, else the response number), so importing the
+same file again changes nothing.
 """
 
 from __future__ import annotations
@@ -16,33 +19,40 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
     ImportBatch,
     ImportedProject,
     ImportMode,
-    NilReturn,
     Organisation,
+    Record,
+    Revision,
     Round,
     RoundState,
+    Sector,
     Submission,
+    SubmissionPartner,
     SubmissionStatus,
     User,
 )
+from app.models.base import utcnow
 from app.questionnaires.schema import Questionnaire
+from app.services import audit
 from app.services.errors import DomainError
 from app.services.find import demo_records
 from app.services.imports.binding import bind
 from app.services.imports.files import FileProblem, Table, open_table
 from app.services.imports.mapping import Mapping, load_mapping
-from app.services.imports.rows import Directory, ProjectRow, RowProblem, RowReader
-from app.services.organisations import directory
+from app.services.imports.organisation_names import Known, OrganisationMatcher
+from app.services.imports.proposal import propose, samples
+from app.services.imports.rows import IMPORTED, RowOutcome, RowReader
+from app.services.review.similarity import likely_pairs
 from app.services.rounds import deadlines as rounds
-from app.services.submissions import progress
 
 log = logging.getLogger(__name__)
 
@@ -66,51 +76,54 @@ class ImportRefused(DomainError):
         super().__init__("; ".join([*self.file_problems, *self.mapping_problems, *self.round_problems]))
 
 
+MAX_WARNINGS_KEPT = 1000  # a report lists at most this many warnings (and counts them all)
+EXAMPLES_PER_COLUMN = 3
+UNMATCHED_NAME = "Organisation not matched (imported)"  # owns projects whose lead was kept as given
+
+
 @dataclass
 class Prepared:
-    """A file and its mapping, both checked, ready to read row by row."""
+    """A file and its mapping (given, or proposed from the file), ready to read row by row."""
 
     table: Table
     mapping: Mapping
     questionnaire: Questionnaire
     round: Round
     mode: ImportMode
-    directory: Directory
-
-    @property
-    def source(self) -> str:
-        assert self.mapping.source is not None
-        return self.mapping.source
+    matcher: OrganisationMatcher
+    source: str
 
 
 @dataclass
 class Report:
-    """What a dry run found. Kept on the batch as JSON for the report page."""
+    """What a check found. Kept on the batch as JSON for the check page; `flask import responses --json`."""
 
     total: int = 0
     ready: list[dict[str, Any]] = field(default_factory=list)  # row, key, name, organisation
     already: list[dict[str, Any]] = field(default_factory=list)  # row, key
-    problems: list[dict[str, Any]] = field(default_factory=list)  # row, column, message, text
-    problem_count: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # row, reason (proposed: test, blank rows)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # row, column, value, reason
+    warning_count: int = 0
+    warnings_by_column: dict[str, dict[str, Any]] = field(default_factory=dict)  # count, examples
     unknown_names: list[dict[str, Any]] = field(default_factory=list)  # name, rows, suggestions
+    duplicate_pairs: list[dict[str, Any]] = field(default_factory=list)  # rows, names, similarities
+    existing_duplicates: list[dict[str, Any]] = field(default_factory=list)  # row, record_id, name
+    columns: list[dict[str, Any]] = field(default_factory=list)  # column, question, samples: the mapping
+    problems: list[dict[str, Any]] = field(default_factory=list)  # kept for reports of earlier imports
+    problem_count: int = 0
 
     @property
     def can_import(self) -> bool:
-        return self.problem_count == 0 and bool(self.ready)
+        return bool(self.ready)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "ready": self.ready,
-            "already": self.already,
-            "problems": self.problems,
-            "problem_count": self.problem_count,
-            "unknown_names": self.unknown_names,
-        }
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> Report:
-        return cls(**data) if data else cls()
+        if not data:
+            return cls()
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
 def file_hash(data: bytes) -> str:
@@ -127,167 +140,295 @@ def find_round(text: str) -> Round | None:
     return next((r for r in rounds.all_rounds() if r.title.casefold() == text.casefold()), None)
 
 
-def prepare(data: bytes, file_name: str, mapping_text: str, round_: Round, mode: ImportMode) -> Prepared:
-    """Check the file and the mapping; ImportRefused with every problem if either cannot be used."""
+def history_round(title: str, year: int, *, by: User | None = None, now: datetime | None = None) -> Round:
+    """The closed round a history import goes into: the one with this title if it has closed, else a new
+    one for the year, closed already and with no reminders. Never an open or upcoming round."""
+    now = now or utcnow()
+    title = " ".join(title.split())
+    if not title:
+        raise DomainError("Enter the round's title, for example Collaboration return 2017")
+    if not 2000 <= year <= now.year:
+        raise DomainError(f"The year must be between 2000 and {now.year}")
+    existing = find_round(title)
+    if existing is not None:
+        if existing.state(now) != RoundState.CLOSED:
+            raise DomainError(
+                f"{existing.title} is {existing.state(now).value}: history goes into a closed round of "
+                "its own. Give a new title"
+            )
+        return existing
+    opens_at = datetime(year, 1, 1, tzinfo=UTC)
+    deadline = min(datetime(year, 12, 31, 23, 59, tzinfo=UTC), now - timedelta(minutes=1))
+    if deadline <= opens_at:
+        raise DomainError(f"The year {year} has only just begun: history goes into a closed round")
+    return rounds.create_round(
+        title=title,
+        opens_at=opens_at,
+        deadline=deadline,
+        version=rounds.default_version(),
+        reminder_offsets=[],
+        by=by,
+    )
+
+
+def _matcher() -> OrganisationMatcher:
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector, Organisation.aliases).where(
+            Organisation.name != UNMATCHED_NAME
+        )
+    ).all()
+    return OrganisationMatcher(Known(i, n, s.value, tuple(a or ())) for i, n, s, a in rows)
+
+
+def prepare(
+    data: bytes, file_name: str, mapping_text: str | None, round_: Round, mode: ImportMode
+) -> Prepared:
+    """Read the file's header and the mapping (or propose one); ImportRefused only when the file cannot be
+    read or used at all."""
     questionnaire = rounds.questionnaire_by_id(round_.questionnaire_version_id)
-    options = directory.organisation_options()
-    mapping = load_mapping(
-        mapping_text, questionnaire, organisation_names=[o.name for o in options], mode=mode.value
-    )
     round_problems = []
-    if mode == ImportMode.DRAFTS and round_.state() == RoundState.CLOSED:
+    if mode == ImportMode.DRAFTS or round_.state() != RoundState.CLOSED:
         round_problems.append(
-            f"{round_.title} has closed, and leads cannot change drafts in a closed round: import the file "
-            "as approved records, or into a round that is open or has not opened yet"
+            f"{round_.title} is not closed: history is imported into a closed round of its own, as approved "
+            "records or into the review queue"
         )
-    table = None
-    file_problems = []
-    if mapping.layout is not None:
-        try:
+    try:
+        table = open_table(data, file_name, None)
+    except FileProblem as problem:
+        raise ImportRefused(file=[str(problem)], round_=round_problems) from None
+    if mapping_text and mapping_text.strip():
+        options = [(o.name) for o in db.session.scalars(select(Organisation))]
+        mapping = load_mapping(mapping_text, questionnaire, organisation_names=options, mode="records")
+        if mapping.layout is not None and mapping.layout != table.layout:
             table = open_table(data, file_name, mapping.layout)
-        except FileProblem as problem:
-            file_problems.append(str(problem))
-        else:
-            bind(mapping, table.columns)
-    if mapping.problems or file_problems or round_problems or table is None:
-        raise ImportRefused(
-            file=file_problems,
-            mapping=[p.describe() for p in mapping.problems],
-            round_=round_problems,
-        )
-    return Prepared(table, mapping, questionnaire, round_, mode, Directory(options, mapping.aliases))
+        mapping.layout = table.layout
+        bind(mapping, table.columns)
+    else:
+        mapping = propose(table, questionnaire)
+        if mapping.lead_question is not None and mapping.lead_question.id not in mapping.questions:
+            mapping.problems.append(_no_lead_column())
+    if mapping.problems or round_problems:
+        raise ImportRefused(mapping=[p.describe() for p in mapping.problems], round_=round_problems)
+    if table.count() == 0:
+        raise ImportRefused(file=["The selected file has no responses after its header rows"])
+    source = (mapping.source or f"{file_name[:120]} {file_hash(data)[:12]}")[:200]
+    if mapping.row_id is not None and mapping.source:
+        source = mapping.source
+    return Prepared(table, mapping, questionnaire, round_, mode, _matcher(), source)
 
 
-def check(prepared: Prepared, *, progress: Progress | None = None) -> tuple[Report, list[ProjectRow]]:
-    """Read and check every row (the dry run). Writes nothing."""
-    source = prepared.source
+def _no_lead_column():
+    from app.services.imports.mapping import MappingProblem
+
+    return MappingProblem(
+        1, "The file has no column naming each project's lead organisation: it cannot be imported"
+    )
+
+
+def check(prepared: Prepared, *, progress: Progress | None = None) -> tuple[Report, list[RowOutcome]]:
+    """Read every row (writes nothing): what will import, what is skipped, warnings, organisations and
+    likely duplicates."""
     imported = set(
-        db.session.scalars(select(ImportedProject.row_key).where(ImportedProject.source == source))
+        db.session.scalars(select(ImportedProject.row_key).where(ImportedProject.source == prepared.source))
     )
-    names = {option.id: option.name for option in prepared.directory.options}
-    reader = RowReader(
-        prepared.mapping,
-        prepared.questionnaire,
-        prepared.directory,
-        records=prepared.mode == ImportMode.RECORDS,
-    )
+    reader = RowReader(prepared.mapping, prepared.questionnaire, prepared.matcher, prepared.table.layout)
     report = Report()
-    projects: list[ProjectRow] = []
-    first_row_of: dict[str, int] = {}
+    outcomes: list[RowOutcome] = []
+    seen_keys: set[str] = set()
     unknown: dict[str, dict[str, Any]] = {}
-    id_column = prepared.mapping.row_id.title if prepared.mapping.row_id else ""
     for row, cells in prepared.table.rows():
         report.total += 1
-        outcome = reader.read(row, cells)
-        problems = list(outcome.problems)
-        if outcome.key is not None:
-            if outcome.key in first_row_of:
-                first = first_row_of[outcome.key]
-                message = f"Row {first} has the same id, '{outcome.key}': each row needs its own id"
-                problems.insert(0, RowProblem(row, id_column, message))
-            else:
-                first_row_of[outcome.key] = row
-                if outcome.key in imported:
-                    report.already.append({"row": row, "key": outcome.key})
-                    continue
-        for name in outcome.unknown_names:
-            entry = unknown.setdefault(name.name.strip().casefold(), {"name": name.name.strip(), "rows": []})
-            entry["rows"].append(name.row)
-        if problems:
-            report.problem_count += len(problems)
-            room = MAX_PROBLEMS_KEPT - len(report.problems)
-            report.problems += [_problem_json(p) for p in problems[: max(room, 0)]]
-        elif outcome.project is not None:
-            project = outcome.project
-            report.ready.append(
-                {
-                    "row": row,
-                    "key": project.key,
-                    "name": project.name,
-                    "organisation": names[project.organisation_id],
-                }
-            )
-            projects.append(project)
+        outcome = reader.read(row, cells, prepared.table.columns)
+        if outcome.key in seen_keys:
+            outcome.key = f"{outcome.key} (row {row})"
+        seen_keys.add(outcome.key)
+        if outcome.key in imported:
+            report.already.append({"row": row, "key": outcome.key})
+            continue
+        if outcome.skip_reason:
+            report.skipped.append({"row": row, "reason": outcome.skip_reason, "name": outcome.name[:120]})
+            continue
+        for warning in outcome.warnings:
+            report.warning_count += 1
+            if len(report.warnings) < MAX_WARNINGS_KEPT:
+                report.warnings.append(warning.to_json())
+            group = report.warnings_by_column.setdefault(warning.column, {"count": 0, "examples": []})
+            group["count"] += 1
+            if len(group["examples"]) < EXAMPLES_PER_COLUMN and warning.value not in group["examples"]:
+                group["examples"].append(warning.value[:120])
+        for name in outcome.unmatched:
+            entry = unknown.setdefault(name.strip().casefold(), {"name": name.strip(), "rows": []})
+            entry["rows"].append(row)
+        lead = prepared.matcher.organisations.get(outcome.organisation_id or -1)
+        report.ready.append(
+            {
+                "row": row,
+                "key": outcome.key,
+                "name": outcome.name[:200],
+                "organisation": lead.name if lead else f"{outcome.lead_as_given} (as given)",
+            }
+        )
+        outcomes.append(outcome)
         if progress is not None and report.total % PROGRESS_EVERY == 0:
             progress(report.total)
     for entry in unknown.values():
-        entry["suggestions"] = prepared.directory.suggestions(entry["name"])
+        candidates = prepared.matcher.candidates(entry["name"])
+        entry["suggestions"] = [o.name for o in candidates]
+        entry["candidate_ids"] = [o.id for o in candidates]
+    report.columns = _columns(prepared)
     report.unknown_names = sorted(unknown.values(), key=lambda entry: entry["name"].casefold())
-    return report, projects
+    _duplicates(outcomes, report)
+    return report, outcomes
 
 
-def _problem_json(problem: RowProblem) -> dict[str, Any]:
-    return {
-        "row": problem.row,
-        "column": problem.column,
-        "message": problem.message,
-        "text": problem.describe(),
-    }
+def _columns(prepared: Prepared) -> list[dict[str, Any]]:
+    """Each column of the file, the question the mapping reads it as (or none), and five of its values."""
+    read_as: dict[int, str] = {}
+    mapping = prepared.mapping
+    if mapping.row_id is not None:
+        for column in mapping.row_id.columns:
+            read_as[column.index] = "Row id (to import each response once)"
+    for question_id, spec in mapping.questions.items():
+        label = spec.question.short_label if spec.question else question_id
+        for column in spec.columns:
+            read_as.setdefault(column.index, label)
+    if mapping.services is not None:
+        for column in mapping.services.columns:
+            read_as.setdefault(column.index, "Services involved")
+    examples = samples(prepared.table)
+    return [
+        {"column": c.title, "question": read_as.get(c.index, ""), "samples": examples.get(c.index, [])}
+        for c in prepared.table.columns
+    ]
+
+
+def _duplicates(outcomes: list[RowOutcome], report: Report) -> None:
+    """Likely duplicates among the rows, and between a row and a record already published."""
+    records = db.session.execute(select(Record.id, Record.name, Record.summary)).all()
+    names = [o.name for o in outcomes] + [r.name for r in records]
+    summaries = [o.summary for o in outcomes]
+    summaries += [r.summary for r in records]
+    for pair in likely_pairs(names, summaries, among=len(outcomes)):
+        first = outcomes[pair.first]
+        similarity = {"name_similarity": pair.name_similarity, "summary_similarity": pair.summary_similarity}
+        if pair.second < len(outcomes):
+            second = outcomes[pair.second]
+            report.duplicate_pairs.append(
+                {"rows": [first.row, second.row], "names": [first.name, second.name], **similarity}
+            )
+        else:
+            record = records[pair.second - len(outcomes)]
+            report.existing_duplicates.append(
+                {"row": first.row, "record_id": record.id, "name": record.name, **similarity}
+            )
 
 
 def write(
     prepared: Prepared,
-    projects: list[ProjectRow],
+    outcomes: list[RowOutcome],
     *,
     batch: ImportBatch,
     by: User,
     progress: Progress | None = None,
+    decisions: dict[str, Any] | None = None,
 ) -> int:
-    """Make a project of each checked row, in the caller's transaction: the caller commits once."""
-    ids = {p.organisation_id for p in projects} | {i for p in projects for i in p.partner_ids}
-    organisations = {
-        o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+    """Make a project of each row to import, in the caller's transaction: the caller commits once.
+
+    `decisions` (from the check page): "skip" rows, "organisations" (a name as typed -> an organisation id),
+    "keep" ({row: "first"/"second"...}: rows left out as the duplicate of another)."""
+    decisions = decisions or {}
+    skip = {int(r) for r in decisions.get("skip", [])}
+    chosen = {
+        k.casefold(): int(v) for k, v in (decisions.get("organisations") or {}).items() if str(v).isdigit()
     }
-    round_ = prepared.round
-    for number, project in enumerate(projects, start=1):
-        lead = organisations[project.organisation_id]
-        partners = [organisations[i] for i in project.partner_ids]
+    organisations = {o.id: o for o in db.session.scalars(select(Organisation))}
+    unmatched = None
+    count = 0
+    for outcome in outcomes:
+        if outcome.row in skip:
+            continue
+        lead_id = outcome.organisation_id
+        if lead_id is None and outcome.lead_as_given.casefold() in chosen:
+            lead_id = chosen[outcome.lead_as_given.casefold()]
+            outcome.answers[prepared.mapping.lead_question.id] = str(lead_id)
+            outcome.as_given.pop(prepared.mapping.lead_question.id, None)
+        if lead_id is None:
+            unmatched = unmatched or _unmatched_organisation()
+            lead = unmatched
+        else:
+            lead = organisations[lead_id]
+        partners = [organisations[i] for i in outcome.partner_ids if i in organisations and i != lead.id]
+        answers = outcome.stored_answers()
+        answers.setdefault(IMPORTED, {})["source"] = {"file": batch.file_name, "row": outcome.row}
+        answers.setdefault(outcome.name_id, outcome.name or f"Imported project, row {outcome.row}")
         if prepared.mode == ImportMode.RECORDS:
             record = demo_records.publish_approved(
-                round_, lead, partners, project.answers, by, prepared.questionnaire
+                prepared.round, lead, partners, answers, by, prepared.questionnaire
             )
             submission = record.submission
         else:
-            submission = _draft(prepared, project, lead, by)
+            submission = _waiting_in_review(prepared, lead, partners, answers, by)
         db.session.add(
-            ImportedProject(source=prepared.source, row_key=project.key, batch=batch, submission=submission)
+            ImportedProject(
+                source=prepared.source,
+                row_key=outcome.key,
+                batch=batch,
+                submission=submission,
+                row_number=outcome.row,
+                cells=outcome.cells,
+            )
         )
-        if progress is not None and number % PROGRESS_EVERY == 0:
-            progress(number)
-    leads = {p.organisation_id for p in projects}
-    if leads:  # the organisations have something to report in this round after all
-        db.session.execute(
-            delete(NilReturn).where(NilReturn.round_id == round_.id, NilReturn.organisation_id.in_(leads))
+        audit.record(
+            "import.project",
+            actor=by,
+            subject=submission,
+            organisation_id=lead.id,
+            file_name=batch.file_name,
+            row=outcome.row,
+            mode=prepared.mode.value,
         )
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
     db.session.flush()
-    return len(projects)
+    return count
 
 
-def _draft(prepared: Prepared, project: ProjectRow, lead: Organisation, by: User) -> Submission:
+def _unmatched_organisation() -> Organisation:
+    """The inactive organisation that owns projects whose lead organisation was kept as given."""
+    found = db.session.scalar(select(Organisation).where(Organisation.name == UNMATCHED_NAME))
+    if found is None:
+        found = Organisation(name=UNMATCHED_NAME, sector=Sector.OTHER, region=None, active=False, aliases=[])
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def _waiting_in_review(prepared: Prepared, lead: Organisation, partners, answers, by: User) -> Submission:
+    """A submitted project in the review queue, with its one revision, as a lead's submit leaves it."""
+    round_ = prepared.round
     submission = Submission(
-        round=prepared.round,
+        round=round_,
         organisation=lead,
         created_by=by,
-        questionnaire_version_id=prepared.round.questionnaire_version_id,
-        status=SubmissionStatus.DRAFT,
-        name=project.name[:300] or None,
-        answers=project.answers,
-        page_states=_page_states(prepared, project),
-        edit_version=1,
+        questionnaire_version_id=round_.questionnaire_version_id,
+        status=SubmissionStatus.SUBMITTED,
+        name=str(prepared.questionnaire.answer(answers, "name") or "")[:300] or None,
+        answers=answers,
+        page_states={},
+        submitted_at=utcnow(),
     )
     db.session.add(submission)
+    db.session.flush()
+    submission.reference = f"CP-{round_.opens_at.year}-{submission.id:05d}"
+    submission.partners = [SubmissionPartner(organisation_id=p.id) for p in partners]
+    db.session.add(
+        Revision(
+            submission=submission,
+            number=1,
+            questionnaire_version_id=round_.questionnaire_version_id,
+            answers=answers,
+            submitted_by=by,
+        )
+    )
     return submission
-
-
-def _page_states(prepared: Prepared, project: ProjectRow) -> dict[str, str]:
-    """A page is completed when its answers pass its own checks (as "Save and continue" would save it), in
-    progress when some are there but not all: the lead finishes those."""
-    reader = RowReader(prepared.mapping, prepared.questionnaire, prepared.directory, records=True)
-    answers = project.answers
-    states = {}
-    for page in prepared.questionnaire.pages:
-        if reader.page_is_valid(page, answers):
-            states[page.id] = progress.COMPLETED
-        elif any(q.id in answers for q in page.questions):
-            states[page.id] = progress.IN_PROGRESS
-    return states

@@ -1,290 +1,246 @@
-"""One row of a file as a project's answers, checked by the questionnaire's own rules.
+"""One row of a file as a project's answers, leniently: nothing in the row is lost and no cell blocks it.
 
-Records must pass every rule a lead's submission passes (required questions included, for the questions the
-answers show); drafts only the rules for what is there, as a page saved part-way is: their lead organisation
-completes them.
+Each cell is cleaned the way a person expects (non-breaking and doubled spaces, stray line breaks in one-line
+answers) and read as its question's answer. A value that does not fit its question ("Summer 2013" for a start
+month, "j.smith@lincsfire" for an email address, a theme the mapping does not know) is kept as given beside
+an empty answer, and a warning names the row, the column and why. An organisation that matches nothing is
+never guessed: it is kept as given, and the closest real organisations are offered.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.questionnaires.display import is_blank
-from app.questionnaires.organisation_options import OrganisationOption, offered
-from app.questionnaires.rules import answer_error, sentence_start
-from app.questionnaires.schema import Page, Question, Questionnaire, is_question_visible, visible_answers
+from app.questionnaires.rules import answer_error
+from app.questionnaires.schema import Question, Questionnaire, visible_answers
 from app.services.imports import values
 from app.services.imports.mapping import ColumnSpec, Mapping
+from app.services.imports.organisation_names import OrganisationMatcher
+from app.services.imports.proposal import source_labels
 
 MAX_KEY_LENGTH = 200
-SUGGESTIONS = 3
-_PUNCTUATION = re.compile(r"[^\w\s]")
+IMPORTED = "_imported"  # the answers' key for what an import kept beside them (never a question id)
+ONE_LINE_TYPES = (
+    "text",
+    "number",
+    "money",
+    "date",
+    "month_year",
+    "radios",
+    "select",
+    "yes_no",
+    "organisation",
+)
+# A row is a test response when its project name or lead organisation says so.
+_TEST = re.compile(r"^\s*(test|testing|dummy|please ignore|ignore)\b|\b(test response|please ignore)\b", re.I)
+NEAR_BLANK_ANSWERS = 2  # a row answering no more questions than this is proposed for skipping
 
 
 @dataclass(frozen=True)
-class RowProblem:
+class Warning:
     row: int
-    column: str  # "" when the problem is with the whole row
-    message: str
+    column: str
+    value: str
+    reason: str
 
-    def describe(self) -> str:
-        where = f"Row {self.row}, column '{self.column}'" if self.column else f"Row {self.row}"
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
-class UnknownName:
-    name: str  # as typed
-    row: int
+    def to_json(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
 
 
 @dataclass
-class ProjectRow:
-    """A row that passed every check: what becomes a project."""
+class RowOutcome:
+    """A row read: its answers, what was kept as given, and whether it should be skipped (and why)."""
 
     row: int
     key: str
-    answers: dict[str, Any]
-    organisation_id: int
-    partner_ids: list[int]
-    name: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    as_given: dict[str, str] = field(default_factory=dict)  # question id -> the text that did not fit
+    services: list[str] = field(default_factory=list)
+    organisation_id: int | None = None
+    lead_as_given: str = ""
+    partner_ids: list[int] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # organisation names as typed
+    warnings: list[Warning] = field(default_factory=list)
+    skip_reason: str | None = None  # proposed: a test response, a blank or near-blank row
+    cells: dict[str, str] = field(default_factory=dict)  # every non-empty cell, by column title
+    name_id: str = ""  # the questions with the roles name and summary
+    summary_id: str = ""
 
+    @property
+    def name(self) -> str:
+        return str(self.answers.get(self.name_id) or self.as_given.get(self.name_id) or "")
 
-@dataclass
-class Outcome:
-    project: ProjectRow | None
-    key: str | None
-    problems: list[RowProblem] = field(default_factory=list)
-    unknown_names: list[UnknownName] = field(default_factory=list)
+    @property
+    def summary(self) -> str:
+        return str(self.answers.get(self.summary_id) or self.as_given.get(self.summary_id) or "")
 
-
-def organisation_key(name: str) -> str:
-    """A name compared the way people mean it: "Kent Fire & Rescue" and "kent fire and rescue" are one."""
-    text = name.casefold().replace("&", " and ").replace("-", " ").replace("'", "").replace("\u2019", "")
-    words = _PUNCTUATION.sub(" ", text).split()
-    if words[:1] == ["the"]:
-        words = words[1:]
-    return " ".join(words)
-
-
-class Directory:
-    """The organisations an import may name, found by name or by an alias in the mapping."""
-
-    def __init__(self, options: Sequence[OrganisationOption], aliases: dict[str, str]):
-        self.options = list(options)
-        self._by_key = {organisation_key(o.name): o for o in self.options}
-        self._aliases = {organisation_key(typed): organisation_key(name) for typed, name in aliases.items()}
-
-    def find(self, name: str) -> OrganisationOption | None:
-        key = organisation_key(name)
-        return self._by_key.get(self._aliases.get(key, key))
-
-    def suggestions(self, name: str) -> list[str]:
-        """The directory's names closest to a name it does not know, best first."""
-        close = difflib.get_close_matches(
-            organisation_key(name), list(self._by_key), n=SUGGESTIONS, cutoff=0.6
-        )
-        return [self._by_key[key].name for key in close]
-
-    def offered(self, question: Question, lead_id: int | None) -> tuple[OrganisationOption, ...]:
-        """What the question's page would offer."""
-        return offered(question, self.options, lead_id)
+    def stored_answers(self) -> dict[str, Any]:
+        """The answers as a submission keeps them, with what the import kept as given beside them."""
+        kept = dict(self.answers)
+        extra: dict[str, Any] = {}
+        if self.as_given:
+            extra["as_given"] = dict(self.as_given)
+        if self.services:
+            extra["services"] = list(self.services)
+        if extra:
+            kept[IMPORTED] = extra
+        return kept
 
 
 class RowReader:
     def __init__(
-        self, mapping: Mapping, questionnaire: Questionnaire, directory: Directory, *, records: bool
+        self, mapping: Mapping, questionnaire: Questionnaire, matcher: OrganisationMatcher, layout: str
     ):
-        self.mapping, self.questionnaire, self.directory, self.records = (
-            mapping,
-            questionnaire,
-            directory,
-            records,
-        )
+        self.mapping, self.questionnaire, self.matcher, self.layout = mapping, questionnaire, matcher, layout
+        self.lead = mapping.lead_question
 
-    def read(self, row: int, cells: list[str]) -> Outcome:
-        key = self._key(row, cells)
-        outcome = Outcome(project=None, key=key if isinstance(key, str) else None)
-        if isinstance(key, RowProblem):
-            outcome.problems.append(key)
-        answers: dict[str, Any] = {}
-        failed: set[str] = set()
-        lead = self.mapping.lead_question
-        # The lead first: the partners question leaves it out.
-        ordered = sorted(self.mapping.questions.items(), key=lambda item: item[1].question is not lead)
-        for question_id, spec in ordered:
-            value = self._answer(row, cells, spec, answers, outcome)
-            if value is _FAILED:
-                failed.add(question_id)
-            elif not is_blank(value):
-                answers[question_id] = value
-        for question_id, value in self.mapping.defaults.items():
-            answers.setdefault(question_id, value)
-        self._check(row, answers, failed, outcome)
-        if outcome.problems or outcome.key is None or lead is None or lead.id not in answers:
-            return outcome
-        kept = visible_answers(self.questionnaire, answers)
-        lead_id = int(answers[lead.id])
-        partners = [
-            int(v)
-            for q in self.questionnaire.questions
-            if q.type == "organisations"
-            for v in kept.get(q.id, [])
-        ]
-        outcome.project = ProjectRow(
+    def read(self, row: int, cells: list[str], columns) -> RowOutcome:
+        outcome = RowOutcome(
             row=row,
-            key=outcome.key,
-            answers=kept,
-            organisation_id=lead_id,
-            partner_ids=list(dict.fromkeys(partners)),
-            name=str(self.questionnaire.answer(kept, "name") or ""),
+            key=self._key(row, cells),
+            name_id=self.questionnaire.role_question("name").id,
+            summary_id=self.questionnaire.role_question("summary").id,
         )
+        outcome.cells = {c.title: cells[c.index] for c in columns if cells[c.index].strip()}
+        ordered = sorted(self.mapping.questions.items(), key=lambda item: item[1].question is not self.lead)
+        for question_id, spec in ordered:
+            self._answer(outcome, question_id, spec, cells)
+        if self.mapping.services is not None:
+            labels = source_labels(self.mapping.services, cells, self.layout)
+            services = [self.mapping.services.choices.get(values.normal(label)) for label in labels]
+            outcome.services = sorted({s for s in services if s})
+        for question_id, value in self.mapping.defaults.items():
+            if question_id not in outcome.answers and question_id not in outcome.as_given:
+                outcome.answers[question_id] = value
+        hidden = set(outcome.answers) - set(visible_answers(self.questionnaire, outcome.answers))
+        for (
+            question_id
+        ) in hidden:  # answered in the file though the questionnaire would not ask: kept as given
+            value = outcome.answers.pop(question_id)
+            outcome.as_given.setdefault(question_id, _text_of(value))
+        outcome.skip_reason = self._skip_reason(outcome)
         return outcome
 
-    def _key(self, row: int, cells: list[str]) -> str | RowProblem:
+    def _key(self, row: int, cells: list[str]) -> str:
         spec = self.mapping.row_id
-        assert spec is not None and spec.columns
-        key = cells[spec.columns[0].index].strip()
-        if not key:
-            return RowProblem(
-                row, spec.title, "Enter the row's id: it identifies the project if the file is imported again"
-            )
-        if len(key) > MAX_KEY_LENGTH:
-            return RowProblem(row, spec.title, f"The row's id must be {MAX_KEY_LENGTH} characters or fewer")
-        return key
+        if spec is not None and spec.columns:
+            key = values.clean_text(cells[spec.columns[0].index], one_line=True)[:MAX_KEY_LENGTH]
+            if key:
+                return key
+        return f"row {row}"
 
-    def _answer(
-        self, row: int, cells: list[str], spec: ColumnSpec, answers: dict[str, Any], outcome: Outcome
-    ) -> Any:
+    def _skip_reason(self, outcome: RowOutcome) -> str | None:
+        lead_text = outcome.lead_as_given or ""
+        if _TEST.search(outcome.name) or _TEST.search(lead_text):
+            return "A test response"
+        answered = len([a for a in outcome.answers if a not in self.mapping.defaults]) + len(outcome.as_given)
+        if answered == 0:
+            return "A blank response"
+        if answered <= NEAR_BLANK_ANSWERS:
+            return f"A near-blank response ({answered} {'answer' if answered == 1 else 'answers'})"
+        return None
+
+    def _answer(self, outcome: RowOutcome, question_id: str, spec: ColumnSpec, cells: list[str]) -> None:
         question = spec.question
         assert question is not None
-        raw: str | list[str]
-        if len(spec.columns) == 1:
-            raw = cells[spec.columns[0].index].replace("\r\n", "\n").strip()
-        else:  # SurveyMonkey: one column per option, filled in when it was ticked
-            raw = [column.option for column in spec.columns if cells[column.index].strip()]
-        if is_blank(raw):
-            return ""
         kind = question.type
-        problem = None
-        if kind in ("date", "month_year"):
-            parts = values.read_date(str(raw), kind)
-            if parts is None:
-                label = sentence_start(question.short_label)
-                problem = f"{label} must be a real date, like {values.example_date(kind)}"
-            value: Any = parts
-        elif kind in ("radios", "select", "yes_no", "checkboxes"):
-            value, problem = self._choices(question, spec, raw)
-        elif kind in ("organisation", "organisations"):
-            value, problem = self._organisations(question, spec, raw, answers, row, outcome)
-        elif isinstance(raw, list):
-            value = "; ".join(raw)
+        if kind in ("checkboxes", "radios", "select", "yes_no") or len(spec.columns) > 1:
+            raw_list = source_labels(spec, cells, self.layout)
+            text = "; ".join(raw_list)
         else:
-            value = raw
-        if problem:
-            outcome.problems.append(RowProblem(row, spec.title, problem))
-            return _FAILED
-        return value
+            raw_list = []
+            text = values.clean_text(cells[spec.columns[0].index], one_line=kind in ONE_LINE_TYPES)
+        if not text:
+            return
+        title = spec.title
+        if kind in ("date", "month_year"):
+            value, reason = values.read_date(text, kind), "not a date the questionnaire can read"
+        elif kind in ("radios", "select", "yes_no", "checkboxes"):
+            value, reason = self._choices(outcome, question, spec, raw_list, title)
+        elif kind in ("organisation", "organisations"):
+            value, reason = self._organisations(outcome, question, spec, text, raw_list, title)
+        elif kind == "money":
+            value, reason = _money(text), "not an amount of money"
+        elif question.role == "contact_phone":
+            value, reason = values.read_phone(text), "not a telephone number"
+        elif question.role == "contact_email":
+            value, reason = (text if values.is_email(text) else None), "not a valid email address"
+        else:
+            value, reason = text, ""
+        if value is not None and not is_blank(value) and question.role != "contact_phone":
+            message = answer_error(question, value, organisations=())
+            if message and kind not in ("organisation", "organisations"):
+                value, reason = None, message
+        if value is None or is_blank(value):
+            if reason:
+                outcome.as_given[question_id] = text
+                outcome.warnings.append(Warning(outcome.row, title, text, reason))
+            return
+        outcome.answers[question_id] = value
 
-    def _choices(self, question: Question, spec: ColumnSpec, raw: str | list[str]) -> tuple[Any, str | None]:
-        labels = (
-            raw
-            if isinstance(raw, list)
-            else values.split(raw, spec.separators)
-            if question.type == "checkboxes"
-            else [raw]
-        )
-        chosen = []
+    def _choices(self, outcome, question: Question, spec: ColumnSpec, labels: list[str], title: str):
+        chosen, unknown = [], []
         for label in labels:
             value = spec.choices.get(values.normal(label))
-            if value is None:
-                known = ", ".join(f"'{choice}'" for choice in values.choice_values(question))
-                return None, (
-                    f"'{label}' is not an answer the mapping knows for {question.short_label.lower()}: "
-                    f"add it under choices for '{question.id}' in the mapping, as one of {known}"
-                )
-            chosen.append(value)
+            (chosen if value is not None else unknown).append(value if value is not None else label)
         chosen = list(dict.fromkeys(chosen))
         if question.type == "checkboxes":
-            return chosen, None
-        if len(chosen) > 1:
-            return None, f"Only one answer can be given for {question.short_label.lower()}, not {len(chosen)}"
-        return chosen[0], None
+            if unknown:
+                outcome.as_given[question.id] = "; ".join(unknown)
+                reason = "not a choice the mapping knows"
+                outcome.warnings.append(Warning(outcome.row, title, "; ".join(unknown), reason))
+            return (chosen or None), ""
+        if len(chosen) == 1 and not unknown:
+            return chosen[0], ""
+        reason = (
+            "more than one answer to a question with one"
+            if len(chosen) > 1
+            else "not a choice the mapping knows"
+        )
+        return None, reason
 
-    def _organisations(
-        self,
-        question: Question,
-        spec: ColumnSpec,
-        raw: str | list[str],
-        answers: dict[str, Any],
-        row: int,
-        outcome: Outcome,
-    ) -> tuple[Any, str | None]:
+    def _organisations(self, outcome, question: Question, spec, text: str, labels, title: str):
         names = (
-            raw
-            if isinstance(raw, list)
-            else values.split(raw, spec.separators)
-            if question.type == "organisations"
-            else [raw]
+            [text]
+            if question.type == "organisation"
+            else (labels if len(spec.columns) > 1 else values.split(text, spec.separators))
         )
         found, unknown = [], []
         for name in names:
-            option = self.directory.find(name)
-            if option is None:
+            alias = self.mapping.aliases.get(values.normal(name))
+            match = self.matcher.find(alias or name)
+            if match is None:
                 unknown.append(name)
-                outcome.unknown_names.append(UnknownName(name, row))
             else:
-                found.append(str(option.id))
-        if unknown:
-            listed = ", ".join(f"'{name}'" for name in unknown)
-            noun = "is not an organisation" if len(unknown) == 1 else "are not organisations"
-            pronoun = "it" if len(unknown) == 1 else "them"
-            return (
-                None,
-                f"{listed} {noun} in the directory: add {pronoun} to organisation_aliases in the mapping",
-            )
+                found.append(match.id)
+        outcome.unmatched += unknown
         if question.type == "organisation":
-            if len(found) > 1:
-                return None, f"Only one organisation can lead the project, not {len(found)}"
-            return found[0], None
-        lead = self.mapping.lead_question
-        lead_id = answers.get(lead.id) if lead else None
-        return [value for value in dict.fromkeys(found) if value != lead_id], None
-
-    def page_is_valid(self, page: Page, answers: dict[str, Any]) -> bool:
-        """Whether a page's answers pass its checks, as saving it with "Save and continue" would."""
-        lead = self.mapping.lead_question
-        lead_id = int(answers[lead.id]) if lead and lead.id in answers else None
-        return not any(
-            answer_error(q, answers.get(q.id), organisations=self.directory.offered(q, lead_id))
-            for q in page.questions
-            if q.type != "repeating_group" and is_question_visible(self.questionnaire, q, answers)
-        )
-
-    def _check(self, row: int, answers: dict[str, Any], failed: set[str], outcome: Outcome) -> None:
-        lead = self.mapping.lead_question
-        lead_id = int(answers[lead.id]) if lead and lead.id in answers else None
-        for question in self.questionnaire.questions:
-            if question.id in failed or question.type == "repeating_group":
-                continue
-            if not is_question_visible(self.questionnaire, question, answers):
-                continue
-            value = answers.get(question.id)
-            if is_blank(value) and not self.records:
-                continue
-            message = answer_error(question, value, organisations=self.directory.offered(question, lead_id))
-            if message:
-                spec = self.mapping.questions.get(question.id)
-                if spec is not None:
-                    outcome.problems.append(RowProblem(row, spec.title, message))
-                else:
-                    outcome.problems.append(
-                        RowProblem(row, "", f"{message} (the mapping gives no column for '{question.id}')")
-                    )
+            if found and not unknown:
+                outcome.organisation_id = found[0]
+                return str(found[0]), ""
+            outcome.lead_as_given = text
+            return None, "an organisation that matches none in the directory"
+        lead = outcome.organisation_id
+        partners = [i for i in dict.fromkeys(found) if i != lead]
+        outcome.partner_ids = partners
+        if unknown:
+            outcome.as_given[question.id] = "; ".join(unknown)
+            reason = "organisations that match none in the directory"
+            outcome.warnings.append(Warning(outcome.row, title, "; ".join(unknown), reason))
+        return ([str(i) for i in partners] or None), ""
 
 
-_FAILED = object()
+def _money(text: str) -> str | None:
+    cleaned = re.sub(r"[£,\s]", "", text).removesuffix(".00")
+    return cleaned if re.fullmatch(r"\d+(\.\d{1,2})?", cleaned) else None
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "/".join(str(v) for v in value.values())
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)

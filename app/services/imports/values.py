@@ -20,11 +20,51 @@ YES_NO_WORDS = {
     "0": "no",
 }
 
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u2009\u200b]+")
+_MANY_BREAKS = re.compile(r"\n{3,}")
+_PHONE = re.compile(
+    r"(?P<number>\+?[0-9][0-9 ()-]{8,19}[0-9])\s*(?:,|;)?\s*"
+    r"(?P<extension>(?:ext(?:ension)?\.?|x|extn\.?)\s*:?\s*[0-9]{1,6})?",
+    re.I,
+)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def clean_text(text: str, *, one_line: bool) -> str:
+    """Text as a person means it: non-breaking and doubled spaces made single, ends trimmed, Windows line
+    ends made plain; in a one-line answer a stray line break is a space, in a longer one at most one empty
+    line is kept between paragraphs."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    if one_line:
+        return " ".join(line for line in lines if line)
+    return _MANY_BREAKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def read_phone(text: str) -> str | None:
+    """A telephone number as typed, with its extension kept ("01522 582222 ext 21"); None if it is not one."""
+    match = _PHONE.fullmatch(text.strip())
+    if not match:
+        return None
+    number = " ".join(match.group("number").split())
+    extension = match.group("extension")
+    if extension:
+        digits = re.sub(r"\D", "", extension)
+        return f"{number} ext {digits}"
+    return number
+
+
+def is_email(text: str) -> bool:
+    return bool(_EMAIL.fullmatch(text.strip()))
+
+
 # Day first, as in the UK: 27/03/2019, 27-03-2019, 27.03.2019; also ISO dates, months alone and month names.
 _ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[ T][\d:.]+)?")
 _NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?: [\d:.]+)?")
 _MONTH_NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{4})")
 _WORDS = re.compile(r"(?:(\d{1,2})(?:st|nd|rd|th)? )?([a-z]+),? (\d{4})")
+# "Oct-15", "Oct 15", "Oct '15", "October-2015": a month's name and a two- or four-digit year.
+_MONTH_NAME_YEAR = re.compile(r"([a-z]{3,9})[ -/]'?(\d{2}|\d{4})")
 
 
 def normal(text: str) -> str:
@@ -72,6 +112,9 @@ def read_date(text: str, kind: str) -> dict[str, str] | None:
         month, year = match.groups()
     elif (match := _WORDS.fullmatch(text)) and parse_month(match.group(2)):
         day, month, year = match.group(1), str(parse_month(match.group(2))), match.group(3)
+    elif (match := _MONTH_NAME_YEAR.fullmatch(text)) and parse_month(match.group(1)):
+        month, year = str(parse_month(match.group(1))), match.group(2)
+        year = year if len(year) == 4 else str(2000 + int(year))
     else:
         return None
     parts = {"month": str(int(month)), "year": year}

@@ -38,8 +38,18 @@ def organisation_options(keep: Iterable[int] = ()) -> list[OrganisationOption]:
     if keep:
         chosen = or_(chosen, Organisation.id.in_(sorted(set(keep))))
     rows = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.sector)
+        select(Organisation.id, Organisation.name, Organisation.sector, Organisation.region)
         .where(chosen)
         .order_by(Organisation.sector, Organisation.name)
     ).all()
-    return [OrganisationOption(id=i, name=n, sector=s.value, sector_label=s.label) for i, n, s in rows]
+    return [
+        OrganisationOption(
+            id=i,
+            name=n,
+            sector=s.value,
+            sector_label=s.label,
+            region=r.value if r is not None else None,
+            region_label=r.label if r is not None else None,
+        )
+        for i, n, s, r in rows
+    ]

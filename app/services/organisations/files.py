@@ -17,7 +17,8 @@ from app.models.organisation import REGION_LABELS, SECTOR_LABELS, Organisation, 
 SEED_FILE = Path(__file__).resolve().parents[2] / "seed" / "organisations.csv"
 
 REQUIRED_COLUMNS = ("name", "sector")
-OPTIONAL_COLUMNS = ("region", "active")
+OPTIONAL_COLUMNS = ("region", "active", "aliases")
+ALIAS_SEPARATOR = ";"
 NAME_MAX_LENGTH = 200
 
 NOT_UTF8 = "The file must be a CSV file saved as UTF-8"
@@ -49,6 +50,7 @@ class OrganisationRow:
     sector: Sector
     region: Region | None
     active: bool
+    aliases: tuple[str, ...] | None = None  # None when the file has no aliases column: left as they are
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,13 @@ def _parse_row(
 
     if problems or sector is None or active is None or "name" not in values:
         return None, problems
-    return OrganisationRow(line=line, name=name, sector=sector, region=region, active=active), []
+    aliases = None
+    if "aliases" in values:
+        aliases = tuple(
+            dict.fromkeys(" ".join(a.split()) for a in values["aliases"].split(ALIAS_SEPARATOR) if a.strip())
+        )
+    row = OrganisationRow(line=line, name=name, sector=sector, region=region, active=active, aliases=aliases)
+    return row, []
 
 
 def import_organisations(rows: list[OrganisationRow]) -> ImportResult:
@@ -187,15 +195,28 @@ def import_organisations(rows: list[OrganisationRow]) -> ImportResult:
     for row in rows:
         org = existing.get(row.name.lower())
         if org is None:
-            org = Organisation(name=row.name, sector=row.sector, region=row.region, active=row.active)
+            org = Organisation(
+                name=row.name,
+                sector=row.sector,
+                region=row.region,
+                active=row.active,
+                aliases=list(row.aliases or ()),
+            )
             db.session.add(org)
             existing[row.name.lower()] = org
             created += 1
-        elif (org.name, org.sector, org.region, org.active) == (row.name, row.sector, row.region, row.active):
+        elif (org.name, org.sector, org.region, org.active) == (
+            row.name,
+            row.sector,
+            row.region,
+            row.active,
+        ) and (row.aliases is None or list(row.aliases) == list(org.aliases or [])):
             unchanged += 1
         else:
             # The file is the source of truth, so a corrected capitalisation of the name is applied too.
             org.name, org.sector, org.region, org.active = row.name, row.sector, row.region, row.active
+            if row.aliases is not None:
+                org.aliases = list(row.aliases)
             updated += 1
     db.session.flush()
     return ImportResult(created=created, updated=updated, unchanged=unchanged)

@@ -1,9 +1,20 @@
-"""Possible duplicates: the same joint project described by more than one of its partners.
+"""Possible duplicates: the same joint project described by more than one of its partners, whoever sent it.
 
-Two organisations often report one project, each in their own words ("Kent and Medway co-responding" from the
-police, "Co-responding in Kent & Medway" from fire and rescue). A reviewer is shown the projects that share an
-organisation with the one in front of them and have a similar name or summary, best first. Pure functions: the
-caller turns submissions and records into Candidates.
+Two organisations often report one project, each in their own words and each naming itself as the lead
+("Kent and Medway co-responding" from the police, "Co-responding in Kent & Medway" from fire and rescue). One
+scorer, used by the import check (a file's rows with each other and with the records) and by the review
+queue, compares names and summaries only, never organisations:
+
+- names with rapidfuzz (the mean of its token-set and token-sort ratios, after stop words are taken out, so
+  that word order, "&" and "project" do not matter);
+- summaries by TF-IDF cosine, the weights learnt from the texts being compared, so that words every project
+  uses ("firefighters", "partners") count for little and a project's own words ("Hindlip", "defibrillators",
+  "section 136") for much. Written here in a few lines of NumPy rather than with scikit-learn (a 40 MB
+  dependency for one vectoriser); candidate pairs come from an inverted index of shared words, so checking
+  5,000 rows compares only pairs that share a rare word or a close name.
+
+Thresholds were tuned on the labelled exports of bench/surveymonkey_history.py (pairs and triples of
+reworded duplicates, and look-alikes of the same town and theme): precision and recall are in bench/README.
 """
 
 from __future__ import annotations
@@ -11,24 +22,23 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from functools import lru_cache
 
-# Thresholds, tuned on the realistic pairs in tests/unit/test_similarity.py. Partners who work together often
-# run several projects in the same place, so a shared place name must not be enough ("Kent and Medway
-# co-responding" and "Kent and Medway community safety" score 0.62 on name): a name alone matches only when
-# it is close, a summary alone only when much of its wording is shared (different projects by the same
-# partners reached 0.35, the same project told by each partner 0.55 and up), and a fairly close name needs a
-# summary that backs it up. The same project is sometimes named quite differently ("Hindlip Park HQ move",
-# "Shared headquarters at Hindlip": 0.36), which is why the summary can match on its own.
-NAME_ALONE = 0.8
-SUMMARY_ALONE = 0.45
-NAME_WITH_SUMMARY = 0.7
-SUMMARY_WITH_NAME = 0.3
+import numpy as np
+from rapidfuzz import fuzz, process
 
-# Ranking: the name says more than the summary, whose wording differs more between partners.
-NAME_WEIGHT = 0.6
+# A pair is a likely duplicate when the names are close, the summaries share much rare wording, or both
+# are fairly close.
+NAME_ALONE = 0.85
+SUMMARY_ALONE = 0.5
+NAME_WITH_SUMMARY = 0.6
+SUMMARY_WITH_NAME = 0.35
+NAME_WEIGHT = 0.5  # ranking: name and summary count alike
+# A word in more than this share of the summaries is too common to suggest a pair on its own.
+COMMON_SHARE = 0.05
+SMALL_CORPUS = 20
 
 # Words that say nothing about which project this is: ordinary English, and the words every project in this
 # service uses about itself and its partners ("joint", "service", "police").
@@ -48,12 +58,14 @@ _STOP_WORDS = """
 _JOINER = r"[-\u2010\u2011'\u2019]"  # hyphens and apostrophes, typed or typographic
 _WORD = re.compile(rf"[a-z0-9]+(?:{_JOINER}[a-z0-9]+)*")
 _JOINER_RE = re.compile(_JOINER)
+_INNER_JOINER = re.compile(rf"(?<=[a-z0-9]){_JOINER}(?=[a-z0-9])")
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
 class Candidate:
     key: str  # e.g. "submission:12" or "record:4": opaque here, for the caller to find the project again
-    organisation_ids: frozenset[int]  # the owning organisation plus its named partners
+    organisation_ids: frozenset[int]  # the owning organisation plus its named partners (for the reason only)
     name: str
     summary: str
 
@@ -64,60 +76,193 @@ class Match:
     name_similarity: float  # 0..1
     summary_similarity: float  # 0..1
     shared_organisations: frozenset[int]
-    reason: str  # for a reviewer, e.g. "Same organisations (2 in common) and a similar name"
+    reason: str  # for a reviewer, e.g. "A similar name and a similar summary"
 
     @property
     def score(self) -> float:
         return NAME_WEIGHT * self.name_similarity + (1 - NAME_WEIGHT) * self.summary_similarity
 
 
+@dataclass(frozen=True)
+class Pair:
+    first: int  # positions in the list compared
+    second: int
+    name_similarity: float
+    summary_similarity: float
+
+    @property
+    def score(self) -> float:
+        return NAME_WEIGHT * self.name_similarity + (1 - NAME_WEIGHT) * self.summary_similarity
+
+
+def is_likely(name: float, summary: float) -> bool:
+    return (
+        name >= NAME_ALONE
+        or summary >= SUMMARY_ALONE
+        or (name >= NAME_WITH_SUMMARY and summary >= SUMMARY_WITH_NAME)
+    )
+
+
+def likely_pairs(names: Sequence[str], summaries: Sequence[str], *, among: int | None = None) -> list[Pair]:
+    """The likely duplicate pairs of a list of projects, best first. With `among`, only pairs that include
+    one of the first `among` projects (the file's rows, compared with each other and with the records that
+    follow them); the rest are not compared with each other."""
+    count = len(names)
+    if count < 2:
+        return []
+    among = count if among is None else among
+    processed = [_name_text(name) for name in names]
+    vectors = _tfidf(summaries)
+    candidates: dict[tuple[int, int], float] = {}
+    # The token-set ratio is never below the score used, so it finds every candidate (natively, fast).
+    scores = process.cdist(
+        processed[:among],
+        processed,
+        scorer=fuzz.token_set_ratio,
+        score_cutoff=int(NAME_WITH_SUMMARY * 100),
+        dtype=np.uint8,
+        workers=-1,
+    )
+    for i, j in zip(*np.nonzero(scores), strict=True):
+        if i != j and (j >= among or i < j):
+            candidates[(int(i), int(j))] = -1.0
+    for i, j in _summary_pairs(vectors, among, SUMMARY_WITH_NAME):
+        candidates.setdefault((i, j), -1.0)
+    pairs = []
+    for (i, j), name in candidates.items():
+        places_i, places_j = _places(names[i], summaries[i]), _places(names[j], summaries[j])
+        if not places_i <= _text_words(names[j], summaries[j]) or not places_j <= _text_words(
+            names[i], summaries[i]
+        ):
+            continue  # each names a place (or thing) the other never mentions: two projects alike
+        if name < 0:
+            name = _name_scorer(processed[i], processed[j]) / 100
+        summary = _cosine(vectors[i], vectors[j])
+        if is_likely(name, summary):
+            pairs.append(Pair(i, j, round(name, 3), round(summary, 3)))
+    pairs.sort(key=lambda p: (-p.score, p.first, p.second))
+    return pairs
+
+
 def possible_duplicates(subject: Candidate, others: Iterable[Candidate], *, limit: int = 5) -> list[Match]:
-    """The candidates that share an organisation with `subject` and have a similar name or summary, best
-    first, at most `limit` of them."""
+    """The candidates whose name or summary is likely the same project as `subject`'s, whatever
+    organisations they name, best first, at most `limit` of them."""
     if limit <= 0:
         return []
-    name = _Name(subject.name)
-    summary = _word_counts(subject.summary)
+    others = [o for o in others if o.key != subject.key]
+    pairs = likely_pairs(
+        [subject.name, *(o.name for o in others)], [subject.summary, *(o.summary for o in others)], among=1
+    )
     matches = []
-    for other in others:
+    for pair in pairs:
+        other = others[pair.second - 1]
         shared = subject.organisation_ids & other.organisation_ids
-        if not shared or other.key == subject.key:
-            continue
-        summary_similarity = _cosine(summary, _word_counts(other.summary))
-        name_needed = _name_needed(summary_similarity)
-        name_similarity = name.similarity(_Name(other.name), at_least=name_needed)
-        if name_similarity >= name_needed:
-            reason = _reason(subject, other, shared, name_similarity, summary_similarity)
-            matches.append(Match(other, name_similarity, summary_similarity, frozenset(shared), reason))
-    matches.sort(key=lambda match: (-match.score, -len(match.shared_organisations), match.candidate.key))
+        reason = _reason(shared, pair.name_similarity, pair.summary_similarity)
+        matches.append(Match(other, pair.name_similarity, pair.summary_similarity, frozenset(shared), reason))
+    matches.sort(key=lambda match: (-match.score, match.candidate.key))
     return matches[:limit]
 
 
 def words(text: str) -> list[str]:
     """The words of some text that say which project it is: lower case, without punctuation or stop words,
     "&" read as "and", plurals made singular."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=20_000)  # the review queue compares the same records' texts again and again
+def _words(text: str) -> tuple[str, ...]:
     stems = (_stem(word) for word in _raw_words(text))
-    return [word for word in stems if word not in STOP_WORDS]
+    return tuple(word for word in stems if word not in STOP_WORDS)
 
 
 def name_similarity(first: str, second: str) -> float:
-    return _Name(first).similarity(_Name(second))
+    return _name_scorer(_name_text(first), _name_text(second)) / 100
 
 
-def summary_similarity(first: str, second: str) -> float:
-    return _cosine(_word_counts(first), _word_counts(second))
+def summary_similarity(first: str, second: str, corpus: Sequence[str] = ()) -> float:
+    """TF-IDF cosine of two summaries, the weights from `corpus` with the two (alone, every shared word
+    weighs the same)."""
+    vectors = _tfidf([first, second, *corpus])
+    return round(_cosine(vectors[0], vectors[1]), 3)
 
 
-def _name_needed(summary: float) -> float:
-    """How similar the names must be for a match, given how similar the summaries are."""
-    if summary >= SUMMARY_ALONE:
+_PROPER = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Za-z]+)*\b")
+_GENERIC = frozenset(
+    [
+        "Joint",
+        "Shared",
+        "Combined",
+        "Tri",
+        "Blue",
+        "Light",
+        "Emergency",
+        "Services",
+        "Service",
+        "Fire",
+        "Police",
+        "Ambulance",
+        "Rescue",
+        "Project",
+        "Pilot",
+        "Scheme",
+        "Programme",
+        "Team",
+        "Hub",
+        "Station",
+        "Centre",
+        "Headquarters",
+        "Collaboration",
+        "Partnership",
+        "Safe",
+        "Well",
+    ]
+)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+)([A-Z][a-z]+(?:[-'][A-Za-z]+)*)")
+
+
+@lru_cache(maxsize=20_000)
+def _places(name: str, summary: str) -> frozenset[str]:
+    """The names of places (and other proper nouns) in a project's name: capitalised words that are not the
+    usual words of project names, and not merely the first word of the name, unless the summary writes them
+    capitalised too mid-sentence ("Harrogate falls team ... in Harrogate"). Two projects that each name a
+    place the other never mentions are two projects, however alike their wording."""
+    words_in_name = _PROPER.findall(name)
+    first = words_in_name[0] if words_in_name and name.lstrip().startswith(words_in_name[0]) else None
+    sentence_starts = set(_SENTENCE_START.findall(summary))
+    in_summary = set(_PROPER.findall(summary)) - sentence_starts
+    found = set()
+    for word in words_in_name:
+        if word in _GENERIC or word.lower() in STOP_WORDS or len(word) < 3:
+            continue
+        if word == first and word not in in_summary:
+            continue
+        found.add(_JOINER_RE.sub("", word.lower()))
+    return frozenset(found)
+
+
+def _name_text(name: str) -> str:
+    return " ".join(words(name))
+
+
+def _name_scorer(first: str, second: str, *, processor=None, score_cutoff=None) -> float:
+    if not first or not second:
         return 0.0
-    return NAME_WITH_SUMMARY if summary >= SUMMARY_WITH_NAME else NAME_ALONE
+    score = (fuzz.token_set_ratio(first, second) + fuzz.token_sort_ratio(first, second)) / 2
+    return score if score_cutoff is None or score >= score_cutoff else 0.0
+
+
+@lru_cache(maxsize=20_000)
+def _text_words(name: str, summary: str) -> frozenset[str]:
+    return frozenset(_raw_words(f"{name} {summary}"))
 
 
 def _raw_words(text: str) -> list[str]:
     # "&" needs no reading as "and": both only separate words ("and" is a stop word).
-    return [_JOINER_RE.sub("", word) for word in _WORD.findall(text.lower())]
+    # A hyphen or apostrophe inside a word joins it ("co-responding" is "coresponding"); elsewhere it only
+    # separates words, as a space does.
+    return _PLAIN_WORD.findall(_INNER_JOINER.sub("", text.lower()))
 
 
 def _stem(word: str) -> str:
@@ -132,73 +277,76 @@ def _stem(word: str) -> str:
 STOP_WORDS = frozenset(_stem(word) for word in _STOP_WORDS.split())  # as words() sees them
 
 
-class _Name:
-    """A project name read once, to compare with many."""
-
-    __slots__ = ("_matchers", "in_order", "sorted", "tokens")
-
-    def __init__(self, text: str) -> None:
-        found = words(text)
-        self.tokens = frozenset(found)
-        self.in_order = " ".join(found)
-        self.sorted = " ".join(sorted(self.tokens))
-        self._matchers: tuple[SequenceMatcher[str], SequenceMatcher[str]] | None = None
-
-    def similarity(self, other: _Name, *, at_least: float = 0.0) -> float:
-        """The best of word overlap and spelling likeness (in the names' own order and word-sorted, so that
-        "Medway co-responding" and "co-responding in Medway" agree). When the answer is below `at_least`, it
-        may be an underestimate: the slow spelling comparison is skipped when it cannot reach that."""
-        if not self.tokens or not other.tokens:
-            return 0.0
-        best = len(self.tokens & other.tokens) / len(self.tokens | other.tokens)
-        if self._matchers is None:
-            # SequenceMatcher prepares its second sequence once, for all the names compared with this one.
-            self._matchers = (
-                SequenceMatcher(None, b=self.in_order, autojunk=False),
-                SequenceMatcher(None, b=self.sorted, autojunk=False),
-            )
-        for matcher, text in zip(self._matchers, (other.in_order, other.sorted), strict=True):
-            matcher.set_seq1(text)
-            floor = max(best, at_least)  # below this, the spelling changes nothing
-            if floor < 1.0 and matcher.real_quick_ratio() >= floor and matcher.quick_ratio() >= floor:
-                best = max(best, matcher.ratio())
-        return best
+def _tfidf(texts: Sequence[str]) -> list[dict[str, float]]:
+    """Each text as unit-length TF-IDF weights (sublinear term frequency, smoothed IDF)."""
+    counts = [Counter(_words(text)) for text in texts]
+    frequency: Counter[str] = Counter()
+    for count in counts:
+        frequency.update(count.keys())
+    total = len(texts)
+    if total < SMALL_CORPUS:  # too few texts to learn which words are common: every word weighs the same
+        idf = dict.fromkeys(frequency, 1.0)
+    else:
+        idf = {word: math.log((1 + total) / (1 + df)) + 1 for word, df in frequency.items()}
+    vectors = []
+    for count in counts:
+        weights = {word: (1 + math.log(n)) * idf[word] for word, n in count.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        vectors.append({word: w / norm for word, w in weights.items()})
+    return vectors
 
 
-def _word_counts(text: str) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for word, count in Counter(_raw_words(text)).items():  # each different word stemmed once
-        stem = _stem(word)
-        if stem not in STOP_WORDS:
-            counts[stem] += count
-    return counts
-
-
-def _cosine(first: Counter[str], second: Counter[str]) -> float:
-    if not first or not second:
-        return 0.0
+def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
     if len(first) > len(second):
         first, second = second, first
-    dot = sum(count * second[word] for word, count in first.items() if word in second)
-    if not dot:
-        return 0.0
-    norms = math.sqrt(sum(c * c for c in first.values())) * math.sqrt(sum(c * c for c in second.values()))
-    return min(1.0, dot / norms)
+    return min(1.0, sum(w * second[word] for word, w in first.items() if word in second))
 
 
-def _reason(subject: Candidate, other: Candidate, shared: frozenset[int], name: float, summary: float) -> str:
-    count = len(shared)
-    if subject.organisation_ids == other.organisation_ids:
-        organisations = f"Same organisations ({count} in common)"
-    else:
-        organisations = f"{count} organisation{'s' if count != 1 else ''} in common"
+def _summary_pairs(
+    vectors: list[dict[str, float]], among: int, at_least: float
+) -> dict[tuple[int, int], float]:
+    """Pairs whose summaries may reach `at_least`: found through the words they share, leaving out words
+    so common that they would pair almost everything (a pair sharing only those cannot reach it)."""
+    postings: dict[str, list[int]] = {}
+    for index, vector in enumerate(vectors):
+        for word in vector:
+            postings.setdefault(word, []).append(index)
+    limit = max(20, int(COMMON_SHARE * len(vectors)))
+    firsts, seconds, products = [], [], []
+    for word, indexes in postings.items():
+        if len(indexes) < 2 or len(indexes) > limit:
+            continue
+        ids = np.array(indexes)
+        weights = np.array([vectors[i][word] for i in indexes])
+        a, b = np.triu_indices(len(ids), k=1)
+        keep = ids[a] < among
+        firsts.append(ids[a][keep])
+        seconds.append(ids[b][keep])
+        products.append((weights[a] * weights[b])[keep])
+    if not firsts:
+        return {}
+    first, second, product = np.concatenate(firsts), np.concatenate(seconds), np.concatenate(products)
+    keys = first.astype(np.int64) * len(vectors) + second
+    unique, inverse = np.unique(keys, return_inverse=True)
+    sums = np.bincount(inverse, weights=product)
+    found = {}
+    # Rare words alone: a pair whose rare shared words add up to less than half the bar is left out.
+    for key, total in zip(unique[sums >= at_least / 2], sums[sums >= at_least / 2], strict=True):
+        found[(int(key // len(vectors)), int(key % len(vectors)))] = float(total)
+    return found
+
+
+def _reason(shared: frozenset[int], name: float, summary: float) -> str:
     similar_name = name >= NAME_WITH_SUMMARY
     similar_summary = summary >= SUMMARY_WITH_NAME
-    name_words = "the same name" if name == 1.0 else "a similar name"
+    name_words = "The same name" if name == 1.0 else "A similar name"
     if similar_name and similar_summary:
         text = f"{name_words} and a similar summary"
     elif similar_name:
         text = name_words
     else:
-        text = "a similar summary"
-    return f"{organisations}, {text}" if " and " in text else f"{organisations} and {text}"
+        text = "A similar summary"
+    if shared:
+        count = len(shared)
+        return f"{text}; {count} organisation{'s' if count != 1 else ''} in common"
+    return f"{text}; no organisation in common"

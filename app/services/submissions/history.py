@@ -23,6 +23,7 @@ DESCRIPTIONS = {
     "review.rejected": "Rejected",
     "partner.confirmed": "Partner confirmed its part",
     "partner.denied": "Partner denied its part",
+    "import.project": "Imported",
 }
 
 
@@ -32,6 +33,13 @@ class TimelineEntry:
     what: str
     who: str
     note: str | None
+
+
+def _imported_from(details: dict) -> str | None:
+    if not details.get("file_name"):
+        return None
+    row = f", row {details['row']}" if details.get("row") else ""
+    return f"From {details['file_name']}{row}"
 
 
 def timeline(submission: Submission) -> list[TimelineEntry]:
@@ -48,7 +56,8 @@ def timeline(submission: Submission) -> list[TimelineEntry]:
             who=event.actor.name if event.actor else "The service",
             note=event.details.get("reason")
             or event.details.get("comment")
-            or (f"Assigned to {event.details['reviewer']}" if event.details.get("reviewer") else None),
+            or (f"Assigned to {event.details['reviewer']}" if event.details.get("reviewer") else None)
+            or _imported_from(event.details),
         )
         for event in events
     ]
