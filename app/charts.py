@@ -154,11 +154,17 @@ def table_for(
     }
 
 
+def thousands(number: int | None) -> str:
+    """12345 -> "12,345"; a withheld figure (None) -> "fewer than 3"."""
+    return WITHHELD if number is None else f"{number:,}"
+
+
 def register(app: Flask) -> None:
     """Make bar_chart, table_for and format_value available to templates (templates/find/_figures.html)."""
     app.add_template_global(bar_chart, "bar_chart")
     app.add_template_global(table_for, "table_for")
     app.add_template_global(format_value, "format_value")
+    app.add_template_global(thousands, "thousands")
     app.add_template_global(describe, "chart_description")
     app.add_template_global(describe_drawn, "drawn_chart_description")
     app.add_template_global(compact_bar_chart, "compact_bar_chart")
