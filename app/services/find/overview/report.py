@@ -150,7 +150,9 @@ def build(
         national=national,
         annex=[_annex_line(record, names, labels, record.submission_id in notable) for record in described],
         include_contacts=include_contacts,
-        summary_charts=[
+        summary_charts=[]  # too few projects, one counted only: no chart names their values
+        if figures.withheld
+        else [
             Chart("summary-themes", "Projects by theme", figures.by_theme, "Theme"),
             Chart(
                 "summary-combinations",
