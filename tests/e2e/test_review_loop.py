@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Record, Role, Sector, Submission, SubmissionStatus
+from app.models import Organisation, Record, Role, Sector, Submission, SubmissionStatus
 from app.models.base import utcnow
 from app.services.rounds import deadlines as rounds
 from tests import factories
@@ -179,14 +179,20 @@ def test_changes_requested_on_one_answer_then_resubmitted_and_approved(app, page
     assert NEW_LESSONS in record.search_text and OLD_LESSONS not in record.search_text
 
 
-def test_a_reviewer_from_the_submitting_organisation_cannot_decide(app, page: Page, world):
+def test_a_reviewer_from_an_organisation_the_submission_names_cannot_decide(app, page: Page, world):
+    """Neither a reviewer from the lead organisation nor one from a partner may decide on it."""
+    fire = db.session.scalars(select(Organisation).filter_by(name="Kent Fire and Rescue Service")).one()
+    factories.user(Role.REVIEWER, email="fern@example.org", name="Fern Fire", organisation_=fire)
     client = world["client"]
     submit_form(client, f"/projects/{world['submission_id']}/check-your-answers", {"confirm": "y"})
 
-    sign_in(page, "pat@example.org", name="Pat Police")
-    open_from_queue(page)
-    expect(page.get_by_role("main")).to_contain_text(
-        "This submission is from your own organisation, so you cannot decide on it. Another reviewer must."
-    )
-    for name in ("Claim for review", "Approve", "Request changes", "Reject"):
-        expect(page.get_by_role("button", name=name, exact=True)).to_have_count(0)
+    for email, name in (("pat@example.org", "Pat Police"), ("fern@example.org", "Fern Fire")):
+        sign_in(page, email, name=name)
+        open_from_queue(page)
+        expect(page.get_by_role("main")).to_contain_text(
+            "This submission names your organisation as its lead or as a partner, so you cannot decide on "
+            "it. Another reviewer must."
+        )
+        for button in ("Claim for review", "Approve", "Request changes", "Reject"):
+            expect(page.get_by_role("button", name=button, exact=True)).to_have_count(0)
+        sign_out(page)
