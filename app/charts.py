@@ -124,7 +124,7 @@ def describe(rows: list[tuple[str, Value]], unit: str = "") -> str:
 
 def describe_drawn(rows: list[tuple[str, Value]], unit: str = "") -> str:
     """Like describe, for a chart that leaves withheld rows out: says which were left out and why."""
-    drawn = [(label, value) for label, value in rows if value is not None]
+    drawn: list[tuple[str, Value]] = [(label, value) for label, value in rows if value is not None]
     left_out = [str(label) for label, value in rows if value is None]
     text = describe(drawn, unit) if drawn else "Bar chart with no bars."
     if left_out:

@@ -307,7 +307,7 @@ def partner_names(record: Record, names: Mapping[str, str], labels: _Labels) -> 
 
 
 def _factors(
-    facet: str, ranked: list[tuple[str, int]], described: list[Record], labels: _Labels
+    facet: str, ranked: list[tuple[str, int | None]], described: list[Record], labels: _Labels
 ) -> list[Factor]:
     """Enablers (or barriers) ranked by how many projects named them, each with up to three short quotes
     from the described projects that named it."""
@@ -371,7 +371,7 @@ def _regions(counted: list[Counted], *, withheld_all: bool = False) -> tuple[lis
         ], None
     counts = _shown_tally(counted, lambda c: c.facets.get("region", [])[:1])
     national_records = [c for c in counted if not c.facets.get("region")]
-    national = len(national_records)
+    national: int | None = len(national_records)
     if withheld(national, sum(c.hidden for c in national_records)):
         national = None
     largest = max((n for n in counts.values() if n is not None), default=0)
