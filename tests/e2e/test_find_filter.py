@@ -86,6 +86,7 @@ def test_on_a_desktop_filters_sit_beside_the_results_and_a_partner_can_be_chosen
     sign_in(page, library.email)
     visit(page, "/find")
     expect(page.get_by_role("button", name="Show filters")).to_be_hidden()
+    expect(page.get_by_role("group", name="Barriers")).to_have_count(0)  # none named: nothing to tick
     page.get_by_label("Partner organisation").select_option(label="South East Coast Ambulance Service (1)")
     expect(page.get_by_role("heading", name="1 project", exact=True)).to_be_visible()
     expect(page.get_by_label("Partner organisation")).to_be_focused()  # back where the change was made
