@@ -63,6 +63,8 @@ def test_search_filter_open_a_record_and_download(app, page: Page):
     assert_accessible(page)
 
     page.get_by_role("link", name="Remove this filter station").click()
+    expect(page.get_by_role("heading", name="2 projects")).to_be_visible()
+    page.wait_for_load_state()  # the script that applies a ticked filter has run
     page.get_by_label("Shared estates (1)").check()  # applied when ticked
     expect(page.get_by_role("heading", name="1 project", exact=True)).to_be_visible()
     assert "themes=shared_estates" in page.url  # the state of the page is a shareable address
