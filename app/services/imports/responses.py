@@ -47,7 +47,7 @@ from app.services.errors import DomainError
 from app.services.find import demo_records
 from app.services.imports.binding import bind
 from app.services.imports.files import FileProblem, Table, open_table
-from app.services.imports.mapping import Mapping, load_mapping
+from app.services.imports.mapping import Mapping, MappingProblem, load_mapping
 from app.services.imports.organisation_names import Known, OrganisationMatcher
 from app.services.imports.proposal import propose, samples
 from app.services.imports.rows import IMPORTED, RowOutcome, RowReader
@@ -217,9 +217,7 @@ def prepare(
     return Prepared(table, mapping, questionnaire, round_, mode, _matcher(), source)
 
 
-def _no_lead_column():
-    from app.services.imports.mapping import MappingProblem
-
+def _no_lead_column() -> MappingProblem:
     return MappingProblem(
         1, "The file has no column naming each project's lead organisation: it cannot be imported"
     )
@@ -342,16 +340,17 @@ def write(
         k.casefold(): int(v) for k, v in (decisions.get("organisations") or {}).items() if str(v).isdigit()
     }
     organisations = {o.id: o for o in db.session.scalars(select(Organisation))}
+    lead_question = prepared.mapping.lead_question
     unmatched = None
     count = 0
     for outcome in outcomes:
         if outcome.row in skip:
             continue
         lead_id = outcome.organisation_id
-        if lead_id is None and outcome.lead_as_given.casefold() in chosen:
+        if lead_id is None and lead_question is not None and outcome.lead_as_given.casefold() in chosen:
             lead_id = chosen[outcome.lead_as_given.casefold()]
-            outcome.answers[prepared.mapping.lead_question.id] = str(lead_id)
-            outcome.as_given.pop(prepared.mapping.lead_question.id, None)
+            outcome.answers[lead_question.id] = str(lead_id)
+            outcome.as_given.pop(lead_question.id, None)
         if lead_id is None:
             unmatched = unmatched or _unmatched_organisation()
             lead = unmatched
@@ -404,7 +403,9 @@ def _unmatched_organisation() -> Organisation:
     return found
 
 
-def _waiting_in_review(prepared: Prepared, lead: Organisation, partners, answers, by: User) -> Submission:
+def _waiting_in_review(
+    prepared: Prepared, lead: Organisation, partners: list[Organisation], answers: dict[str, Any], by: User
+) -> Submission:
     """A submitted project in the review queue, with its one revision, as a lead's submit leaves it."""
     round_ = prepared.round
     submission = Submission(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -246,7 +246,13 @@ def _name_text(name: str) -> str:
     return " ".join(words(name))
 
 
-def _name_scorer(first: str, second: str, *, processor=None, score_cutoff=None) -> float:
+def _name_scorer(
+    first: str,
+    second: str,
+    *,
+    processor: Callable[[str], str] | None = None,
+    score_cutoff: float | None = None,
+) -> float:
     if not first or not second:
         return 0.0
     score = (fuzz.token_set_ratio(first, second) + fuzz.token_sort_ratio(first, second)) / 2
