@@ -98,13 +98,15 @@ class RowReader:
     ):
         self.mapping, self.questionnaire, self.matcher, self.layout = mapping, questionnaire, matcher, layout
         self.lead = mapping.lead_question
+        self.name_id = questionnaire.role_question("name").id
+        self.summary_id = questionnaire.role_question("summary").id
 
     def read(self, row: int, cells: list[str], columns: Sequence[Column]) -> RowOutcome:
         outcome = RowOutcome(
             row=row,
             key=self._key(row, cells),
-            name_id=self.questionnaire.role_question("name").id,
-            summary_id=self.questionnaire.role_question("summary").id,
+            name_id=self.name_id,
+            summary_id=self.summary_id,
         )
         outcome.cells = {c.title: cells[c.index] for c in columns if cells[c.index].strip()}
         ordered = sorted(self.mapping.questions.items(), key=lambda item: item[1].question is not self.lead)
