@@ -23,7 +23,12 @@ def _bool(name: str, default: bool = False) -> bool:
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value else default
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
 
 
 def _database_url(default: str) -> str:
@@ -82,6 +87,11 @@ class Config:
         self.RETENTION_OUTBOX_DAYS = _int("RETENTION_OUTBOX_DAYS", 90)
 
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        # memory:// counts in each process apart: with several web processes each allows the full limit.
+        self.RATELIMIT_SINGLE_PROCESS = _bool("RATELIMIT_SINGLE_PROCESS", False)
+        # How many proxies in front of the service set X-Forwarded-For (and -Proto, -Host, -Port): the
+        # client's address is taken from them, for rate limits and the audit log. 0 trusts no such header.
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.RATELIMIT_HEADERS_ENABLED = False
         self.SIGN_IN_LIMIT_PER_ACCOUNT = env.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
         self.SIGN_IN_LIMIT_PER_ADDRESS = env.get("SIGN_IN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
@@ -94,9 +104,6 @@ class Config:
         self.INVITATION_DAYS = 7
 
         self.FORCE_HTTPS = _bool("FORCE_HTTPS", False)
-        # How many proxies (nginx: 1) stand in front of the service and set X-Forwarded-For and -Proto. The
-        # client's address is the one that many hops back; 0 trusts no header (direct connections).
-        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         # Open the records whose owners chose public sharing to anyone, without signing in.
         self.PUBLIC_DATABASE = _bool("PUBLIC_DATABASE", False)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
@@ -137,6 +144,13 @@ class ProductionConfig(Config):
         if len(os.environ["SECRET_KEY"]) < 32:
             raise RuntimeError("SECRET_KEY must be at least 32 characters in production.")
         super().__init__()
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://") and not self.RATELIMIT_SINGLE_PROCESS:
+            raise RuntimeError(
+                "Production configuration refuses to start with rate limits counted in each process "
+                "(RATELIMIT_STORAGE_URI=memory://): several web processes would each allow the whole limit. "
+                "Set RATELIMIT_STORAGE_URI to Redis (redis://127.0.0.1:6379/0), or "
+                "RATELIMIT_SINGLE_PROCESS=1 if the service really runs as one process."
+            )
         self.SESSION_COOKIE_SECURE = True
         self.REMEMBER_COOKIE_SECURE = True
         self.FORCE_HTTPS = _bool("FORCE_HTTPS", True)

@@ -8,9 +8,11 @@ from flask import Flask
 from flask_talisman import Talisman
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.boundary import register as register_boundary
 from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+from app.ids import IdConverter
+from app.proxies import register as register_proxies
 from app.request_log import configure_logging
 from app.templating import Template
 from config import CONFIGS, INSTANCE_DIR
@@ -38,10 +40,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     INSTANCE_DIR.mkdir(exist_ok=True)
     configure_logging(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
-    if app.config["TRUSTED_PROXIES"]:
-        proxies = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
+    register_boundary(app)
+    register_proxies(app)
     _configure_templates(app)
     _init_extensions(app)
 
@@ -61,6 +62,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.static_versions import register as register_static_versions
     from app.submit import bp as submit_bp
 
+    # Before any route is added: every <int:...> refuses numbers too large for an id (404, not 500).
+    app.url_map.converters["int"] = IdConverter
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)

@@ -135,11 +135,17 @@ def table_for(
     }
 
 
+def thousands(number: int | None) -> str:
+    """12345 -> "12,345"; a withheld figure (None) -> "fewer than 3"."""
+    return WITHHELD if number is None else f"{number:,}"
+
+
 def register(app: Flask) -> None:
     """Make bar_chart, table_for and format_value available to templates (templates/find/_figures.html)."""
     app.add_template_global(bar_chart, "bar_chart")
     app.add_template_global(table_for, "table_for")
     app.add_template_global(format_value, "format_value")
+    app.add_template_global(thousands, "thousands")
     app.add_template_global(describe, "chart_description")
     app.add_template_global(compact_bar_chart, "compact_bar_chart")
 
@@ -179,14 +185,14 @@ def compact_bar_chart(title: str, rows: list[tuple[str, Value]], *, chart_id: st
     label on the bar's line, cut short if it must be (the table beneath has it whole), and the title left to
     the table's caption. One image to assistive technology, named and described like bar_chart's."""
     values = [format_value(value) for _, value in rows]
-    largest = max((Decimal(value) for _, value in rows), default=Decimal(0))
+    largest = max((Decimal(value) for _, value in rows if value is not None), default=Decimal(0))
     value_space = max((len(text) for text in values), default=0) * 8 + 8
     bar_space = COMPACT_WIDTH - COMPACT_LABEL_SPACE - value_space - 4
     parts = []
     for index, ((label, value), text) in enumerate(zip(rows, values, strict=True)):
         y = index * COMPACT_ROW
         short = textwrap.shorten(str(label), COMPACT_LABEL_CHARACTERS, placeholder="…")
-        width = _bar_width(Decimal(value), largest, bar_space)
+        width = _bar_width(Decimal(value or 0), largest, bar_space)
         parts.append(
             f'<text x="0" y="{y + 16}" font-size="13" fill="{BLACK}">{escape(short)}</text>'
             f'<rect x="{COMPACT_LABEL_SPACE}" y="{y + 3}" width="{_number(width)}" '

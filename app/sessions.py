@@ -10,6 +10,7 @@ from flask import Flask, current_app, flash, g, redirect, request, session, url_
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from app.boundary import storable
 from app.extensions import db, login_manager
 from app.models import KeptForm, User
 from app.models.base import utcnow
@@ -75,6 +76,14 @@ def register(app: Flask) -> None:
             return {"signed_in": True, "two_factor_set_up_needed": True}, 403
         target = request.full_path.rstrip("?") if request.method in SAFE_METHODS else None
         return redirect(url_for("auth.two_factor_set_up", next=target))
+
+    @app.after_request
+    def _not_stored(response):
+        """Pages and downloads depend on who asks (signed in or not, their role and organisation): no
+        browser or proxy may keep a copy to show someone else, or after signing out. Static files only."""
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.after_request
     def _commit(response):
@@ -158,7 +167,7 @@ def _keep_form(user: User) -> None:
     """Keep what was posted after the session ended, to put back in the form once they have signed in."""
     data = {key: values for key, values in request.form.lists() if key != "csrf_token"}
     token = secrets.token_urlsafe(24)
-    db.session.add(KeptForm(token=token, user_id=user.id, path=request.path, data=data))
+    db.session.add(KeptForm(token=token, user_id=user.id, path=storable(request.path), data=data))
     session["kept_form"] = token
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.admin import bp
 from app.extensions import db, talisman
+from app.ids import parse_id
 from app.models import EmailStatus, OutboundEmail
 from app.permissions import can_read_emails, requires
 from app.services.email import mailbox, outbox
@@ -19,7 +20,8 @@ def emails():
     status = request.args.get("status", "")
     selected = EmailStatus(status) if status in {s.value for s in EmailStatus} else None
     page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    number = parse_id(page)
+    page_number = number if number is not None and number < 100_000 else 1
     listing = mailbox.list_emails(status=selected, page=page_number)
     return render_template(
         "admin/emails.html",

@@ -10,6 +10,7 @@ from app.admin import bp
 from app.forms.common import error_summary
 from app.forms.questionnaire import page_form
 from app.forms.round_admin import QuestionnaireUploadForm
+from app.ids import parse_id
 from app.models import QuestionnaireVersion
 from app.permissions import can_manage_rounds, requires
 from app.questionnaires.display import YES_NO_LABELS
@@ -43,8 +44,9 @@ def _lines(numbers: list[int]) -> str:
 def new_questionnaire():
     form = QuestionnaireUploadForm()
     copying = None
-    if request.method == "GET" and request.args.get("copy", "").isdigit():
-        original = _version(int(request.args["copy"]))
+    copy_id = parse_id(request.args.get("copy"))
+    if request.method == "GET" and copy_id is not None:
+        original = _version(copy_id)
         form.definition_text.data, bumped = questionnaire_versions.copy_text(original)
         copying = (original, bumped)
     errors: list[dict] = []

@@ -9,6 +9,7 @@ from app.admin import bp
 from app.extensions import db
 from app.forms.admin import ChangeUserForm, InviteUserForm
 from app.forms.submit import ConfirmForm
+from app.ids import parse_id
 from app.models import Organisation, Role, User
 from app.permissions import can_manage_users, requires
 from app.services.errors import DomainError
@@ -24,12 +25,8 @@ def users():
     args = request.args
     roles = {role.value: role for role in Role}
     statuses = {status.value: status for status in people.UserStatus}
-    organisation_id = args.get("organisation", "")
-    organisation = (
-        directory.organisation(int(organisation_id))
-        if organisation_id.isdigit() and len(organisation_id) < 10
-        else None
-    )
+    organisation_id = parse_id(args.get("organisation"))
+    organisation = directory.organisation(organisation_id) if organisation_id is not None else None
     filters = {
         "q": args.get("q", "").strip()[:200],
         "role": args.get("role") if args.get("role") in roles else "",

@@ -79,7 +79,7 @@ def sign_in():
 @public
 def sign_out():
     if current_user.is_authenticated:
-        accounts.record_sign_out(current_user._get_current_object(), ip_address=request.remote_addr)
+        accounts.sign_out(current_user._get_current_object(), ip_address=request.remote_addr)
         logout_user()
     session.clear()
     return redirect(url_for("auth.signed_out"))
@@ -171,6 +171,18 @@ def account():
         recovery_codes_left=two_factor.recovery_codes_left(user) if user.has_two_factor else 0,
         two_factor_required=two_factor.required_for(user),
     )
+
+
+@bp.route("/account/sign-out-other-sessions", methods=["POST"])
+@signed_in
+def sign_out_other_sessions():
+    if ConfirmForm().validate_on_submit():
+        user = current_user._get_current_object()
+        accounts.sign_out_other_sessions(user, ip_address=request.remote_addr)
+        # This session carries the new generation; every other one has ended.
+        login_user(user)
+        flash("You have been signed out of every other session. You are still signed in here.", "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/review-digest", methods=["POST"])

@@ -42,7 +42,8 @@ def download(fmt: str):
         records, names = _matching_records(), _organisation_names()
     if fmt == "csv":
         body = exports.csv_stream(records, questionnaire, names, contacts=contacts)
-        mimetype, name = "text/csv; charset=utf-8", "collaboration-projects.csv"
+        # Flask adds "; charset=utf-8" to every text/ type: naming it here sent it twice.
+        mimetype, name = "text/csv", "collaboration-projects.csv"
     elif fmt == "json":
         body = exports.json_stream(records, questionnaire, names, contacts=contacts)
         mimetype, name = "application/json", "collaboration-projects.json"
@@ -52,7 +53,7 @@ def download(fmt: str):
         name = "collaboration-projects.xlsx"
     elif fmt == "dictionary.csv":
         body = iter([exports.data_dictionary_csv(questionnaire, contacts=contacts)])
-        mimetype, name = "text/csv; charset=utf-8", "collaboration-projects-data-dictionary.csv"
+        mimetype, name = "text/csv", "collaboration-projects-data-dictionary.csv"
     else:
         abort(404)
     response = Response(stream_with_context(body), mimetype=mimetype)

@@ -9,6 +9,7 @@ from wtforms.validators import Length, ValidationError
 
 from app.forms.common import strip
 from app.forms.dates import GovDateField
+from app.ids import parse_id
 
 
 class AuditFilterForm(FlaskForm):
@@ -46,7 +47,7 @@ class AuditFilterForm(FlaskForm):
     @property
     def organisation_id(self) -> int | None:
         value = self.organisation.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else None
+        return parse_id(value)
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

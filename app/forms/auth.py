@@ -35,7 +35,10 @@ class ForgottenPasswordForm(FlaskForm):
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
         "New password",
-        description="Must be 10 characters or more. A few unrelated words together make a strong password.",
+        description=(
+            "Must be 10 characters or more, and not one of the most common passwords. "
+            "A few unrelated words together make a strong password."
+        ),
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter a new password")],
     )

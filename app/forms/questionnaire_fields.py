@@ -98,6 +98,10 @@ class AnswerField(Field):
 class TextAnswer(AnswerField):
     """text, number and money: one line."""
 
+    def read_form(self, formdata) -> str:
+        # A one-line answer stays on one line: line breaks (pasted in, or posted by a script) become spaces.
+        return " ".join(formdata.get(self.name, "").splitlines()).strip()
+
     def govuk_params(self, *, size: str, heading: bool, reveals: dict) -> dict[str, Any]:
         params: dict[str, Any] = {
             "id": self.name,

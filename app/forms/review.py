@@ -7,6 +7,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from app.ids import parse_id
+
 
 class DecisionForm(FlaskForm):
     """Each decision carries the version the reviewer saw: a decision on a changed submission is refused."""
@@ -16,7 +18,8 @@ class DecisionForm(FlaskForm):
 
     def version(self) -> int:
         value = self.expected_version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else -1
+        number = parse_id(value)
+        return number if number is not None else -1
 
 
 class RejectForm(DecisionForm):

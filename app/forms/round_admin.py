@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from app.forms.common import strip
 from app.forms.dates import DateRequired, GovDateField, TimeOfDayField
 from app.forms.organisation_fields import organisation_groups
+from app.ids import parse_id
 from app.questionnaires.organisation_options import OrganisationOption
 
 MAX_DEFINITION_BYTES = 1024 * 1024
@@ -88,7 +89,7 @@ class OrganisationsPicker(Field):
 
     def process_formdata(self, valuelist):
         self.raw_data = list(valuelist)
-        self.data = [int(value) for value in valuelist if str(value).isdigit()][:5000]
+        self.data = [number for value in valuelist if (number := parse_id(value)) is not None][:5000]
         if len(self.data) != len(valuelist):
             raise ValueError("Select organisations from the list")
 

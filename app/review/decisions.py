@@ -11,8 +11,8 @@ from app.review import bp
 from app.review.views import submission_or_404
 from app.services.errors import DomainError
 from app.services.find.overview import notable
+from app.services.review import conflicts, duplicates
 from app.services.review import decisions as reviews
-from app.services.review import duplicates
 from app.services.submissions import answers
 from app.services.submissions import lifecycle as submissions
 
@@ -28,8 +28,8 @@ def _refused(item, problem: DomainError):
 
 def _check_can_decide(item):
     if not reviews.can_decide(_me(), item):
-        if reviews.own_organisation(_me(), item):
-            flash("You cannot review a submission from your own organisation", "error")
+        if reviews.conflict_of_interest(_me(), item):
+            flash(reviews.CONFLICT, "error")
         else:
             flash(f"This submission is {item.status.label.lower()}: there is nothing to decide", "error")
         return redirect(url_for("review.submission", submission_id=item.id))
@@ -68,6 +68,7 @@ def approve(submission_id: int):
         problem=problem,
         theme_items=notable.theme_items(item, questionnaire, chosen=themes),
         reason=reason,
+        unconfirmed_partners=conflicts.unconfirmed_partners(item),
     )
 
 

@@ -7,13 +7,14 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.forms.review import DecisionForm
+from app.ids import parse_id
 from app.models import Region, Sector, Submission, User
 from app.permissions import is_administrator, is_reviewer, requires
 from app.questionnaires.loader import default_questionnaire
 from app.review import bp
 from app.services.errors import DomainError
+from app.services.review import conflicts, duplicates
 from app.services.review import decisions as reviews
-from app.services.review import duplicates
 from app.services.review import queue as review_queue
 from app.services.review.revision_diff import changes_between
 from app.services.submissions import answers, history, partners
@@ -71,7 +72,8 @@ def submission(submission_id: int):
         timeline=history.timeline(item),
         changes=changes,
         duplicates=duplicates.for_submission(item),
-        own_organisation=reviews.own_organisation(_me(), item),
+        conflict_of_interest=reviews.conflict_of_interest(_me(), item),
+        unconfirmed_partners=conflicts.unconfirmed_partners(item),
         can_decide=reviews.can_decide(_me(), item),
         reviewers=review_queue.filter_options()["reviewers"] if is_administrator(_me()) else [],
         form=DecisionForm(),
@@ -98,8 +100,8 @@ def claim(submission_id: int):
 def assign(submission_id: int):
     item = submission_or_404(submission_id)
     form = DecisionForm()
-    reviewer_id = request.form.get("reviewer", "")
-    reviewer = db.session.get(User, int(reviewer_id)) if reviewer_id.isdigit() else None
+    reviewer_id = parse_id(request.form.get("reviewer"))
+    reviewer = db.session.get(User, reviewer_id) if reviewer_id is not None else None
     if form.validate_on_submit():
         try:
             if reviewer is None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.formatting import LONDON
+from app.ids import parse_id
 from app.models import AuditEvent, Organisation, OutboundEmail, Round, Submission, User
 from app.services.paging import Page, paginate
 from app.services.people.account_admin import like_pattern
@@ -29,6 +30,7 @@ ACTION_LABELS = {
     "sign_in": "Signed in",
     "sign_in.failed": "Failed to sign in",
     "sign_out": "Signed out",
+    "sign_out.other_sessions": "Signed out of all their other sessions",
     "password.changed": "Changed their password",
     "password_reset.requested": "Asked for a password reset link",
     "password_reset.requested_unknown": "Asked for a password reset for an unknown email address",
@@ -118,8 +120,9 @@ class Entry:
 def find_submission(reference_or_number: str) -> Submission | None:
     """A submission by its number (42) or its reference (CP-2026-00042)."""
     value = reference_or_number.strip()
-    if value.isdigit() and len(value) < 10:
-        return db.session.get(Submission, int(value))
+    number = parse_id(value)
+    if number is not None:
+        return db.session.get(Submission, number)
     if REFERENCE.match(value):
         return db.session.scalar(select(Submission).where(Submission.reference == value.upper()))
     return None

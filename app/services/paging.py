@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from app.extensions import db
+from app.ids import parse_id
 
 PAGE_SIZE = 50
 LAST_PAGE = 100_000
@@ -26,7 +27,8 @@ class Page:
 def page_number(raw: str | None) -> int:
     """The page asked for in a query string; anything that is not a sensible page number means page 1."""
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= LAST_PAGE else 1
+    number = parse_id(raw)
+    return number if number is not None and number <= LAST_PAGE else 1
 
 
 def paginate(

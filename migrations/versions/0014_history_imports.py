@@ -30,10 +30,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("imports") as batch_op:
-        batch_op.drop_column("decisions")
-    with op.batch_alter_table("imported_projects") as batch_op:
-        batch_op.drop_column("cells")
-        batch_op.drop_column("row_number")
-    with op.batch_alter_table("organisations") as batch_op:
-        batch_op.drop_column("aliases")
+    # Plain DROP COLUMN (SQLite 3.35 and newer): a batch operation would recreate organisations, which other
+    # tables refer to, and drop migration 0012's triggers.
+    op.drop_column("imports", "decisions")
+    op.drop_column("imported_projects", "cells")
+    op.drop_column("imported_projects", "row_number")
+    op.drop_column("organisations", "aliases")

@@ -171,7 +171,7 @@ def nothing_unreadable(found: dict[str, str], viewer: str) -> None:
 def reads_what_they_may(found: dict[str, str], viewer: str) -> None:
     signed_in = viewer != "anonymous"
     readable = ("open", "sector") if signed_in else ("open",)
-    for output in ("search", "organisation", "api", "csv", "json", "xlsx", "overview", "overview pdf"):
+    for output in ("search", "organisation", "api", "csv", "json", "xlsx", "overview"):
         assert (OPEN["name"] in found[output]) is True, (viewer, output)
         assert (SECTOR["name"] in found[output]) is signed_in, (viewer, output)
     for key in ("open", "sector", "hidden"):

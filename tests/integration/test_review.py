@@ -239,16 +239,16 @@ def test_illegal_transitions_are_refused_by_the_service(world):
 
 def test_a_reviewer_cannot_decide_on_their_own_organisation(client, world):
     item = world["submission"]
-    with pytest.raises(NotAllowed, match="your own organisation"):
+    with pytest.raises(NotAllowed, match="it names your organisation as its lead or as a partner"):
         reviews.approve(item, by=world["police_reviewer"], expected_version=item.edit_version)
     db.session.rollback()
     sign_in(client, "pat@example.org", factories.PASSWORD)
     page = client.get(f"/review/{item.id}").text
-    assert "This submission is from your own organisation" in page
+    assert "This submission names your organisation as its lead or as a partner" in page
     assert f'href="/review/{item.id}/approve' not in page
     response = client.get(f"/review/{item.id}/approve")
     assert (
-        "You cannot review a submission from your own organisation"
+        "You cannot decide on this submission: it names your organisation"
         in client.get(response.headers["Location"]).text
     )
 

@@ -25,6 +25,7 @@ def test_production_refuses_to_start_without_a_secret_key_and_database(monkeypat
 
 
 def test_production_cookies_are_secure(monkeypatch):
+    monkeypatch.setenv("RATELIMIT_SINGLE_PROCESS", "1")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/postgres")
     app = create_app("production")

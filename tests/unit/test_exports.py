@@ -155,7 +155,7 @@ def test_csv_neutralises_formulas_in_answers_and_in_lists(text):
     assert dict(zip(header, line, strict=True))["Partners"] == "'" + text
 
 
-def test_xlsx_has_the_projects_and_a_data_dictionary_with_formulas_neutralised():
+def test_xlsx_has_the_projects_and_a_data_dictionary_with_text_as_typed_and_no_formulas():
     records = [make_record(n, project_name=text, cost="-40") for n, text in enumerate(INJECTIONS, start=1)]
 
     workbook = load_workbook(io.BytesIO(b"".join(xlsx_chunks(records, QUESTIONNAIRE, NAMES))))
@@ -165,9 +165,11 @@ def test_xlsx_has_the_projects_and_a_data_dictionary_with_formulas_neutralised()
     header, *lines = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert header == headings()
     name, cost = header.index("Project name"), header.index("Cost")
-    # XML reads a carriage return back as a line feed.
-    assert [line[name] for line in lines] == ["'" + text.replace("\r", "\n") for text in INJECTIONS]
+    # Text exactly as typed, with no apostrophe, in string cells that can never be formulas.
+    # A carriage return is written as the line feed a cell's line break is.
+    assert [line[name] for line in lines] == [text.replace("\r", "\n") for text in INJECTIONS]
     assert all(cell.data_type != "f" for r in sheet.iter_rows() for cell in r)
+    assert {r[name].data_type for r in sheet.iter_rows(min_row=2)} == {"s"}
     assert [line[cost] for line in lines] == [-40] * len(INJECTIONS)
     assert lines[0][header.index("Collaboration themes")] == "Shared estates; Joint training"
     dictionary = list(workbook["Data dictionary"].iter_rows(values_only=True))
@@ -180,7 +182,7 @@ def test_xlsx_drops_control_characters_it_cannot_store():
     )
 
     header, line = list(workbook["Projects"].iter_rows(values_only=True))
-    assert line[header.index("Project summary")] == "'=1+1"
+    assert line[header.index("Project summary")] == "=1+1"
 
 
 def test_json_is_an_array_of_objects_that_keeps_lists_and_numbers():

@@ -4,7 +4,7 @@ import pytest
 
 from app import permissions
 from app.models import Role
-from app.services.people.accounts import normalise_email, password_problem
+from app.services.people.accounts import TOO_COMMON, normalise_email, password_problem
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,11 @@ from app.services.people.accounts import normalise_email, password_problem
         ("aaaaaaaaaaaa", "Password must not be the same few characters repeated"),
         ("me@example.org", "Password must not be your email address"),
         ("three random words", None),
+        # Among the commonest leaked passwords, whatever their case.
+        ("password123456", TOO_COMMON),
+        ("PASSWORD123456", TOO_COMMON),
+        ("qwertyuiop1", TOO_COMMON),
+        ("liverpool1892", TOO_COMMON),
     ],
 )
 def test_password_rules(password, message):

@@ -398,13 +398,14 @@ def neutralise(value: T) -> T | str:
     return value
 
 
-def cell(value: Value) -> str | Decimal:
-    """A value as one spreadsheet cell: lists joined, None empty, text made safe, numbers left as numbers."""
+def cell(value: Value, *, guard: bool = True) -> str | Decimal:
+    """A value as one spreadsheet cell: lists joined, None empty, text made safe (unless `guard` is off: the
+    XLSX writes text as string cells, which can never be formulas), numbers left as numbers."""
     if value is None:
         return ""
     if isinstance(value, list):
         value = LIST_SEPARATOR.join(value)
-    return neutralise(value)
+    return neutralise(value) if guard else value
 
 
 def csv_stream(
@@ -459,11 +460,13 @@ def json_stream(
     yield "]"
 
 
-def data_dictionary_rows(questionnaire: Questionnaire, *, contacts: bool = True) -> list[list[str]]:
+def data_dictionary_rows(
+    questionnaire: Questionnaire, *, contacts: bool = True, guard: bool = True
+) -> list[list[str]]:
     """The header and one row per column: heading, description, kind and JSON key."""
     rows = [["Column", "Description", "Type", "JSON key"]]
     rows += [[c.heading, c.description, c.kind, c.key] for c in columns(questionnaire, contacts=contacts)]
-    return [[neutralise(text) for text in line] for line in rows]
+    return [[neutralise(text) for text in line] for line in rows] if guard else rows
 
 
 def data_dictionary_csv(questionnaire: Questionnaire, *, contacts: bool = True) -> str:

@@ -27,7 +27,6 @@ from app.services.find.downloads import (
     cell,
     columns,
     data_dictionary_rows,
-    neutralise,
 )
 
 PROJECTS_SHEET = "Projects"
@@ -65,7 +64,7 @@ def write_xlsx(
         wide = column.kind == "list" or (column.question is not None and column.question.type == "long_text")
         projects.set_column(number, number, 50 if wide else 20)
     for number, column in enumerate(cols):
-        _write(projects, 0, number, _xlsx_cell(neutralise(column.heading)), bold)
+        _write(projects, 0, number, _xlsx_cell(column.heading), bold)
     maker = RowMaker(questionnaire, organisation_names, cols)
     write_string, write_number = projects.write_string, projects.write_number
     for line, record in enumerate(records, start=1):
@@ -81,7 +80,7 @@ def write_xlsx(
     dictionary.freeze_panes(1, 0)
     for number, width in enumerate((30, 100, 10, 30)):
         dictionary.set_column(number, number, width)
-    header, *lines = data_dictionary_rows(questionnaire, contacts=contacts)
+    header, *lines = data_dictionary_rows(questionnaire, contacts=contacts, guard=False)
     for number, text in enumerate(header):
         _write(dictionary, 0, number, _xlsx_cell(text), bold)
     for line, texts in enumerate(lines, start=1):
@@ -117,8 +116,9 @@ def xlsx_chunks(
 
 
 def xlsx_cell(value: Value) -> str | Decimal | None:
-    """A value as an XLSX cell: text made safe, numbers left as numbers, None for an empty cell."""
-    return _xlsx_cell(cell(value))
+    """A value as an XLSX cell: text as typed (written as a string cell, never a formula, so it needs no
+    apostrophe, unlike CSV), numbers left as numbers, None for an empty cell."""
+    return _xlsx_cell(cell(value, guard=False))
 
 
 def _xlsx_cell(value: str | Decimal) -> str | Decimal | None:
@@ -128,6 +128,5 @@ def _xlsx_cell(value: str | Decimal) -> str | Decimal | None:
         return None
     # A carriage return would be written as "_x000D_"; a line break in a cell is a line feed.
     value = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
-    # Control characters are not allowed in the file format (Excel would call the file corrupt); once they
-    # are gone the text may start like a formula again.
-    return str(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))[:MAX_CELL_LENGTH]
+    # Control characters are not allowed in the file format (Excel would call the file corrupt).
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))[:MAX_CELL_LENGTH]

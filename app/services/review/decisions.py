@@ -20,6 +20,7 @@ from app.services import audit
 from app.services.email import outbox
 from app.services.errors import DomainError, InvalidTransition, NotAllowed
 from app.services.find import publishing as records
+from app.services.review.conflicts import CONFLICT, conflict_of_interest, partner_state
 from app.services.statements import rows_changed
 from app.services.submissions import lifecycle as submissions
 
@@ -30,20 +31,15 @@ class StaleDecision(DomainError):
     """The submission changed after the reviewer opened it."""
 
 
-def own_organisation(user: User, submission: Submission) -> bool:
-    """Reviewers may not decide on their own organisation's submissions."""
-    return user.organisation_id is not None and user.organisation_id == submission.organisation_id
-
-
 def can_decide(user: User, submission: Submission) -> bool:
-    return is_reviewer(user) and not own_organisation(user, submission) and submission.status in AWAITING
+    return is_reviewer(user) and not conflict_of_interest(user, submission) and submission.status in AWAITING
 
 
 def _check_reviewer(user: User, submission: Submission) -> None:
     if not is_reviewer(user):
         raise NotAllowed("Only reviewers can do this")
-    if own_organisation(user, submission):
-        raise NotAllowed("You cannot review a submission from your own organisation")
+    if conflict_of_interest(user, submission):
+        raise NotAllowed(CONFLICT)
 
 
 def _transition(
@@ -105,8 +101,11 @@ def assign(submission: Submission, reviewer: User, *, by: User, expected_version
         raise NotAllowed("Only administrators can assign submissions")
     if reviewer.role not in (Role.REVIEWER, Role.ADMINISTRATOR) or not reviewer.active:
         raise DomainError("Choose a reviewer")
-    if own_organisation(reviewer, submission):
-        raise NotAllowed(f"{reviewer.name} cannot review a submission from their own organisation")
+    if conflict_of_interest(reviewer, submission):
+        raise NotAllowed(
+            f"{reviewer.name} cannot review this submission: "
+            "it names their organisation as its lead or as a partner"
+        )
     _transition(
         submission,
         by=by,
@@ -129,6 +128,7 @@ def approve(submission: Submission, *, by: User, expected_version: int) -> Recor
         action="review.approved",
         values={"decision_note": None},
         update=update_of_record,
+        **partner_state(submission),
     )
     revision = submission.revisions[-1]
     record = records.publish(submission, revision, submissions.questionnaire_of(submission), by=by)
@@ -161,6 +161,7 @@ def request_changes(
         action="review.changes_requested",
         values={"decision_note": overall or None},
         comments=len(comments),
+        **partner_state(submission),
     )
     number = submission.revisions[-1].number
     for qid, text in comments.items():
@@ -204,6 +205,7 @@ def reject(
         reason=reason,
         duplicate_of=duplicate_of,
         update=bool(published),
+        **partner_state(submission),
     )
     _tell_leads(submission, "rejected", reason=reason, update=bool(published))
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.ids import parse_id
 from app.models import Record, Submission, SubmissionStatus
 from app.services.review.similarity import Candidate, Match, possible_duplicates
 from app.services.rounds import deadlines as rounds
@@ -71,12 +72,13 @@ def for_submission(submission: Submission) -> list[Duplicate]:
 
 def resolve(key: str) -> Submission | None:
     """The submission behind a "submission:12" or "record:4" key."""
-    kind, _, number = key.partition(":")
-    if not number.isdigit():
+    kind, _, text = key.partition(":")
+    number = parse_id(text)
+    if number is None:
         return None
     if kind == "submission":
-        return db.session.get(Submission, int(number))
+        return db.session.get(Submission, number)
     if kind == "record":
-        record = db.session.get(Record, int(number))
+        record = db.session.get(Record, number)
         return record.submission if record else None
     return None

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.ids import parse_id
 from app.models import Organisation, Round, Submission, SubmissionStatus, User
 from app.services.rounds import deadlines as rounds
 from app.services.submissions import partners
@@ -47,7 +48,7 @@ class QueuePage:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    return parse_id(value)
 
 
 def parse_filters(args: dict[str, str], *, valid_sectors: set[str], valid_regions: set[str]) -> QueueFilters:

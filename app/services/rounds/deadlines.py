@@ -73,7 +73,15 @@ def register_version(definition_text: str) -> QuestionnaireVersion:
 
 
 def default_version() -> QuestionnaireVersion:
-    return register_version(DEFAULT_DEFINITION.read_text(encoding="utf-8"))
+    """The shipped questionnaire's version. Once a round uses it, its stored text is what that round was
+    answered on: a later release that changed the shipped file (new rules, say) leaves it as it was, and the
+    change reaches rounds through a new version (the Questionnaire versions page)."""
+    text = DEFAULT_DEFINITION.read_text(encoding="utf-8")
+    key = load_definition(text).key
+    existing = db.session.scalar(select(QuestionnaireVersion).filter_by(key=key))
+    if existing is not None and existing.definition != text and is_used(existing):
+        return existing
+    return register_version(text)
 
 
 def is_used(version: QuestionnaireVersion) -> bool:

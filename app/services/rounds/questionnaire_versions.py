@@ -17,6 +17,7 @@ import yaml
 from sqlalchemy import select
 
 from app.extensions import db
+from app.ids import parse_id
 from app.models import QuestionnaireVersion, Round, User
 from app.questionnaires.loader import default_questionnaire, load_definition
 from app.questionnaires.schema import Condition, Questionnaire
@@ -153,4 +154,5 @@ def chosen(value: str) -> QuestionnaireVersion | None:
     """The version a choice names (storing the shipped one if that is the choice)."""
     if value == SHIPPED:
         return rounds.default_version()
-    return get(int(value)) if value.isdigit() else None
+    version_id = parse_id(value)
+    return get(version_id) if version_id is not None else None

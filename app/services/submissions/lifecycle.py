@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -158,6 +158,15 @@ def start(round_: Round, *, by: User) -> Submission:
     return submission
 
 
+# A save that finds the project changed under it reads it again and retries; a few tries are plenty, as
+# each failed try means another save has just succeeded.
+SAVE_ATTEMPTS = 5
+
+
+class BusyProject(DomainError):
+    """Saves kept arriving at the same moment: nothing was saved, and what was typed stays on screen."""
+
+
 def save_page(
     submission: Submission,
     page: Page,
@@ -167,26 +176,47 @@ def save_page(
     opened_as: str | None,
     by: User,
 ) -> None:
-    """Save what was posted on a page, valid or not; `opened_as` is its fingerprint when it was opened."""
-    _require_changes_allowed(submission)
-    current = dict(submission.answers or {})
-    if opened_as is not None and opened_as != fingerprint(page, current):
-        raise StaleEdit(page_answers(page, current))
-    for question in page.questions:
-        if question.id in values and values[question.id] not in (None, "", [], {}):
-            current[question.id] = values[question.id]
-        else:
-            current.pop(question.id, None)
-    submission.answers = current
-    states = dict(submission.page_states or {})
-    states[page.id] = progress.COMPLETED if complete else progress.IN_PROGRESS
-    submission.page_states = states
+    """Save what was posted on a page, valid or not; `opened_as` is its fingerprint when it was opened.
+
+    The check that nobody saved this page since it was opened and the write are one atomic step: an UPDATE
+    conditional on the edit version read. When another save came first (another page, or another lead), the
+    answers are read again and the check repeated, so their answers are kept and a conflict on this page is
+    told, never overwritten."""
     questionnaire = questionnaire_of(submission)
-    name = questionnaire.answer(current, "name")
-    submission.name = str(name)[:300] if name else None
-    submission.edit_version += 1
-    submission.updated_at = utcnow()
-    db.session.flush()
+    for _ in range(SAVE_ATTEMPTS):
+        _require_changes_allowed(submission)
+        current = dict(submission.answers or {})
+        if opened_as is not None and opened_as != fingerprint(page, current):
+            raise StaleEdit(page_answers(page, current))
+        for question in page.questions:
+            if question.id in values and values[question.id] not in (None, "", [], {}):
+                current[question.id] = values[question.id]
+            else:
+                current.pop(question.id, None)
+        states = dict(submission.page_states or {})
+        states[page.id] = progress.COMPLETED if complete else progress.IN_PROGRESS
+        name = questionnaire.answer(current, "name")
+        result = db.session.execute(
+            update(Submission)
+            .where(
+                Submission.id == submission.id,
+                Submission.edit_version == submission.edit_version,
+                Submission.status.in_(EDITABLE_STATUSES),
+            )
+            .values(
+                answers=current,
+                page_states=states,
+                name=str(name)[:300] if name else None,
+                edit_version=Submission.edit_version + 1,
+                updated_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        # Read back either way: this save's own row, or what the save that came first wrote.
+        db.session.refresh(submission)
+        if result.rowcount == 1:
+            return
+    raise BusyProject("Others are saving this project at the same moment. Nothing has been saved: try again.")
 
 
 def submit(submission: Submission, *, by: User) -> Revision:
@@ -198,6 +228,7 @@ def submit(submission: Submission, *, by: User) -> Revision:
     if broken_rules(questionnaire, submission.answers):
         raise InvalidTransition("Put right the answers that need attention before you submit")
     answers = visible_answers(questionnaire, submission.answers)
+    _claim_unchanged(submission)
     before = submission.status
     now = utcnow()
     revision = Revision(
@@ -210,7 +241,6 @@ def submit(submission: Submission, *, by: User) -> Revision:
     )
     db.session.add(revision)
     submission.status = SubmissionStatus.SUBMITTED
-    submission.edit_version += 1
     submission.decision_note = None
     submission.submitted_at = now
     submission.updated_at = now
@@ -231,6 +261,28 @@ def submit(submission: Submission, *, by: User) -> Revision:
     _send_receipt(submission, revision, by)
     partners.ask_partners(submission)
     return revision
+
+
+def _claim_unchanged(submission: Submission) -> None:
+    """The answers read are the answers submitted: the edit version moves on only if no page was saved since
+    they were read (a save arriving meanwhile waits for this transaction, then finds the project submitted and
+    says so); otherwise nothing is submitted."""
+    result = db.session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission.id,
+            Submission.edit_version == submission.edit_version,
+            Submission.status.in_(EDITABLE_STATUSES),
+        )
+        .values(edit_version=Submission.edit_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(submission, ["edit_version"])
+    if result.rowcount != 1:
+        raise InvalidTransition(
+            "Someone changed this project while you were submitting it. Nothing has been submitted: "
+            "check the answers and submit again."
+        )
 
 
 def _record_partners(submission: Submission, questionnaire: Questionnaire, answers: dict[str, Any]) -> None:

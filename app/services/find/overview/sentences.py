@@ -14,12 +14,16 @@ QUOTES_PER_FACTOR = 3
 ALL_THREE = COMBINATION_LABELS["police_fire_ambulance"]
 
 
-def count(number: int, one: str, many: str | None = None) -> str:
+def count(number: int | None, one: str, many: str | None = None) -> str:
+    if number is None:  # a figure withheld (app/services/find/visibility.py)
+        return f"fewer than 3 {many or one + 's'}"
     return f"{number:,} {one if number == 1 else (many or one + 's')}"
 
 
-def share(part: int, whole: int) -> str:
+def share(part: int | None, whole: int | None) -> str:
     """'about a third' style shares read badly in tables; a whole percentage is plain and checkable."""
+    if part is None or whole is None:
+        return "a share not shown"
     if not whole:
         return "0%"
     percent = round(100 * part / whole)
@@ -37,6 +41,11 @@ def listing(items: list[str]) -> str:
 def summary(figures: Figures) -> list[str]:
     """Three to five sentences a reader takes in before any chart."""
     projects = figures.headline.projects
+    if figures.withheld:
+        return [
+            "Fewer than 3 collaboration projects match these filters and some of them are not shown in the "
+            "database, so no other figures are given."
+        ]
     if not projects:
         return ["No approved collaboration projects match these filters."]
     lines = [
@@ -64,6 +73,8 @@ def summary(figures: Figures) -> list[str]:
             f"The {count(savings.cashable_savings_count, 'project')} that gave a figure report "
             f"cashable savings of {savings.cashable_savings_text} a year between them."
         )
+    elif savings.cashable_savings_count is None:
+        lines.append("Cashable savings are not shown: fewer than 3 projects gave a figure.")
     else:
         lines.append("No project reported cashable savings.")
     return lines
