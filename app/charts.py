@@ -49,12 +49,21 @@ def format_value(value: Value, unit: str = "") -> str:
 
 
 def bar_chart(
-    title: str, rows: list[tuple[str, Value]], *, unit: str = "", chart_id: str | None = None
+    title: str,
+    rows: list[tuple[str, Value]],
+    *,
+    unit: str = "",
+    chart_id: str | None = None,
+    leave_out_withheld: bool = False,
 ) -> Markup:
     """A horizontal bar chart: each row's label above its bar, the value at the end of the bar, bars scaled so
     the largest fills the width. `chart_id` prefixes the ids of the <title> and <desc>; by default it is made
-    from the title and numbers, so give one when a page shows the same chart twice."""
+    from the title and numbers, so give one when a page shows the same chart twice. With
+    `leave_out_withheld`, withheld rows (None) are not drawn and the description says so."""
     chart_id = chart_id or _chart_id(title, rows)
+    description = describe_drawn(rows, unit) if leave_out_withheld else describe(rows, unit)
+    if leave_out_withheld:
+        rows = [(label, value) for label, value in rows if value is not None]
     values = [format_value(value, unit) for _, value in rows]
     value_space = max((len(text) for text in values), default=0) * VALUE_CHARACTER_WIDTH + 2 * PADDING
     bar_space = WIDTH - 2 * PADDING - value_space
@@ -100,7 +109,7 @@ def bar_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(describe(rows, unit))}</desc>'
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
         f"{''.join(parts)}</svg>"
     )
 
@@ -111,6 +120,16 @@ def describe(rows: list[tuple[str, Value]], unit: str = "") -> str:
         return "Bar chart with nothing to show."
     items = "; ".join(f"{label}: {format_value(value, unit)}" for label, value in rows)
     return f"Bar chart of {len(rows)} {'item' if len(rows) == 1 else 'items'}. {items}."
+
+
+def describe_drawn(rows: list[tuple[str, Value]], unit: str = "") -> str:
+    """Like describe, for a chart that leaves withheld rows out: says which were left out and why."""
+    drawn: list[tuple[str, Value]] = [(label, value) for label, value in rows if value is not None]
+    left_out = [str(label) for label, value in rows if value is None]
+    text = describe(drawn, unit) if drawn else "Bar chart with no bars."
+    if left_out:
+        text += f" Not drawn, as each has {WITHHELD} projects: {'; '.join(left_out)}."
+    return text
 
 
 def table_for(
@@ -147,6 +166,7 @@ def register(app: Flask) -> None:
     app.add_template_global(format_value, "format_value")
     app.add_template_global(thousands, "thousands")
     app.add_template_global(describe, "chart_description")
+    app.add_template_global(describe_drawn, "drawn_chart_description")
     app.add_template_global(compact_bar_chart, "compact_bar_chart")
 
 
@@ -183,7 +203,10 @@ COMPACT_LABEL_CHARACTERS = 26
 def compact_bar_chart(title: str, rows: list[tuple[str, Value]], *, chart_id: str) -> Markup:
     """A smaller bar chart for a column a third of a page wide (the overview's figures for each theme): each
     label on the bar's line, cut short if it must be (the table beneath has it whole), and the title left to
-    the table's caption. One image to assistive technology, named and described like bar_chart's."""
+    the table's caption. One image to assistive technology, named and described like bar_chart's. A withheld
+    value (None) has no bar: its description says so, and the table beneath says "fewer than 3"."""
+    described = rows
+    rows = [(label, value) for label, value in rows if value is not None]
     values = [format_value(value) for _, value in rows]
     largest = max((Decimal(value) for _, value in rows if value is not None), default=Decimal(0))
     value_space = max((len(text) for text in values), default=0) * 8 + 8
@@ -207,6 +230,6 @@ def compact_bar_chart(title: str, rows: list[tuple[str, Value]], *, chart_id: st
         f'viewBox="0 0 {COMPACT_WIDTH} {height}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(describe(rows))}</desc>'
+        f'<desc id="{chart_id}-desc">{escape(describe_drawn(described))}</desc>'
         f"{''.join(parts)}</svg>"
     )

@@ -14,7 +14,7 @@ from app.find.views import _viewer, current_query
 from app.models import Organisation
 from app.permissions import database_reader
 from app.questionnaires.loader import default_questionnaire
-from app.services.find import downloads as exports
+from app.services.find import download_streams as streams
 from app.services.find import downloads_xlsx as exports_xlsx
 from app.services.find import search as find
 
@@ -41,18 +41,18 @@ def download(fmt: str):
     if fmt in ("csv", "json", "xlsx"):
         records, names = _matching_records(), _organisation_names()
     if fmt == "csv":
-        body = exports.csv_stream(records, questionnaire, names, contacts=contacts)
+        body = streams.csv_stream(records, questionnaire, names, contacts=contacts)
         # Flask adds "; charset=utf-8" to every text/ type: naming it here sent it twice.
         mimetype, name = "text/csv", "collaboration-projects.csv"
     elif fmt == "json":
-        body = exports.json_stream(records, questionnaire, names, contacts=contacts)
+        body = streams.json_stream(records, questionnaire, names, contacts=contacts)
         mimetype, name = "application/json", "collaboration-projects.json"
     elif fmt == "xlsx":
         body = exports_xlsx.xlsx_chunks(records, questionnaire, names, contacts=contacts)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = "collaboration-projects.xlsx"
     elif fmt == "dictionary.csv":
-        body = iter([exports.data_dictionary_csv(questionnaire, contacts=contacts)])
+        body = iter([streams.data_dictionary_csv(questionnaire, contacts=contacts)])
         mimetype, name = "text/csv", "collaboration-projects-data-dictionary.csv"
     else:
         abort(404)

@@ -102,7 +102,7 @@ class OrganisationsPicker(Field):
             raise ValidationError("Select organisations from the list")
 
     def __call__(self, **kwargs: Any) -> Markup:
-        macro = get_template_attribute("submit/_questions.html", "organisations_question")
+        macro = get_template_attribute("submit/_questions.html", "organisation_checkboxes")
         return macro(self.govuk_params())
 
     def govuk_params(self) -> dict[str, Any]:

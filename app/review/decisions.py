@@ -28,8 +28,8 @@ def _refused(item, problem: DomainError):
 
 def _check_can_decide(item):
     if not reviews.can_decide(_me(), item):
-        if reviews.conflict_of_interest(_me(), item):
-            flash(reviews.CONFLICT, "error")
+        if conflicts.conflict_of_interest(_me(), item):
+            flash(conflicts.CONFLICT, "error")
         else:
             flash(f"This submission is {item.status.label.lower()}: there is nothing to decide", "error")
         return redirect(url_for("review.submission", submission_id=item.id))

@@ -72,7 +72,7 @@ def submission(submission_id: int):
         timeline=history.timeline(item),
         changes=changes,
         duplicates=duplicates.for_submission(item),
-        conflict_of_interest=reviews.conflict_of_interest(_me(), item),
+        conflict_of_interest=conflicts.conflict_of_interest(_me(), item),
         unconfirmed_partners=conflicts.unconfirmed_partners(item),
         can_decide=reviews.can_decide(_me(), item),
         reviewers=review_queue.filter_options()["reviewers"] if is_administrator(_me()) else [],

@@ -144,7 +144,8 @@ def test_worker_once_runs_every_job_the_worker_runs(app, runner, smtp):
             file_name=csv.name,
             mapping_text=mapping.read_text(),
             mapping_name=mapping.name,
-            round_=round_,
+            round_title="Collaboration return 2017",
+            year=2017,
             mode=ImportMode.RECORDS,
             by=admin,
         )

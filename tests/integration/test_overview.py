@@ -99,7 +99,8 @@ def test_people_not_signed_in_get_only_the_published_edition(client, app, overvi
     assert PUBLIC in page and SECTOR not in page and FIGURES not in page
     # Find's figures for them leave out the sector-only record, so the overview's do too.
     assert "It counts 2 projects and describes 1 of them" in page
-    assert "Contact" not in page.split('id="summary"')[1]  # contacts are for signed-in readers
+    report = page.split('id="summary"')[1].split("<footer")[0]  # the footer has "Contact us"
+    assert "Contact" not in report and "casey@example.org" not in page  # contacts: signed-in readers only
 
 
 def test_the_pdf_is_tagged_with_embedded_fonts_and_an_outline(client, overview_world):

@@ -114,7 +114,9 @@ def test_missing_required_columns_are_each_reported():
 
 def test_unknown_duplicate_and_unnamed_header_columns_are_reported():
     assert problems_in("name,sector,website,,Name\nKent Police,police,https://kent.police.uk,,x\n") == [
-        CsvProblem(1, "website", '"website" is not a column we recognise: use name, sector, region, active'),
+        CsvProblem(
+            1, "website", '"website" is not a column we recognise: use name, sector, region, active, aliases'
+        ),
         CsvProblem(1, "", "Column 4 in the header row has no name"),
         CsvProblem(1, "name", 'The header row has more than one "name" column'),
     ]
@@ -122,7 +124,9 @@ def test_unknown_duplicate_and_unnamed_header_columns_are_reported():
 
 def test_rows_are_still_checked_when_the_header_has_a_problem():
     assert problems_in("name,sector,colour\n,police,blue\n") == [
-        CsvProblem(1, "colour", '"colour" is not a column we recognise: use name, sector, region, active'),
+        CsvProblem(
+            1, "colour", '"colour" is not a column we recognise: use name, sector, region, active, aliases'
+        ),
         CsvProblem(2, "name", "Enter a name"),
     ]
 

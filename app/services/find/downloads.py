@@ -1,8 +1,9 @@
-"""Downloads of the collaboration database: exactly the records a person is looking at, as CSV or JSON.
+"""The rows of the collaboration database's downloads: exactly the records a person is looking at.
 
 Everything streams: the caller passes an iterable of records (a query's `yield_per`, say) and sends each chunk
 as it is made, so memory stays flat however many records there are. The spreadsheet (XLSX) is in
-exports_xlsx.py; both read the same columns and rows from here.
+downloads_xlsx.py, the CSV and JSON streams in download_streams.py and the columns in download_columns.py;
+all read the same rows from here.
 
 A cell a spreadsheet would read as a formula (one starting =, +, -, @, a tab or a carriage return) gets a
 leading apostrophe, following OWASP's advice on CSV injection: answers are typed by people outside this team.
@@ -11,11 +12,7 @@ Only text is touched; numbers stay numbers, so a negative amount is still a numb
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
@@ -24,7 +21,6 @@ from app.formatting import london
 from app.models import Record
 from app.models.organisation import REGION_LABELS, SECTOR_LABELS, Region, Sector
 from app.questionnaires.display import (
-    YES_NO_LABELS,
     answer_date,
     answer_month,
     format_answer,
@@ -34,101 +30,14 @@ from app.questionnaires.display import (
 )
 from app.questionnaires.roles import PERSONAL_ROLES
 from app.questionnaires.schema import Question, Questionnaire
-from app.services.find.visibility import contact_question_ids
+from app.services.find.download_columns import FIXED_KEYS, LIST_SEPARATOR, Column, columns
 
 BOM = "\ufeff"  # so that Excel reads the file as UTF-8
-LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_CHARACTERS = 64 * 1024  # a CSV download is sent in pieces of about this size
 CHUNK_RECORDS = 200
 
 Value = str | Decimal | list[str] | None
-
-KIND_OF_TYPE = {
-    "number": "number",
-    "money": "money",
-    "date": "date",
-    "month_year": "month",
-    "checkboxes": "list",
-    "organisations": "list",
-    "repeating_group": "list",
-}
-KIND_NOTES = {
-    "number": "A number.",
-    "money": "An amount in pounds, as a number.",
-    "date": "A date, written YYYY-MM-DD.",
-    "month": "A month, written YYYY-MM.",
-    "list": "Can have several answers: in CSV and XLSX they are separated by '; ', in JSON they are a list.",
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # the JSON key; a question's column is keyed by the question's id
-    heading: str
-    description: str
-    kind: str  # text, number, money, date, month or list
-    question: Question | None = None
-
-
-FIXED_COLUMNS = (
-    Column("reference", "Reference", "The project's reference, given when it was first submitted.", "text"),
-    Column("name", "Project name", "The project's name as published.", "text"),
-    Column(
-        "lead_organisation_name", "Lead organisation", "The organisation that submitted the project.", "text"
-    ),
-    Column("lead_organisation_sector", "Lead organisation sector", "The lead organisation's sector.", "text"),
-    Column("region", "Region", "The lead organisation's region; blank for national organisations.", "text"),
-    Column("round", "Round", "The collection round the project was submitted in.", "text"),
-    Column("approved_on", "Approved", "When the project was first approved.", "date"),
-    Column("updated_on", "Last updated", "When the published project last changed.", "date"),
-    Column("partner_names", "Partners", "The partner organisations named in the project.", "list"),
-    Column(
-        "shared_with",
-        "Shared with",
-        "Who can see the project: public (anyone), sector (people who sign in) or figures_only (only counted "
-        "in the published figures).",
-        "text",
-    ),
-    Column(
-        "imported_from",
-        "Imported from",
-        "For a project imported from an earlier round's file: the file and its row (the first response after "
-        "the headings is row 1).",
-        "text",
-    ),
-    Column(
-        "kept_as_given",
-        "Answers kept as given",
-        "For an imported project: answers that did not fit their question, as typed, after their question.",
-        "text",
-    ),
-)
-
-
-FIXED_KEYS = tuple(column.key for column in FIXED_COLUMNS)
-
-
-def columns(questionnaire: Questionnaire, *, contacts: bool = True) -> list[Column]:
-    """The fixed columns, then one column per question in the questionnaire's order; without `contacts`, the
-    contact details' questions are left out (app/services/find/visibility.py)."""
-    result = list(FIXED_COLUMNS)
-    hidden = frozenset() if contacts else contact_question_ids(questionnaire)
-    keys = {"id", *(column.key for column in result)}
-    headings = {column.heading.casefold() for column in result}
-    for question in questionnaire.questions:
-        if question.id in hidden:
-            continue
-        # Keys and headings stay unique so that the files load cleanly into other tools.
-        key = question.id if question.id not in keys else f"answer_{question.id}"
-        heading = question.short_label
-        if heading.casefold() in headings:
-            heading = f"{heading} (answer)"
-        keys.add(key)
-        headings.add(heading.casefold())
-        kind = KIND_OF_TYPE.get(question.type, "text")
-        result.append(Column(key, heading, _describe(question, kind), kind, question))
-    return result
 
 
 class ExportRecord(NamedTuple):
@@ -408,86 +317,6 @@ def cell(value: Value, *, guard: bool = True) -> str | Decimal:
     return neutralise(value) if guard else value
 
 
-def csv_stream(
-    records: Iterable[Record | ExportRecord],
-    questionnaire: Questionnaire,
-    organisation_names: Mapping[str, str],
-    *,
-    contacts: bool = True,
-) -> Iterator[str]:
-    """The records as CSV: a byte order mark and the header row first, then the rows in chunks of about
-    CHUNK_CHARACTERS (and at most CHUNK_RECORDS records), each sent as soon as it is made."""
-    cols = columns(questionnaire, contacts=contacts)
-    maker = RowMaker(questionnaire, organisation_names, cols)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(column.heading) for column in cols])
-    yield BOM + _taken(buffer)
-    waiting = 0
-    for record in records:
-        writer.writerow(maker.cells(record, csv_cell))
-        waiting += 1
-        if waiting >= CHUNK_RECORDS or buffer.tell() >= CHUNK_CHARACTERS:
-            yield _taken(buffer)
-            waiting = 0
-    if waiting:
-        yield _taken(buffer)
-
-
-def _taken(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
-
-
-def json_stream(
-    records: Iterable[Record | ExportRecord],
-    questionnaire: Questionnaire,
-    organisation_names: Mapping[str, str],
-    *,
-    contacts: bool = True,
-) -> Iterator[str]:
-    """The records as a JSON array of objects keyed "id" and the column keys, one chunk per record."""
-    cols = columns(questionnaire, contacts=contacts)
-    maker = RowMaker(questionnaire, organisation_names, cols)
-    yield "["
-    separator = ""
-    for record in records:
-        values = {"id": record.id, **maker.values(record)}
-        yield separator + json.dumps(values, ensure_ascii=False, default=_json_number)
-        separator = ","
-    yield "]"
-
-
-def data_dictionary_rows(
-    questionnaire: Questionnaire, *, contacts: bool = True, guard: bool = True
-) -> list[list[str]]:
-    """The header and one row per column: heading, description, kind and JSON key."""
-    rows = [["Column", "Description", "Type", "JSON key"]]
-    rows += [[c.heading, c.description, c.kind, c.key] for c in columns(questionnaire, contacts=contacts)]
-    return [[neutralise(text) for text in line] for line in rows] if guard else rows
-
-
-def data_dictionary_csv(questionnaire: Questionnaire, *, contacts: bool = True) -> str:
-    """What each column of a download holds, as CSV, to go with a CSV or JSON download."""
-    return BOM + "".join(_csv_line(line) for line in data_dictionary_rows(questionnaire, contacts=contacts))
-
-
-def _describe(question: Question, kind: str) -> str:
-    parts = [question.label]
-    if question.hint:
-        parts.append(question.hint)
-    labels = [choice.label for choice in question.choices]
-    if not labels and question.type == "yes_no":
-        labels = list(YES_NO_LABELS.values())
-    if labels:
-        parts.append("Possible answers: " + LIST_SEPARATOR.join(labels) + ".")
-    if kind in KIND_NOTES:
-        parts.append(KIND_NOTES[kind])
-    return " ".join(part.strip() for part in parts)
-
-
 def _label(value: Any, enum: type[Sector] | type[Region], labels: Mapping[Any, str]) -> str | None:
     if value is None:
         return None
@@ -504,15 +333,3 @@ def _london_date(value: datetime | None) -> str | None:
 def _csv_cell(value: str | Decimal) -> str:
     # Fixed-point, never "1E+3": every spreadsheet reads that as a number.
     return format(value, "f") if isinstance(value, Decimal) else value
-
-
-def _csv_line(cells: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(cells)
-    return buffer.getvalue()
-
-
-def _json_number(value: Any) -> int | float:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

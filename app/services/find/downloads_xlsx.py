@@ -20,13 +20,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from app.models import Record
 from app.questionnaires.schema import Questionnaire
+from app.services.find.download_columns import columns
+from app.services.find.download_streams import data_dictionary_rows
 from app.services.find.downloads import (
     ExportRecord,
     RowMaker,
     Value,
     cell,
-    columns,
-    data_dictionary_rows,
 )
 
 PROJECTS_SHEET = "Projects"

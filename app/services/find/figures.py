@@ -126,15 +126,15 @@ def tallies(records: Sequence[Record], questionnaire: Questionnaire) -> Tallies:
 def from_tallies(tallied: Tallies, questionnaire: Questionnaire, *, hidden: Tallies | None = None) -> Figures:
     """The figures from the tallies of all the records counted; `hidden` are the tallies of those among them
     the viewer may not read, whose small counts are withheld."""
-    if hidden is not None and _withheld(tallied.projects, hidden.projects):
-        return _all_withheld()
+    if hidden is not None and withheld(tallied.projects, hidden.projects):
+        return _allwithheld()
     values = tallied.values
     hidden_values = hidden.values if hidden is not None else {}
 
     def shown(facet: str) -> Counter[Any]:
-        return _shown_counts(values[facet], hidden_values.get(facet, Counter()))
+        return shown_counts(values[facet], hidden_values.get(facet, Counter()))
 
-    rounds = _shown_counts(tallied.rounds, hidden.rounds if hidden is not None else Counter())
+    rounds = shown_counts(tallied.rounds, hidden.rounds if hidden is not None else Counter())
     barriers = shown("barriers")
     return Figures(
         headline=Headline(
@@ -166,21 +166,21 @@ def from_tallies(tallied: Tallies, questionnaire: Questionnaire, *, hidden: Tall
     )
 
 
-def _withheld(count: int | None, hidden: int | None) -> bool:
+def withheld(count: int | None, hidden: int | None) -> bool:
     """A figure made from `count` projects, `hidden` of them not readable by the viewer, is withheld."""
     return bool(hidden) and count is not None and count < SMALL_COUNT
 
 
-def _shown_counts(counts: Counter[Any], hidden: Counter[Any]) -> Counter[Any]:
+def shown_counts(counts: Counter[Any], hidden: Counter[Any]) -> Counter[Any]:
     """The counts, None where one is withheld. A Counter still answers 0 for a value nobody has."""
-    return Counter({key: None if _withheld(n, hidden.get(key, 0)) else n for key, n in counts.items()})
+    return Counter({key: None if withheld(n, hidden.get(key, 0)) else n for key, n in counts.items()})
 
 
 def _shown_savings(found: Savings, hidden: Savings | None) -> Savings:
     if hidden is None:
         return found
-    cashable = not _withheld(found.cashable_savings_count, hidden.cashable_savings_count)
-    cost = not _withheld(found.cost_count, hidden.cost_count)
+    cashable = not withheld(found.cashable_savings_count, hidden.cashable_savings_count)
+    cost = not withheld(found.cost_count, hidden.cost_count)
     return Savings(
         found.cashable_savings if cashable else None,
         found.cashable_savings_count if cashable else None,
@@ -189,7 +189,7 @@ def _shown_savings(found: Savings, hidden: Savings | None) -> Savings:
     )
 
 
-def _all_withheld() -> Figures:
+def _allwithheld() -> Figures:
     return Figures(
         headline=Headline(projects=None, organisations=None, evaluated=None),
         by_theme=[],

@@ -35,6 +35,7 @@ from app.services import audit
 from app.services.email import outbox
 from app.services.errors import DomainError, InvalidTransition, NotAllowed
 from app.services.rounds import deadlines as rounds
+from app.services.statements import rows_changed
 from app.services.submissions import partners, progress
 from app.services.submissions.answers import answer_sections
 
@@ -214,7 +215,7 @@ def save_page(
         )
         # Read back either way: this save's own row, or what the save that came first wrote.
         db.session.refresh(submission)
-        if result.rowcount == 1:
+        if rows_changed(result) == 1:
             return
     raise BusyProject("Others are saving this project at the same moment. Nothing has been saved: try again.")
 
@@ -278,7 +279,7 @@ def _claim_unchanged(submission: Submission) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(submission, ["edit_version"])
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise InvalidTransition(
             "Someone changed this project while you were submitting it. Nothing has been submitted: "
             "check the answers and submit again."

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.services.find.figures import Figures
+from app.services.find.visibility import SMALL_COUNT
 
-Row = tuple[str, int]
+Row = tuple[str, int | None]  # None: withheld, shown as "fewer than 3" (app/services/find/figures.py)
+NOT_SHOWN = 6  # a region's shade when its count is withheld (app/services/find/overview/regions.py)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Chart:
     rows: list[Row]
     label_heading: str
     value_heading: str = "Projects"
+    withheld: bool = False  # too few projects, one of them counted only: no breakdown is shown
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class CaseStudy:
 class ThemeSection:
     theme: str
     label: str
-    projects: int
+    projects: int | None
     sentence: str
     charts: list[Chart]
     case_studies: list[CaseStudy]
@@ -92,24 +95,24 @@ class Factor:
     """An enabler or a barrier: how many projects named it, and what some of them said."""
 
     label: str
-    projects: int
+    projects: int | None
     quotes: list[Quote]
 
 
 @dataclass(frozen=True)
 class OverTime:
     rounds: list[str]  # oldest first
-    totals: list[int]
-    by_theme: list[tuple[str, list[int]]]
-    by_combination: list[tuple[str, list[int]]]
+    totals: list[int | None]
+    by_theme: list[tuple[str, list[int | None]]]
+    by_combination: list[tuple[str, list[int | None]]]
 
 
 @dataclass(frozen=True)
 class RegionCount:
     region: str  # Region value
     label: str
-    projects: int
-    shade: int  # 0 (none) to 5 (most)
+    projects: int | None
+    shade: int  # 0 (none) to 5 (most), NOT_SHOWN when withheld
 
 
 @dataclass(frozen=True)
@@ -131,23 +134,27 @@ class OverviewReport:
     filters_description: str
     figures: Figures
     sentences: list[str]
-    counted: int  # projects in the figures
+    counted: int | None  # projects in the figures; None: withheld
     described: int  # projects this edition describes (the annex)
     themes: list[ThemeSection]
     enablers: list[Factor]
     barriers: list[Factor]
-    no_barriers: int
+    no_barriers: int | None
     over_time: OverTime
     regions: list[RegionCount]
-    national: int  # projects whose lead has no region (national organisations)
+    national: int | None  # projects whose lead has no region (national organisations)
     annex: list[AnnexLine]
     include_contacts: bool
     summary_charts: list[Chart] = field(default_factory=list)
     more_than_limit: bool = False  # more projects could be described than an overview describes
 
     @property
-    def not_described(self) -> int:
-        return self.counted - self.described
+    def not_described(self) -> int | None:
+        """Projects counted only; None when withheld (fewer than 3, or the count itself is)."""
+        if self.counted is None:
+            return None
+        others = self.counted - self.described
+        return None if 0 < others < SMALL_COUNT else others
 
     @property
     def case_study_count(self) -> int:

@@ -15,14 +15,16 @@ from typing import Any, cast
 
 from markupsafe import Markup, escape
 
+from app.charts import WITHHELD
 from app.services.find.overview.model import RegionCount
 
 WIDTH = 420
 PADDING = 12
 # Lightest to darkest GOV.UK-like blues; 0 is a region with no projects. Every step differs in lightness, and
 # the number is in the table, so colour is never the only way to read it.
-SHADES = ["#f3f2f1", "#d2e2f1", "#a5c5e3", "#6f9fd1", "#1d70b8", "#003078"]
-INK = {0: "#0b0c0c", 1: "#0b0c0c", 2: "#0b0c0c", 3: "#0b0c0c", 4: "#ffffff", 5: "#ffffff"}
+# The last shade (NOT_SHOWN) is a withheld count's: white, labelled "not shown" rather than a number.
+SHADES = ["#f3f2f1", "#d2e2f1", "#a5c5e3", "#6f9fd1", "#1d70b8", "#003078", "#ffffff"]
+INK = {0: "#0b0c0c", 1: "#0b0c0c", 2: "#0b0c0c", 3: "#0b0c0c", 4: "#ffffff", 5: "#ffffff", 6: "#0b0c0c"}
 LATITUDE = math.radians(52.5)  # the map's scale is true at this latitude
 
 
@@ -69,16 +71,16 @@ def map_svg(regions: list[RegionCount], *, chart_id: str = "regions-map") -> Mar
         path = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + " Z"
         shapes.append(
             f'<path d="{path}" fill="{SHADES[region.shade]}" stroke="#0b0c0c" stroke-width="0.8">'
-            f"<title>{escape(region.label)}: {region.projects:,}</title></path>"
+            f"<title>{escape(region.label)}: {_count(region)}</title></path>"
         )
         x, y = label_points[region.region]
         labels.append(
             f'<text x="{x:.1f}" y="{y + 5:.1f}" text-anchor="middle" font-size="15" font-weight="bold" '
-            f'fill="{INK[region.shade]}">{region.projects:,}</text>'
+            f'fill="{INK[region.shade]}">{_label(region)}</text>'
         )
     description = (
         "Map of England and Wales by region. "
-        + "; ".join(f"{region.label}: {region.projects:,}" for region in regions)
+        + "; ".join(f"{region.label}: {_count(region)}" for region in regions)
         + ". Darker regions have more projects."
     )
     # Safe: every piece of text in it went through escape() or is a number.
@@ -89,3 +91,11 @@ def map_svg(regions: list[RegionCount], *, chart_id: str = "regions-map") -> Mar
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
         f"{''.join(shapes)}{''.join(labels)}</svg>"
     )
+
+
+def _count(region: RegionCount) -> str:
+    return f"{region.projects:,}" if region.projects is not None else f"{WITHHELD} (not shown)"
+
+
+def _label(region: RegionCount) -> str:
+    return f"{region.projects:,}" if region.projects is not None else "not shown"

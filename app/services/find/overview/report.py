@@ -24,10 +24,11 @@ from app.models import NotablePractice, Organisation, Record, Round
 from app.models.organisation import REGION_LABELS_BY_VALUE
 from app.questionnaires.schema import Questionnaire
 from app.services.find import search as find
-from app.services.find.figures import COMBINATION_LABELS, Figures, facet_values
+from app.services.find.figures import COMBINATION_LABELS, Figures, facet_values, shown_counts, withheld
 from app.services.find.overview import sentences
 from app.services.find.overview.model import (
     EDITIONS,
+    NOT_SHOWN,
     AnnexLine,
     CaseStudy,
     Chart,
@@ -56,6 +57,7 @@ class Counted:
     record_id: int
     facets: Mapping[str, list[str]]
     round_key: tuple[Any, ...]
+    hidden: bool = False  # counted only: the reader may not read it, so small counts with it are withheld
 
 
 def edition_for(name: str | None, *, signed_in: bool) -> Edition:
@@ -81,7 +83,7 @@ def of_query(
     today: date | None = None,
 ) -> OverviewReport:
     counted_sharing = (*find.visible_sharing(signed_in), "figures_only")
-    counted = list(_counted(query, counted_sharing))
+    counted = list(_counted(query, counted_sharing, readable=find.visible_sharing(signed_in)))
     by_name = dataclasses.replace(query, sort="name")
     sharing = describable_sharing(edition, signed_in=signed_in)
     described = list(islice(find.matching_records(by_name, sharing=sharing), ANNEX_LIMIT + 1))
@@ -118,11 +120,17 @@ def build(
     more_than_limit = len(described) > ANNEX_LIMIT
     described = described[:ANNEX_LIMIT]
     case_studies = _case_studies(described, notable, names, labels, include_contacts=include_contacts)
+    if figures.withheld:  # too few projects, one of them counted only: no breakdown names its values
+        counted_shown: list[Counted] = []
+    else:
+        counted_shown = counted
+    theme_counts = _shown_tally(counted_shown, lambda c: c.facets.get("themes", []))
     themes = [
         _theme_section(theme, counted, case_studies.get(theme, []), labels)
-        for theme in labels.theme_order(Counter(v for c in counted for v in c.facets.get("themes", [])))
+        for theme in labels.theme_order(theme_counts)
     ]
-    regions, national = _regions(counted)
+    total = None if figures.withheld else len(counted)
+    regions, national = _regions(counted, withheld_all=figures.withheld)
     return OverviewReport(
         edition=edition,
         title=TITLE,
@@ -130,19 +138,21 @@ def build(
         filters_description=filters_description,
         figures=figures,
         sentences=sentences.summary(figures),
-        counted=len(counted),
+        counted=total,
         described=len(described),
         more_than_limit=more_than_limit,
         themes=themes,
         enablers=_factors("enablers", figures.enablers, described, labels),
         barriers=_factors("barriers", figures.barriers, described, labels),
         no_barriers=figures.no_barriers,
-        over_time=_over_time(counted, labels),
+        over_time=_over_time(counted_shown, labels),
         regions=regions,
         national=national,
         annex=[_annex_line(record, names, labels, record.submission_id in notable) for record in described],
         include_contacts=include_contacts,
-        summary_charts=[
+        summary_charts=[]  # too few projects, one counted only: no chart names their values
+        if figures.withheld
+        else [
             Chart("summary-themes", "Projects by theme", figures.by_theme, "Theme"),
             Chart(
                 "summary-combinations",
@@ -182,18 +192,24 @@ class _Labels:
         answers = record.answers or {}
         return lambda role: self.questionnaire.answer(answers, role)
 
-    def theme_order(self, counts: Counter[str]) -> list[str]:
+    def theme_order(self, counts: Counter[Any]) -> list[str]:
+        """Most projects first, withheld counts last in the questionnaire's order (their place would tell
+        them apart)."""
         position = {value: index for index, value in enumerate(self.order("themes"))}
-        return sorted((v for v in counts if counts[v]), key=lambda v: (-counts[v], position.get(v, 99), v))
+        return sorted(
+            (v for v in counts if counts[v] != 0),
+            key=lambda v: (counts[v] is None, -(counts[v] or 0), position.get(v, 99), v),
+        )
 
     def rows(
-        self, question_id: str, counts: Counter[str], *, keep_order: bool = False
-    ) -> list[tuple[str, int]]:
+        self, question_id: str, counts: Counter[Any], *, keep_order: bool = False
+    ) -> list[tuple[str, int | None]]:
         order = self.order(question_id)
-        values = [v for v in order if counts[v]] + sorted(v for v in counts if v not in order and counts[v])
+        values = [v for v in order if counts[v] != 0]
+        values += sorted(v for v in counts if v not in order and counts[v] != 0)
         if not keep_order:
             position = {v: i for i, v in enumerate(values)}
-            values.sort(key=lambda v: (-counts[v], position[v]))
+            values.sort(key=lambda v: (counts[v] is None, -(counts[v] or 0), position[v]))
         return [(self.choice(question_id, value), counts[value]) for value in values]
 
 
@@ -201,23 +217,33 @@ def _theme_section(
     theme: str, counted: list[Counted], studies: list[CaseStudy], labels: _Labels
 ) -> ThemeSection:
     having = [c for c in counted if theme in c.facets.get("themes", [])]
+    # Too few projects, one of them counted only: no breakdown, which would name the values it has.
+    hidden_section = withheld(len(having), sum(c.hidden for c in having))
+    projects = None if hidden_section else len(having)
 
-    def tally(facet: str) -> Counter[str]:
-        return Counter(value for c in having for value in c.facets.get(facet, []))
+    def tally(facet: str) -> Counter[Any]:
+        return Counter() if hidden_section else _shown_tally(having, lambda c: c.facets.get(facet, []))
 
     label = labels.choice("themes", theme)
     combinations = labels.rows("combination", tally("combination"))
     stages = labels.rows("stage", tally("stage"), keep_order=True)
     regions = labels.rows("region", tally("region"))
+    total = None if withheld(len(counted), sum(c.hidden for c in counted)) else len(counted)
     return ThemeSection(
         theme=theme,
         label=label,
-        projects=len(having),
-        sentence=sentences.theme(label, len(having), len(counted), combinations, regions),
+        projects=projects,
+        sentence=sentences.theme(label, projects, total, combinations, regions),
         charts=[
-            Chart(f"{theme}-combinations", f"{label}: services involved", combinations, "Services involved"),
-            Chart(f"{theme}-stages", f"{label}: stage", stages, "Stage"),
-            Chart(f"{theme}-regions", f"{label}: region", regions, "Region"),
+            Chart(
+                f"{theme}-combinations",
+                f"{label}: services involved",
+                combinations,
+                "Services involved",
+                withheld=hidden_section,
+            ),
+            Chart(f"{theme}-stages", f"{label}: stage", stages, "Stage", withheld=hidden_section),
+            Chart(f"{theme}-regions", f"{label}: region", regions, "Region", withheld=hidden_section),
         ],
         case_studies=sorted(studies, key=lambda study: study.name.casefold()),
     )
@@ -281,7 +307,7 @@ def partner_names(record: Record, names: Mapping[str, str], labels: _Labels) -> 
 
 
 def _factors(
-    facet: str, ranked: list[tuple[str, int]], described: list[Record], labels: _Labels
+    facet: str, ranked: list[tuple[str, int | None]], described: list[Record], labels: _Labels
 ) -> list[Factor]:
     """Enablers (or barriers) ranked by how many projects named them, each with up to three short quotes
     from the described projects that named it."""
@@ -303,42 +329,70 @@ def _over_time(counted: list[Counted], labels: _Labels) -> OverTime:
     rounds = sorted({c.round_key for c in counted})
     position = {key: index for index, key in enumerate(rounds)}
 
-    def series(facet: str) -> list[tuple[str, list[int]]]:
+    def cells(per_round: list[int], hidden: list[int]) -> list[int | None]:
+        return [None if withheld(n, h) else n for n, h in zip(per_round, hidden, strict=True)]
+
+    def series(facet: str) -> list[tuple[str, list[int | None]]]:
         per_value: dict[str, list[int]] = {}
+        hidden: dict[str, list[int]] = {}
         for c in counted:
             for value in c.facets.get(facet, []):
                 per_value.setdefault(value, [0] * len(rounds))[position[c.round_key]] += 1
+                hidden.setdefault(value, [0] * len(rounds))[position[c.round_key]] += c.hidden
         order = labels.order(facet)
+        shown = {value: cells(per_value[value], hidden[value]) for value in per_value}
         values = sorted(
-            per_value, key=lambda v: (-sum(per_value[v]), order.index(v) if v in order else 99, v)
+            shown,
+            key=lambda v: (
+                -sum(n for n in shown[v] if n is not None),
+                order.index(v) if v in order else 99,
+                v,
+            ),
         )
-        return [(labels.choice(facet, value), per_value[value]) for value in values]
+        return [(labels.choice(facet, value), shown[value]) for value in values]
 
-    totals = [0] * len(rounds)
+    totals, hidden_totals = [0] * len(rounds), [0] * len(rounds)
     for c in counted:
         totals[position[c.round_key]] += 1
+        hidden_totals[position[c.round_key]] += c.hidden
     return OverTime(
         rounds=[key[-1] for key in rounds],
-        totals=totals,
+        totals=cells(totals, hidden_totals),
         by_theme=series("themes"),
         by_combination=series("combination"),
     )
 
 
-def _regions(counted: list[Counted]) -> tuple[list[RegionCount], int]:
-    counts = Counter(v for c in counted for v in c.facets.get("region", [])[:1])
-    national = sum(1 for c in counted if not c.facets.get("region"))
-    largest = max(counts.values(), default=0)
+def _regions(counted: list[Counted], *, withheld_all: bool = False) -> tuple[list[RegionCount], int | None]:
+    if withheld_all:
+        return [
+            RegionCount(region=value, label=label, projects=None, shade=NOT_SHOWN)
+            for value, label in REGION_LABELS_BY_VALUE.items()
+        ], None
+    counts = _shown_tally(counted, lambda c: c.facets.get("region", [])[:1])
+    national_records = [c for c in counted if not c.facets.get("region")]
+    national: int | None = len(national_records)
+    if withheld(national, sum(c.hidden for c in national_records)):
+        national = None
+    largest = max((n for n in counts.values() if n is not None), default=0)
+
+    def shade(count: int | None) -> int:
+        if count is None:
+            return NOT_SHOWN
+        return 0 if not count else min(5, 1 + (4 * count) // max(largest, 1))
+
     regions = [
-        RegionCount(
-            region=value,
-            label=label,
-            projects=counts[value],
-            shade=0 if not counts[value] else min(5, 1 + (4 * counts[value]) // max(largest, 1)),
-        )
+        RegionCount(region=value, label=label, projects=counts[value], shade=shade(counts[value]))
         for value, label in REGION_LABELS_BY_VALUE.items()
     ]
     return regions, national
+
+
+def _shown_tally(counted: list[Counted], values: Callable[[Counted], list[str]]) -> Counter[Any]:
+    """How many of the counted records have each value, None where that count is withheld."""
+    everyone = Counter(value for c in counted for value in values(c))
+    hidden = Counter(value for c in counted if c.hidden for value in values(c))
+    return shown_counts(everyone, hidden)
 
 
 def _annex_line(record: Record, names: Mapping[str, str], labels: _Labels, notable: bool) -> AnnexLine:
@@ -353,21 +407,21 @@ def _annex_line(record: Record, names: Mapping[str, str], labels: _Labels, notab
     )
 
 
-def _counted(query: FindQuery, sharing: tuple[str, ...]) -> Iterable[Counted]:
+def _counted(query: FindQuery, sharing: tuple[str, ...], *, readable: tuple[str, ...]) -> Iterable[Counted]:
     statement = (
-        select(Record.id, Record.facets, Record.round_id, Round.opens_at, Round.title)
+        select(Record.id, Record.facets, Record.round_id, Round.opens_at, Round.title, Record.sharing)
         .join(Round, Round.id == Record.round_id)
         .where(*find.conditions(query, sharing=sharing))
         .execution_options(yield_per=find.EXPORT_BATCH)
     )
-    for record_id, facets, round_id, opens_at, title in db.session.execute(statement):
+    for record_id, facets, round_id, opens_at, title, shared in db.session.execute(statement):
         facets = {
             name: [str(v) for v in values] if isinstance(values, list) else [str(values)]
             for name, values in (facets or {}).items()
             if values
         }
         when = opens_at.timestamp() if isinstance(opens_at, datetime) else float("inf")
-        yield Counted(record_id, facets, (when, round_id, title))
+        yield Counted(record_id, facets, (when, round_id, title), hidden=shared not in readable)
 
 
 def _notable(submission_ids: list[int]) -> dict[int, NotablePractice]:

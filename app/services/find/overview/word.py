@@ -15,7 +15,7 @@ from docx.oxml.table import CT_Tc
 from docx.shared import Pt
 from docx.table import Table, _Cell, _Row
 
-from app.charts import describe
+from app.charts import WITHHELD, describe, format_value
 from app.services.find.overview.model import Chart, Factor, OverviewReport
 
 DASH = "\u2013"
@@ -47,7 +47,7 @@ def docx_bytes(report: OverviewReport) -> bytes:
 
     document.add_heading("Themes and notable practice", level=1)
     for section in report.themes:
-        document.add_heading(f"{section.label} ({section.projects:,})", level=2)
+        document.add_heading(f"{section.label} ({format_value(section.projects)})", level=2)
         document.add_paragraph(section.sentence)
         for chart in section.charts:
             _chart(document, chart)
@@ -69,7 +69,9 @@ def docx_bytes(report: OverviewReport) -> bytes:
     document.add_heading("Enablers", level=2)
     _factors(document, report.enablers)
     document.add_heading("Barriers", level=2)
-    if report.no_barriers:
+    if report.no_barriers is None:
+        document.add_paragraph(f"{WITHHELD.capitalize()} projects said nothing got in the way.")
+    elif report.no_barriers:
         document.add_paragraph(f"{report.no_barriers:,} projects said nothing got in the way.")
     _factors(document, report.barriers)
 
@@ -80,13 +82,13 @@ def docx_bytes(report: OverviewReport) -> bytes:
         document,
         "Projects by service combination and round",
         ["Services involved", *over_time.rounds],
-        [[label, *(f"{n:,}" for n in counts)] for label, counts in over_time.by_combination],
+        [[label, *(format_value(n) for n in counts)] for label, counts in over_time.by_combination],
     )
     _table(
         document,
         "Projects by theme and round",
         ["Theme", *over_time.rounds],
-        [[label, *(f"{n:,}" for n in counts)] for label, counts in over_time.by_theme],
+        [[label, *(format_value(n) for n in counts)] for label, counts in over_time.by_theme],
     )
 
     document.add_heading("Where the projects are", level=1)
@@ -121,17 +123,24 @@ def _factors(document: DocumentObject, factors: list[Factor]) -> None:
     for factor in factors:
         paragraph = document.add_paragraph(style="List Number")
         paragraph.add_run(factor.label).bold = True
-        paragraph.add_run(f" {DASH} {factor.projects:,} {'project' if factor.projects == 1 else 'projects'}")
+        projects = "project" if factor.projects == 1 else "projects"
+        paragraph.add_run(f" {DASH} {format_value(factor.projects)} {projects}")
         for quote in factor.quotes:
             document.add_paragraph(f"\u201c{quote.text}\u201d {DASH} {quote.project}", style="Quote")
 
 
 def _chart(document: DocumentObject, chart: Chart) -> None:
+    if chart.withheld:
+        document.add_paragraph(
+            f"{chart.title}: not shown, as it would count {WITHHELD} projects, "
+            "one of them shared as figures only."
+        )
+        return
     _table(
         document,
         chart.title,
         [chart.label_heading, chart.value_heading],
-        [[label, f"{number:,}"] for label, number in chart.rows],
+        [[label, format_value(number)] for label, number in chart.rows],
         description=describe([(label, number) for label, number in chart.rows]),
     )
 
