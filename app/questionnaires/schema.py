@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 QUESTION_TYPES = (
@@ -153,11 +154,12 @@ class Questionnaire:
     def key(self) -> str:
         return f"{self.id}/{self.version}"
 
-    @property
+    # Worked out once: a questionnaire never changes (rows of an import ask for them thousands of times).
+    @cached_property
     def pages(self) -> tuple[Page, ...]:
         return tuple(page for section in self.sections for page in section.pages)
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for page in self.pages for q in page.questions)
 

@@ -14,7 +14,7 @@ from app.services.review import decisions as reviews
 from app.services.rounds import deadlines as rounds
 from app.services.submissions import answers as answer_display
 from app.services.submissions import lifecycle as submissions
-from app.services.submissions import partners, progress
+from app.services.submissions import nil_returns, partners, progress
 from app.submit import bp
 
 
@@ -220,7 +220,7 @@ def nil_return():
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            submissions.make_nil_return(round_, by=_lead())
+            nil_returns.make_nil_return(round_, by=_lead())
         except DomainError as problem:
             flash(str(problem), "error")
         else:
@@ -238,7 +238,7 @@ def undo_nil_return():
     round_ = rounds.current_round() or abort(404)
     if ConfirmForm().validate_on_submit():
         try:
-            submissions.undo_nil_return(round_, by=_lead())
+            nil_returns.undo_nil_return(round_, by=_lead())
         except DomainError as problem:
             flash(str(problem), "error")
     return redirect(url_for("submit.projects"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -120,7 +121,7 @@ def confirm(
     )
 
 
-def decisions_from(answers: dict[str, list[str]], report: Report) -> dict:
+def decisions_from(answers: dict[str, list[str]], report: Report) -> dict[str, Any]:
     """The check page's choices as write() takes them. Rows proposed for skipping stay skipped unless
     unticked; a name chosen as an organisation becomes it; of a duplicate pair, "first" keeps the first row
     only and "second" the second; an existing record's likely duplicate is left out with "existing"."""
@@ -248,7 +249,7 @@ def _check_batch(batch_id: int) -> str:
     return f"import {batch_id} checked: {len(report.ready)} rows ready, {report.problem_count} problems"
 
 
-def _what_imports(report: Report) -> list[tuple]:
+def _what_imports(report: Report) -> list[tuple[Any, ...]]:
     """What the administrator confirmed: each row and the organisation it goes to."""
     return [(row["row"], row["organisation"]) for row in report.ready]
 

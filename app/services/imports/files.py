@@ -210,13 +210,14 @@ def _data_sheet(data: bytes) -> str:
     sheet was open when the file was saved (an export often has a summary or notes sheet in front)."""
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        best, best_score = None, 0
+        best: str | None = None
+        best_score = 0
         for sheet in workbook.worksheets:
             score = 0
             for values in sheet.iter_rows(max_row=SHEET_SAMPLE_ROWS, values_only=True):
                 score += sum(1 for value in values if value not in (None, ""))
             if score > best_score:
-                best, best_score = sheet.title, score
+                best, best_score = str(sheet.title), score
         if best is None:
             raise FileProblem("The selected file has no sheet with any responses in it")
         return best

@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from app.questionnaires.reading import Mapping as Keys
 from app.questionnaires.reading import Reader, describe, line_of, suggest
 from app.questionnaires.rules import answer_error
 from app.questionnaires.schema import Question, Questionnaire
@@ -122,11 +123,13 @@ def load_mapping(
 
 
 class _Builder:
-    def __init__(self, reader: Reader, mapping: Mapping, questionnaire: Questionnaire, names, mode: str):
+    def __init__(
+        self, reader: Reader, mapping: Mapping, questionnaire: Questionnaire, names: Iterable[str], mode: str
+    ):
         self.reader, self.mapping, self.questionnaire, self.mode = reader, mapping, questionnaire, mode
         self.names = {values.normal(name): name for name in names}
 
-    def read(self, top) -> None:
+    def read(self, top: Keys) -> None:
         reader, mapping = self.reader, self.mapping
         layout = reader.text(top.get("format"), "the format") if top.get("format") is not None else None
         if layout is not None and layout not in HEADER_ROWS:
@@ -138,18 +141,20 @@ class _Builder:
             reader.problem(top.get("source"), f"The source must be {MAX_SOURCE_LENGTH} characters or fewer")
         else:
             mapping.source = source
-        if top.get("row_id") is not None:
-            mapping.row_id = self._column(top.get("row_id"), "row_id", None)
+        row_id = top.get("row_id")
+        if row_id is not None:
+            mapping.row_id = self._column(row_id, "row_id", None)
         self._questions(top)
-        if top.get("services_involved") is not None:
-            mapping.services = self._column(top.get("services_involved"), "services_involved", None)
+        services = top.get("services_involved")
+        if services is not None:
+            mapping.services = self._column(services, "services_involved", None)
             if mapping.services is not None:
-                mapping.services.choices = self._service_choices(top.get("services_involved"))
+                mapping.services.choices = self._service_choices(services)
         self._defaults(top.get("defaults"))
         self._aliases(top.get("organisation_aliases"))
         self._coverage(top)
 
-    def _questions(self, top) -> None:
+    def _questions(self, top: Keys) -> None:
         node = top.get("questions")
         questions = self.reader.entries(node, "questions") if node is not None else None
         if questions is None:
@@ -197,10 +202,11 @@ class _Builder:
                         keys.key_line("option"), "Only a SurveyMonkey export has options: remove option"
                     )
                 spec.option = reader.text(keys.get("option"), f"the option of {where}")
-            if keys.get("choices") is not None and where != "services_involved":
-                spec.choices = self._choices(keys.get("choices"), where, question)
-            if keys.get("separator") is not None:
-                spec.separators = self._separators(keys.get("separator"), where, question)
+            choices, separator = keys.get("choices"), keys.get("separator")
+            if choices is not None and where != "services_involved":
+                spec.choices = self._choices(choices, where, question)
+            if separator is not None:
+                spec.separators = self._separators(separator, where, question)
         if spec is not None and question is not None:
             spec.question = question
             if question.type in CHOICE_TYPES:
@@ -341,7 +347,7 @@ class _Builder:
                 continue
             self.mapping.aliases[values.normal(typed)] = found
 
-    def _coverage(self, top) -> None:
+    def _coverage(self, top: Keys) -> None:
         """Each project needs its lead organisation; records need every question that is always asked."""
         at = top.key_line("questions")
         lead = self.questionnaire.with_role("lead_organisation")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
@@ -100,6 +101,6 @@ class OrganisationMatcher:
         return seen
 
 
-def known_from(options: Sequence, aliases: dict[int, Sequence[str]]) -> list[Known]:
+def known_from(options: Sequence[Any], aliases: dict[int, Sequence[str]]) -> list[Known]:
     """Organisation picker options (id, name, sector) with each one's other names."""
     return [Known(o.id, o.name, o.sector, tuple(aliases.get(o.id, ()))) for o in options]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, utils
@@ -244,10 +245,11 @@ def split_ticked(text: str, known: Iterable[str]) -> list[str]:
     rest = text
     for label in sorted({k for k in known if k}, key=len, reverse=True):
         pattern = re.compile(r"(?:^|(?<=[,;]))\s*" + re.escape(label) + r"\s*(?=$|[,;])", re.I)
-        if pattern.search(rest):
-            found.append(pattern.search(rest).group(0).strip())
+        hit = pattern.search(rest)
+        if hit is not None:
+            found.append(hit.group(0).strip())
             rest = pattern.sub("", rest, count=1)
-    depth, piece = 0, []
+    depth, piece = 0, list[str]()
     for char in rest + ",":
         depth += (char in "([") - (char in ")]")
         if char in ",;" and depth <= 0:
@@ -306,12 +308,12 @@ def samples(table: Table, limit: int = SAMPLES) -> dict[int, list[str]]:
 
 def to_yaml(mapping: Mapping, *, source: str | None = None) -> str:
     """The mapping as YAML, as `flask import responses --mapping` reads it."""
-    data: dict = {"format": mapping.layout or SPREADSHEET}
+    data: dict[str, Any] = {"format": mapping.layout or SPREADSHEET}
     if source or mapping.source:
         data["source"] = source or mapping.source
     if mapping.row_id is not None:
         data["row_id"] = mapping.row_id.header
-    questions: dict = {}
+    questions: dict[str, Any] = {}
     for question_id, spec in mapping.questions.items():
         questions[question_id] = _spec_yaml(spec)
     data["questions"] = questions
@@ -320,12 +322,12 @@ def to_yaml(mapping: Mapping, *, source: str | None = None) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
 
 
-def _spec_yaml(spec: ColumnSpec, *, all_choices: bool = False):
+def _spec_yaml(spec: ColumnSpec, *, all_choices: bool = False) -> str | dict[str, Any]:
     own = values.choice_labels(spec.question) if spec.question else {}
     extra = {label: value for label, value in spec.choices.items() if all_choices or own.get(label) != value}
     if spec.option is None and not extra:
         return spec.header
-    entry: dict = {"column": spec.header}
+    entry: dict[str, Any] = {"column": spec.header}
     if spec.option is not None:
         entry["option"] = spec.option
     if extra:

@@ -44,12 +44,12 @@ from app.models.base import utcnow
 from app.questionnaires.schema import Questionnaire
 from app.services import audit
 from app.services.errors import DomainError
-from app.services.find import demo_records
 from app.services.imports.binding import bind
 from app.services.imports.files import FileProblem, Table, open_table
-from app.services.imports.mapping import Mapping, load_mapping
+from app.services.imports.mapping import Mapping, MappingProblem, load_mapping
 from app.services.imports.organisation_names import Known, OrganisationMatcher
 from app.services.imports.proposal import propose, samples
+from app.services.imports.publishing import Publishable, publish_approved_many
 from app.services.imports.rows import IMPORTED, RowOutcome, RowReader
 from app.services.review.similarity import likely_pairs
 from app.services.rounds import deadlines as rounds
@@ -57,6 +57,7 @@ from app.services.rounds import deadlines as rounds
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 50  # rows between progress updates
+WRITE_BATCH = 250  # rows whose projects are written with one flush
 MAX_PROBLEMS_KEPT = 1000  # a report lists at most this many problems (and counts them all)
 
 Progress = Callable[[int], None]
@@ -217,9 +218,7 @@ def prepare(
     return Prepared(table, mapping, questionnaire, round_, mode, _matcher(), source)
 
 
-def _no_lead_column():
-    from app.services.imports.mapping import MappingProblem
-
+def _no_lead_column() -> MappingProblem:
     return MappingProblem(
         1, "The file has no column naming each project's lead organisation: it cannot be imported"
     )
@@ -342,16 +341,19 @@ def write(
         k.casefold(): int(v) for k, v in (decisions.get("organisations") or {}).items() if str(v).isdigit()
     }
     organisations = {o.id: o for o in db.session.scalars(select(Organisation))}
+    lead_question = prepared.mapping.lead_question
+    names = {str(organisation_id): o.name for organisation_id, o in organisations.items()}
     unmatched = None
     count = 0
+    pending: list[tuple[RowOutcome, Publishable]] = []
     for outcome in outcomes:
         if outcome.row in skip:
             continue
         lead_id = outcome.organisation_id
-        if lead_id is None and outcome.lead_as_given.casefold() in chosen:
+        if lead_id is None and lead_question is not None and outcome.lead_as_given.casefold() in chosen:
             lead_id = chosen[outcome.lead_as_given.casefold()]
-            outcome.answers[prepared.mapping.lead_question.id] = str(lead_id)
-            outcome.as_given.pop(prepared.mapping.lead_question.id, None)
+            outcome.answers[lead_question.id] = str(lead_id)
+            outcome.as_given.pop(lead_question.id, None)
         if lead_id is None:
             unmatched = unmatched or _unmatched_organisation()
             lead = unmatched
@@ -361,13 +363,33 @@ def write(
         answers = outcome.stored_answers()
         answers.setdefault(IMPORTED, {})["source"] = {"file": batch.file_name, "row": outcome.row}
         answers.setdefault(outcome.name_id, outcome.name or f"Imported project, row {outcome.row}")
-        if prepared.mode == ImportMode.RECORDS:
-            record = demo_records.publish_approved(
-                prepared.round, lead, partners, answers, by, prepared.questionnaire
-            )
-            submission = record.submission
-        else:
-            submission = _waiting_in_review(prepared, lead, partners, answers, by)
+        pending.append((outcome, Publishable(lead, partners, answers)))
+        if len(pending) == WRITE_BATCH:
+            count = _write_batch(prepared, pending, batch, by, names, count, progress)
+            pending = []
+    count = _write_batch(prepared, pending, batch, by, names, count, progress)
+    return count
+
+
+def _write_batch(
+    prepared: Prepared,
+    pending: list[tuple[RowOutcome, Publishable]],
+    batch: ImportBatch,
+    by: User,
+    names: dict[str, str],
+    count: int,
+    progress: Progress | None,
+) -> int:
+    """Some rows' projects, their import keys and audit events, flushed together. The running count."""
+    if not pending:
+        return count
+    projects = [project for _, project in pending]
+    if prepared.mode == ImportMode.RECORDS:
+        submissions = publish_approved_many(prepared.round, projects, by, prepared.questionnaire, names)
+    else:
+        submissions = [_waiting_in_review(prepared, p.lead, p.partners, p.answers, by) for p in projects]
+        db.session.flush()
+    for (outcome, project), submission in zip(pending, submissions, strict=True):
         db.session.add(
             ImportedProject(
                 source=prepared.source,
@@ -382,7 +404,7 @@ def write(
             "import.project",
             actor=by,
             subject=submission,
-            organisation_id=lead.id,
+            organisation_id=project.lead.id,
             file_name=batch.file_name,
             row=outcome.row,
             mode=prepared.mode.value,
@@ -404,7 +426,9 @@ def _unmatched_organisation() -> Organisation:
     return found
 
 
-def _waiting_in_review(prepared: Prepared, lead: Organisation, partners, answers, by: User) -> Submission:
+def _waiting_in_review(
+    prepared: Prepared, lead: Organisation, partners: list[Organisation], answers: dict[str, Any], by: User
+) -> Submission:
     """A submitted project in the review queue, with its one revision, as a lead's submit leaves it."""
     round_ = prepared.round
     submission = Submission(

@@ -10,6 +10,7 @@ never guessed: it is kept as given, and the closest real organisations are offer
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from app.questionnaires.display import is_blank
 from app.questionnaires.rules import answer_error
 from app.questionnaires.schema import Question, Questionnaire, visible_answers
 from app.services.imports import values
+from app.services.imports.files import Column
 from app.services.imports.mapping import ColumnSpec, Mapping
 from app.services.imports.organisation_names import OrganisationMatcher
 from app.services.imports.proposal import source_labels
@@ -96,13 +98,15 @@ class RowReader:
     ):
         self.mapping, self.questionnaire, self.matcher, self.layout = mapping, questionnaire, matcher, layout
         self.lead = mapping.lead_question
+        self.name_id = questionnaire.role_question("name").id
+        self.summary_id = questionnaire.role_question("summary").id
 
-    def read(self, row: int, cells: list[str], columns) -> RowOutcome:
+    def read(self, row: int, cells: list[str], columns: Sequence[Column]) -> RowOutcome:
         outcome = RowOutcome(
             row=row,
             key=self._key(row, cells),
-            name_id=self.questionnaire.role_question("name").id,
-            summary_id=self.questionnaire.role_question("summary").id,
+            name_id=self.name_id,
+            summary_id=self.summary_id,
         )
         outcome.cells = {c.title: cells[c.index] for c in columns if cells[c.index].strip()}
         ordered = sorted(self.mapping.questions.items(), key=lambda item: item[1].question is not self.lead)
@@ -156,6 +160,7 @@ class RowReader:
         if not text:
             return
         title = spec.title
+        value: Any
         if kind in ("date", "month_year"):
             value, reason = values.read_date(text, kind), "not a date the questionnaire can read"
         elif kind in ("radios", "select", "yes_no", "checkboxes"):
@@ -181,8 +186,11 @@ class RowReader:
             return
         outcome.answers[question_id] = value
 
-    def _choices(self, outcome, question: Question, spec: ColumnSpec, labels: list[str], title: str):
-        chosen, unknown = [], []
+    def _choices(
+        self, outcome: RowOutcome, question: Question, spec: ColumnSpec, labels: list[str], title: str
+    ) -> tuple[Any, str]:
+        chosen: list[str] = []
+        unknown: list[str] = []
         for label in labels:
             value = spec.choices.get(values.normal(label))
             (chosen if value is not None else unknown).append(value if value is not None else label)
@@ -202,7 +210,15 @@ class RowReader:
         )
         return None, reason
 
-    def _organisations(self, outcome, question: Question, spec, text: str, labels, title: str):
+    def _organisations(
+        self,
+        outcome: RowOutcome,
+        question: Question,
+        spec: ColumnSpec,
+        text: str,
+        labels: list[str],
+        title: str,
+    ) -> tuple[Any, str]:
         names = (
             [text]
             if question.type == "organisation"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,6 +39,7 @@ NAME_WEIGHT = 0.5  # ranking: name and summary count alike
 # A word in more than this share of the summaries is too common to suggest a pair on its own.
 COMMON_SHARE = 0.05
 SMALL_CORPUS = 20
+NAME_BLOCK = 500  # rows whose names are compared at once
 
 # Words that say nothing about which project this is: ordinary English, and the words every project in this
 # service uses about itself and its partners ("joint", "service", "police").
@@ -115,17 +116,19 @@ def likely_pairs(names: Sequence[str], summaries: Sequence[str], *, among: int |
     vectors = _tfidf(summaries)
     candidates: dict[tuple[int, int], float] = {}
     # The token-set ratio is never below the score used, so it finds every candidate (natively, fast).
-    scores = process.cdist(
-        processed[:among],
-        processed,
-        scorer=fuzz.token_set_ratio,
-        score_cutoff=int(NAME_WITH_SUMMARY * 100),
-        dtype=np.uint8,
-        workers=-1,
-    )
-    for i, j in zip(*np.nonzero(scores), strict=True):
-        if i != j and (j >= among or i < j):
-            candidates[(int(i), int(j))] = -1.0
+    # The ratio is symmetric: each block of rows is compared only with itself and what follows it.
+    for start in range(0, among, NAME_BLOCK):
+        scores = process.cdist(
+            processed[start : min(start + NAME_BLOCK, among)],
+            processed[start:],
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=int(NAME_WITH_SUMMARY * 100),
+            dtype=np.uint8,
+            workers=-1,
+        )
+        for i, j in zip(*np.nonzero(scores), strict=True):
+            if i < j:
+                candidates[(int(i) + start, int(j) + start)] = -1.0
     for i, j in _summary_pairs(vectors, among, SUMMARY_WITH_NAME):
         candidates.setdefault((i, j), -1.0)
     pairs = []
@@ -246,7 +249,13 @@ def _name_text(name: str) -> str:
     return " ".join(words(name))
 
 
-def _name_scorer(first: str, second: str, *, processor=None, score_cutoff=None) -> float:
+def _name_scorer(
+    first: str,
+    second: str,
+    *,
+    processor: Callable[[str], str] | None = None,
+    score_cutoff: float | None = None,
+) -> float:
     if not first or not second:
         return 0.0
     score = (fuzz.token_set_ratio(first, second) + fuzz.token_sort_ratio(first, second)) / 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -35,7 +36,7 @@ class TimelineEntry:
     note: str | None
 
 
-def _imported_from(details: dict) -> str | None:
+def _imported_from(details: dict[str, Any]) -> str | None:
     if not details.get("file_name"):
         return None
     row = f", row {details['row']}" if details.get("row") else ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -378,35 +377,3 @@ def withdraw(submission: Submission, *, by: User) -> None:
         before=before.value,
         after=submission.status.value,
     )
-
-
-def make_nil_return(round_: Round, *, by: User, now: datetime | None = None) -> NilReturn:
-    organisation_id = by.organisation_id
-    if organisation_id is None:
-        raise NotAllowed("Only collaboration leads can answer for an organisation")
-    reason = rounds.why_not_accepting(round_, organisation_id, now)
-    if reason:
-        raise NotAllowed(reason)
-    own = listing(round_, organisation_id).own
-    if any(s.status not in EDITABLE_STATUSES for s in own):
-        raise InvalidTransition("Your organisation has already submitted a project in this round")
-    existing = db.session.scalar(
-        select(NilReturn).filter_by(round_id=round_.id, organisation_id=organisation_id)
-    )
-    if existing is not None:
-        return existing
-    nil = NilReturn(round_id=round_.id, organisation_id=organisation_id, made_by=by)
-    db.session.add(nil)
-    db.session.flush()
-    audit.record("nil_return.made", actor=by, subject=round_, organisation_id=organisation_id)
-    return nil
-
-
-def undo_nil_return(round_: Round, *, by: User) -> None:
-    if by.organisation_id is None:
-        raise NotAllowed("Only collaboration leads can answer for an organisation")
-    reason = rounds.why_not_accepting(round_, by.organisation_id)
-    if reason:
-        raise NotAllowed(reason)
-    db.session.execute(delete(NilReturn).filter_by(round_id=round_.id, organisation_id=by.organisation_id))
-    audit.record("nil_return.withdrawn", actor=by, subject=round_, organisation_id=by.organisation_id)

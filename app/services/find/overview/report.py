@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
 from typing import Any
@@ -24,8 +23,10 @@ from app.models import NotablePractice, Organisation, Record, Round
 from app.models.organisation import REGION_LABELS_BY_VALUE
 from app.questionnaires.schema import Questionnaire
 from app.services.find import search as find
-from app.services.find.figures import COMBINATION_LABELS, Figures, facet_values, shown_counts, withheld
+from app.services.find.figures import Figures, facet_values, shown_counts, withheld
 from app.services.find.overview import sentences
+from app.services.find.overview.labels import Counted
+from app.services.find.overview.labels import Labels as _Labels
 from app.services.find.overview.model import (
     EDITIONS,
     NOT_SHOWN,
@@ -44,20 +45,9 @@ from app.services.find.search import FindQuery
 
 LONDON = ZoneInfo("Europe/London")
 TITLE = "Collaboration overview"
-NO_THEME = "none"
 # Projects an overview describes at most: its annex lists them one a line, and its quotes come from them. Past
 # this, an overview is for filters to narrow (a PDF of 10,000 lines is some 250 pages); the figures count all.
 ANNEX_LIMIT = 10_000
-
-
-@dataclass(frozen=True)
-class Counted:
-    """What the figures need of one record, read without its answers."""
-
-    record_id: int
-    facets: Mapping[str, list[str]]
-    round_key: tuple[Any, ...]
-    hidden: bool = False  # counted only: the reader may not read it, so small counts with it are withheld
 
 
 def edition_for(name: str | None, *, signed_in: bool) -> Edition:
@@ -163,54 +153,6 @@ def build(
             Chart("summary-stages", "Projects by stage", figures.by_stage, "Stage"),
         ],
     )
-
-
-class _Labels:
-    def __init__(self, questionnaire: Questionnaire) -> None:
-        self.questionnaire = questionnaire
-
-    def choice(self, question_id: str, value: str) -> str:
-        if question_id == "combination":
-            return COMBINATION_LABELS.get(value, value)
-        if question_id == "region":
-            return REGION_LABELS_BY_VALUE.get(value, value)
-        if question_id == "themes" and value == NO_THEME:
-            return "No theme given"
-        question = self.questionnaire.with_role(question_id)
-        return question.choice_label(value) if question else value
-
-    def order(self, question_id: str) -> list[str]:
-        if question_id == "combination":
-            return list(COMBINATION_LABELS)
-        if question_id == "region":
-            return list(REGION_LABELS_BY_VALUE)
-        question = self.questionnaire.with_role(question_id)
-        return [choice.value for choice in question.choices] if question else []
-
-    def answer_of(self, record: Record) -> Callable[[str], Any]:
-        """The record's answer to the question with a role ("contact_name"...): code never asks by id."""
-        answers = record.answers or {}
-        return lambda role: self.questionnaire.answer(answers, role)
-
-    def theme_order(self, counts: Counter[Any]) -> list[str]:
-        """Most projects first, withheld counts last in the questionnaire's order (their place would tell
-        them apart)."""
-        position = {value: index for index, value in enumerate(self.order("themes"))}
-        return sorted(
-            (v for v in counts if counts[v] != 0),
-            key=lambda v: (counts[v] is None, -(counts[v] or 0), position.get(v, 99), v),
-        )
-
-    def rows(
-        self, question_id: str, counts: Counter[Any], *, keep_order: bool = False
-    ) -> list[tuple[str, int | None]]:
-        order = self.order(question_id)
-        values = [v for v in order if counts[v] != 0]
-        values += sorted(v for v in counts if v not in order and counts[v] != 0)
-        if not keep_order:
-            position = {v: i for i, v in enumerate(values)}
-            values.sort(key=lambda v: (counts[v] is None, -(counts[v] or 0), position[v]))
-        return [(self.choice(question_id, value), counts[value]) for value in values]
 
 
 def _theme_section(
