@@ -34,7 +34,7 @@ def measure_import(kind: str, rows: int) -> dict[str, float]:
     from app import create_app
     from app.extensions import db
     from app.models import ImportMode
-    from app.services.imports import batches, responses
+    from app.services.imports import batches, responses, writing
     from app.services.organisations.files import load_seed_organisations
     from tests import factories
 
@@ -67,7 +67,7 @@ def measure_import(kind: str, rows: int) -> dict[str, float]:
                 mapping_name="proposed",
                 by=admin,
             )
-            count = responses.write(prepared, outcomes, batch=batch, by=admin, progress=calls.append)
+            count = writing.write(prepared, outcomes, batch=batch, by=admin, progress=calls.append)
             batches.finish(batch, report, count, by=admin)
             db.session.commit()
             imported = time.perf_counter() - started

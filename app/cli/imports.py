@@ -14,6 +14,7 @@ from app.models import ImportMode, Role, User
 from app.services.errors import DomainError
 from app.services.imports import batches as import_batches
 from app.services.imports import responses as imports
+from app.services.imports import writing
 from app.services.imports.responses import ImportRefused, Report
 from app.services.people import accounts
 
@@ -91,7 +92,7 @@ def responses(
             mapping_name=mapping_path.name if mapping_path else "proposed",
             by=admin,
         )
-        count = imports.write(prepared, outcomes, batch=batch, by=admin)
+        count = writing.write(prepared, outcomes, batch=batch, by=admin)
         import_batches.finish(batch, report, count, by=admin)
         db.session.commit()
     else:

@@ -27,8 +27,8 @@ from app.services.imports.responses import (
     file_hash,
     history_round,
     prepare,
-    write,
 )
+from app.services.imports.writing import write
 from app.services.jobs import checkpoint, roll_back
 from app.services.statements import rows_changed
 
