@@ -43,7 +43,7 @@ def record_json(record) -> dict:
 @database_reader
 def records():
     query, _ = current_query()
-    result = find.find(query, signed_in=is_signed_in(current_user))
+    result = find.find(query, signed_in=is_signed_in(current_user), whole=True)
     links = {"self": url_for("api.records", **query.args(page=result.page), _external=True)}
     if result.page < result.pages:
         links["next"] = url_for("api.records", **query.args(page=result.page + 1), _external=True)

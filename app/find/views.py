@@ -26,9 +26,8 @@ def _viewer() -> visibility.Viewer:
 
 
 def current_query() -> tuple[find.FindQuery, dict[str, dict[str, str]]]:
-    labels = facets.labels(default_questionnaire())
-    query = find.parse(request.args, {name: set(values) for name, values in labels.items()})
-    return query, labels
+    labels, known = facets.current_labels()
+    return find.parse(request.args, known), labels
 
 
 def describe(query: find.FindQuery, labels: dict[str, dict[str, str]]) -> str:

@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import REGION_LABELS_BY_VALUE, Organisation, Round
+from app.questionnaires.loader import default_questionnaire
 from app.questionnaires.schema import Questionnaire
+from app.services.find import index as find_index
 
 FACET_TITLES = {
     "services": "Services involved",
@@ -65,6 +67,18 @@ def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
         marked = next((q for q in questionnaire.questions if q.facet == facet), None)
         result[facet] = {c.value: c.label for c in marked.choices} if marked else {}
     return result
+
+
+def current_labels() -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
+    """The shipped questionnaire's `labels`, and each facet's values as a set, from this process's index of
+    Find: read again only when organisations, rounds or records change."""
+
+    def make() -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
+        made = labels(default_questionnaire())
+        return made, {name: set(values) for name, values in made.items()}
+
+    found: tuple[dict[str, dict[str, str]], dict[str, set[str]]] = find_index.current().remembered("labels", make)
+    return found
 
 
 def _years() -> set[int]:

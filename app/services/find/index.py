@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import ColumnElement, Result, Text, cast, func, select, text
 
 from app.extensions import db
@@ -71,6 +71,7 @@ class Snapshot:
     _for_figures: ForFigures | None = None
     _matches: OrderedDict[tuple[str, ...], Matches] = field(default_factory=OrderedDict)
     _matches_bytes: int = 0
+    _remembered: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)  # held briefly, to read or add to the above
     _figures_lock: threading.Lock = field(default_factory=threading.Lock)  # held while figures' data is read
 
@@ -103,6 +104,17 @@ class Snapshot:
         mask = np.zeros(self.size, np.bool_)
         mask[ids[ids < self.size]] = True
         return _pack(mask)
+
+    def remembered(self, key: str, make: Callable[[], Any]) -> Any:
+        """What `make` gives, worked out once per snapshot: for what depends only on the tables the snapshot's
+        version watches (records, their facets, rounds, organisations, questionnaire versions). Treat it as
+        read-only: threads share it."""
+        with self._lock:
+            if key in self._remembered:
+                return self._remembered[key]
+        made = make()
+        with self._lock:
+            return self._remembered.setdefault(key, made)
 
     def nothing(self) -> np.ndarray:
         return np.zeros(_words(self.size), np.uint64)
@@ -185,10 +197,14 @@ class Snapshot:
             if found is not None:
                 self._matches.move_to_end(key)
                 return found
+        # Every match's id and score joined into two strings by the database, parsed by numpy: a row per match
+        # through the driver and SQLAlchemy took longer than the search itself.
         ranked = search_index.ranked(words)
-        rows = db.session.execute(select(ranked.c.record_id, ranked.c.score)).all()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        scores = np.fromiter((r[1] or 0.0 for r in rows), dtype=np.float64, count=len(rows))
+        joined_ids, joined_scores = db.session.execute(
+            select(_joined(ranked.c.record_id), _joined(func.coalesce(ranked.c.score, 0.0)))
+        ).one()
+        ids = _ids(joined_ids)
+        scores = np.fromstring(joined_scores, dtype=np.float64, sep=",") if joined_scores else np.zeros(0)
         keep = ids < self.size
         found = Matches(ids=ids[keep], scores=scores[keep], bits=self.bits(ids))
         with self._lock:
@@ -346,6 +362,15 @@ class FindIndex:
 
 
 def current() -> Snapshot:
-    """This process's index of Find, as the database stands now."""
+    """This process's index of Find, as the database stands now; in a request, as it stood when the request
+    first asked (one reading of the index's version, and one snapshot, for everything a page shows)."""
     index: FindIndex = current_app.extensions.setdefault("find_index", FindIndex())
-    return index.current()
+    if not has_request_context():
+        return index.current()
+    snapshot: Snapshot | None = request.environ.get(_IN_REQUEST)
+    if snapshot is None:
+        snapshot = request.environ[_IN_REQUEST] = index.current()
+    return snapshot
+
+
+_IN_REQUEST = "app.find_snapshot"

@@ -107,7 +107,9 @@ def ranked(words: list[str]) -> Subquery:
     else:
         statement = text(
             "SELECT rowid AS record_id, -bm25(record_search, 5.0, 1.0) AS score "
-            "FROM record_search WHERE record_search MATCH :search_expression"
+            "FROM record_search WHERE record_search MATCH :search_expression "
+            # Not merged into a query around it (bm25 can be used only directly on the FTS5 table).
+            "LIMIT -1"
         ).bindparams(search_expression=_sqlite_expression(words))
     return statement.columns(record_id=Integer, score=Float).subquery("ranked")
 

@@ -67,8 +67,20 @@ class FindQuery:
 
 
 @dataclass
+class Listed:
+    """What a page of results shows of a record: read as one narrow row, not the whole record."""
+
+    id: int
+    name: str
+    summary: str
+    organisation_id: int | None
+    organisation_name: str
+    round_title: str
+
+
+@dataclass
 class FindResult:
-    records: list[Record]
+    records: list[Any]  # Listed, or the whole Record for those who asked (the API)
     snippets: dict[int, Markup]
     total: int
     page: int
@@ -140,10 +152,10 @@ def _with_display(statement: Select[Any]) -> Select[Any]:
     )
 
 
-def find(query: FindQuery, *, signed_in: bool) -> FindResult:
+def find(query: FindQuery, *, signed_in: bool, whole: bool = False) -> FindResult:
     """One page of results, the number of matching records and, for each filter facet, how many of them have
-    each value, from this process's index (app/services/find/index.py); the page's records and their
-    snippets from the database."""
+    each value, from this process's index (app/services/find/index.py); the page's records (as Listed, or as
+    whole Records with `whole`) and their snippets from the database."""
     sharing = visible_sharing(signed_in)
     words = search_index.terms(query.text)
     index = find_index.current()
@@ -151,14 +163,13 @@ def find(query: FindQuery, *, signed_in: bool) -> FindResult:
     total, values = index.counts(chosen)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(query.page, pages)
-    records: list[Record] = []
+    records: list[Any] = []
     snippets: dict[int, Markup] = {}
     if total:
         start = (page - 1) * PAGE_SIZE
         ids = index.page(chosen, sort=query.sort, words=words, start=start, stop=start + PAGE_SIZE)
         # Visibility is checked again, in case a record changed since the index was read.
-        statement = select(Record).where(Record.id.in_(ids), Record.sharing.in_(sharing))
-        by_id = {r.id: r for r in db.session.scalars(_with_display(statement))}
+        by_id = _whole(ids, sharing) if whole else _listed(ids, sharing)
         records = [by_id[record_id] for record_id in ids if record_id in by_id]
         snippets = search_index.snippets([r.id for r in records], words)
     return FindResult(
@@ -169,6 +180,28 @@ def find(query: FindQuery, *, signed_in: bool) -> FindResult:
         pages=pages,
         counts={facet: Counter(values.get(facet, {})) for facet in FILTER_FACETS},
     )
+
+
+def _whole(ids: list[int], sharing: tuple[str, ...]) -> dict[int, Any]:
+    statement = select(Record).where(Record.id.in_(ids), Record.sharing.in_(sharing))
+    return {r.id: r for r in db.session.scalars(_with_display(statement))}
+
+
+def _listed(ids: list[int], sharing: tuple[str, ...]) -> dict[int, Any]:
+    statement = (
+        select(
+            Record.id,
+            Record.name,
+            Record.summary,
+            Record.organisation_id,
+            func.coalesce(Organisation.name, ""),
+            func.coalesce(Round.title, ""),
+        )
+        .outerjoin(Organisation, Organisation.id == Record.organisation_id)
+        .outerjoin(Round, Round.id == Record.round_id)
+        .where(Record.id.in_(ids), Record.sharing.in_(sharing))
+    )
+    return {row[0]: Listed(*row) for row in db.session.execute(statement)}
 
 
 def matching_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[Record]:
