@@ -1,7 +1,7 @@
 """Find under a realistic mix of searches, beside Datasette: many different words, filters and match rates.
 
-    .venv/bin/python -m bench.find_mix                                   # both databases, 100,000 records
-    FIND_BENCH_RECORDS=10000 .venv/bin/python -m bench.find_mix --db sqlite --duration 20
+    .venv/bin/python -m bench.find_mix                       # both databases, 10,000 and 100,000 records
+    .venv/bin/python -m bench.find_mix --db sqlite --records 10000 --duration 20
 
 bench/find.py searches a few words again and again (its figures are the repeated-search line); real readers
 search many different words with different filters. The mix (our own generator, SEED):
@@ -33,11 +33,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.find import (
-    RECORDS,
     Latency,
     datasette,
     datasette_copy,
     generate,
+    ours_counts,
     say,
     signed_in_browser,
 )
@@ -155,6 +155,7 @@ class Series:
     latency: Latency = field(default_factory=Latency)
     by_band: dict[str, Latency] = field(default_factory=dict)
     errors: int = 0
+    count_problems: list[str] = field(default_factory=list)
     requests: int = 0
     seconds: float = 0.0
     cpu: float = 0.0
@@ -169,21 +170,65 @@ class Series:
 
 
 def timed(browser: Browser, path: str) -> tuple[float, int]:
+    seconds, answer = timed_answer(browser, path)
+    return seconds, answer.status
+
+
+def timed_answer(browser: Browser, path: str):
     started = time.perf_counter()
     answer = browser.request("GET", path)
-    return time.perf_counter() - started, answer.status
+    return time.perf_counter() - started, answer
 
 
-def fresh_series(mix: list[Search], ours: Browser, other: Browser) -> dict[str, Series]:
-    """The mix walked once by one client, ours and Datasette in turn for each search."""
+def fresh_series(mix: list[Search], ours: Browser, other: Browser, copy: Path) -> dict[str, Series]:
+    """The mix walked once by one client, ours and Datasette in turn for each search; each of our pages'
+    total and region, stage and theme counts are then compared with plain SQL over the copy."""
     series = {"ours": Series(), "datasette": Series()}
+    pages = []
     for number, search in enumerate(mix):
         turns = (("ours", ours, search.ours()), ("datasette", other, search.datasette()))
         for name, browser, path in turns if number % 2 == 0 else reversed(turns):
-            seconds, status = timed(browser, path)
+            seconds, answer = timed_answer(browser, path)
             series[name].add(search, seconds)
-            series[name].errors += status != 200
+            series[name].errors += answer.status != 200
+            if name == "ours" and answer.status == 200:
+                pages.append((search, answer.body))
+    series["ours"].count_problems = check_counts(copy, pages)
     return series
+
+
+def check_counts(copy: Path, pages: list[tuple[Search, bytes]]) -> list[str]:
+    """Where our pages' counts differ from plain SQL over the copy (complete counts, every filter value)."""
+    connection = sqlite3.connect(copy)
+    problems = []
+    for search, body in pages:
+        where = ["records.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH :e)"]
+        params: dict[str, str] = {"e": " ".join(f'"{word}"*' for word in search.words)}
+        for name, value in search.filters:
+            params[name] = value
+            if name == "themes":
+                where.append("EXISTS (SELECT 1 FROM json_each(records.themes) t WHERE t.value = :themes)")
+            else:
+                where.append(f"records.{name} = :{name}")
+        # Only fixed column names and named parameters go into the SQL.
+        condition = " AND ".join(where)
+        total_sql = f"SELECT count(*) FROM records WHERE {condition}"  # noqa: S608
+        direct: dict = {"total": connection.execute(total_sql, params).fetchone()[0]}
+        for facet in ("region", "stage"):
+            sql = f"SELECT {facet}, count(*) FROM records WHERE {condition} GROUP BY {facet}"  # noqa: S608
+            direct[facet] = {str(k): n for k, n in connection.execute(sql, params)}
+        sql = (
+            f"SELECT j.value, count(*) FROM records, json_each(records.themes) j WHERE {condition} GROUP BY 1"  # noqa: S608
+        )
+        direct["themes"] = {str(k): n for k, n in connection.execute(sql, params)}
+        got = ours_counts(body)
+        for key in ("region", "stage", "themes"):  # a ticked filter is listed even when none has it
+            got[key] = {value: n for value, n in got.get(key, {}).items() if n}
+        for key in ("total", "region", "stage", "themes"):
+            if got[key] != direct[key]:
+                problems.append(f"{search.ours()}: {key} {got[key]} != direct {direct[key]}")
+    connection.close()
+    return problems
 
 
 def load_slice(
@@ -222,15 +267,15 @@ def load_slice(
     into.cpu += process_tree_cpu(pid) - cpu_before
 
 
-def run_database(kind: str, args: argparse.Namespace) -> dict:
+def run_database(kind: str, records: int, args: argparse.Namespace) -> dict:
     with (
         tempfile.TemporaryDirectory(prefix="bench-mix-") as tmp,
         fresh_database(kind, Path(tmp), args.postgresql_url) as url,
         ExitStack() as stack,
     ):
         workdir = Path(tmp)
-        say(f"[{kind}] generating {RECORDS:,} records")
-        generate(url, RECORDS)
+        say(f"[{kind}] generating {records:,} records")
+        generate(url, records)
         copy = workdir / "bench.db"
         datasette_copy(url, copy)
         mix = make_mix(copy)
@@ -247,7 +292,7 @@ def run_database(kind: str, args: argparse.Namespace) -> dict:
         )
         other = stack.enter_context(datasette(copy, workdir))
         browser = signed_in_browser(ours.port)
-        fresh = fresh_series(mix, browser, Browser(other.port))
+        fresh = fresh_series(mix, browser, Browser(other.port), copy)
         say(f"[{kind}] fresh series done; throughput, {args.slices} slices each")
         loaded = {"ours": Series(), "datasette": Series()}
         slice_seconds = args.duration / args.slices
@@ -268,18 +313,20 @@ def run_database(kind: str, args: argparse.Namespace) -> dict:
                 other.process.pid,
                 loaded["datasette"],
             )
-        return {"database": kind, "fresh": fresh, "loaded": loaded}
+        return {"database": kind, "records": records, "fresh": fresh, "loaded": loaded}
 
 
 def report(results: list[dict]) -> str:
     lines = [
-        f"Find, realistic mix ({REQUESTS} requests, {WORD_SETS} word sets, seed {SEED}), {RECORDS:,} records",
+        f"Find, realistic mix ({REQUESTS} requests, {WORD_SETS} word sets, seed {SEED})",
         "",
-        "| db | app | req/s (10 clients) | p50 / p95 ms | CPU ms/req | fresh single client p50 / p95 ms "
-        "| fresh p95 by match rate ms | errors |",
-        "|---|---|---:|---|---:|---|---|---:|",
+        "| records | db | app | req/s (10 clients) | p50 / p95 ms | CPU ms/req "
+        "| fresh single client p50 / p95 ms | fresh p95 by match rate ms | errors |",
+        "|---:|---|---|---:|---|---:|---|---|---:|",
     ]
+    verdicts = []
     for result in results:
+        size, kind = result["records"], result["database"]
         for app in ("ours", "datasette"):
             loaded, fresh = result["loaded"][app], result["fresh"][app]
             bands = ", ".join(
@@ -289,15 +336,39 @@ def report(results: list[dict]) -> str:
             )
             cpu = loaded.cpu / loaded.requests * 1000 if loaded.requests else math.nan
             lines.append(
-                f"| {result['database']} | {app} | {loaded.rate:.1f} | {loaded.latency.pct(50):.0f} / "
+                f"| {size:,} | {kind} | {app} | {loaded.rate:.1f} | {loaded.latency.pct(50):.0f} / "
                 f"{loaded.latency.pct(95):.0f} | {cpu:.1f} | {fresh.latency.pct(50):.0f} / "
                 f"{fresh.latency.pct(95):.0f} | {bands} | {loaded.errors + fresh.errors} |"
             )
         ours, other = result["loaded"]["ours"], result["loaded"]["datasette"]
-        lines.append(
-            f"| {result['database']} | ours / Datasette | **{ours.rate / other.rate:.2f}** | | | | | |"
-        )
-    return "\n".join(lines)
+        ratio = ours.rate / other.rate if other.rate else math.nan
+        lines.append(f"| {size:,} | {kind} | ours / Datasette | **{ratio:.2f}** | | | | | |")
+        verdicts += targets(size, kind, ratio, result)
+    return "\n".join([*lines, "", "Targets (issue: Fast for real users):", *verdicts])
+
+
+def targets(size: int, kind: str, ratio: float, result: dict) -> list[str]:
+    """Each target of the mix, met or not, for one run."""
+    ours, other = result["loaded"]["ours"], result["loaded"]["datasette"]
+    fresh = result["fresh"]["ours"]
+    wanted_ratio = 5.0 if size >= 100_000 else 2.0
+    wanted_p95 = other.latency.pct(95) if size >= 100_000 else 100.0
+    checks = [
+        (f"throughput at least {wanted_ratio:g} x Datasette's", ratio >= wanted_ratio, f"{ratio:.2f} x"),
+        (
+            f"p95 at 10 clients below {wanted_p95:.0f} ms",
+            ours.latency.pct(95) < wanted_p95,
+            f"{ours.latency.pct(95):.0f} ms",
+        ),
+        ("fresh single-client p95 under 50 ms", fresh.latency.pct(95) < 50, f"{fresh.latency.pct(95):.0f}"),
+        ("no errors", ours.errors + fresh.errors == 0, f"{ours.errors + fresh.errors}"),
+        (
+            "counts complete and equal to direct counts",
+            not fresh.count_problems,
+            f"{len(fresh.count_problems)} pages differ" + "".join(f"; {p}" for p in fresh.count_problems[:3]),
+        ),
+    ]
+    return [f"- {size:,} {kind}: {name}: {'met' if met else 'NOT met'} ({got})" for name, met, got in checks]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -306,9 +377,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=40, help="seconds of load per server (default 40)")
     parser.add_argument("--slices", type=int, default=4)
     parser.add_argument("--postgresql-url", default=POSTGRESQL_SERVER)
+    parser.add_argument(
+        "--records", default="10000,100000", help="record counts, comma-separated (default 10000,100000)"
+    )
     args = parser.parse_args(argv)
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
-    results = [run_database(kind, args) for kind in kinds]
+    sizes = [int(size) for size in args.records.split(",")]
+    results = [run_database(kind, size, args) for size in sizes for kind in kinds]
     print(report(results))
     return 0
 
