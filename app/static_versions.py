@@ -32,8 +32,16 @@ def _version(folder: str, filename: str) -> str | None:
     return _digest(path, stat.st_mtime_ns, stat.st_size)
 
 
+@cache
+def _release_version(folder: str, filename: str) -> str | None:
+    """A released instance's files change only with a new release (and a restart): each is read once."""
+    return _version(folder, filename)
+
+
 def register(app: Flask) -> None:
     folder = app.static_folder
+    # Under `make run` (debug) a file edited while serving changes its URL at once.
+    version_of = _version if app.debug else _release_version
 
     @app.url_defaults
     def _add_version(endpoint: str, values: dict) -> None:
@@ -42,6 +50,6 @@ def register(app: Flask) -> None:
         filename = values.get("filename")
         if not filename or ".." in filename:
             return
-        version = _version(folder, filename)
+        version = version_of(folder, filename)
         if version:
             values["v"] = version
