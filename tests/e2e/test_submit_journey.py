@@ -69,7 +69,7 @@ def start_project(page: Page) -> None:
 
 def add_partner(page: Page, typed: str, name: str) -> None:
     """Choose a partner as a person would: type part of its name, pick it from the suggestions, add it."""
-    # The page's script swaps the select for a text box; until the page has loaded, the label names the select.
+    # The page's script swaps the select for a text box; until the page has loaded, the label is the select's.
     page.wait_for_load_state()
     page.get_by_label(re.compile(r"Add (a|another) partner")).fill(typed)
     page.get_by_role("option", name=name).click()

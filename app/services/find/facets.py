@@ -69,15 +69,18 @@ def labels(questionnaire: Questionnaire) -> dict[str, dict[str, str]]:
     return result
 
 
-def current_labels() -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
+Labels = tuple[dict[str, dict[str, str]], dict[str, set[str]]]
+
+
+def current_labels() -> Labels:
     """The shipped questionnaire's `labels`, and each facet's values as a set, from this process's index of
     Find: read again only when organisations, rounds or records change."""
 
-    def make() -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
+    def make() -> Labels:
         made = labels(default_questionnaire())
         return made, {name: set(values) for name, values in made.items()}
 
-    found: tuple[dict[str, dict[str, str]], dict[str, set[str]]] = find_index.current().remembered("labels", make)
+    found: Labels = find_index.current().remembered("labels", make)
     return found
 
 
