@@ -256,3 +256,21 @@ def suggest(value: str, allowed: tuple[str, ...] | list[str], listing: str | Non
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def key_line(node: yaml.Node, key: str) -> int:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return line_of(key_node)
+    return line_of(node)
+
+
+def named_part(node: yaml.Node, kind: str) -> str:
+    """How to name a part in a message: by its id if it has one, otherwise by its line."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            is_id = isinstance(key, yaml.ScalarNode) and key.value == "id"
+            if is_id and isinstance(value, yaml.ScalarNode) and value.value.strip():
+                return f"{kind} '{value.value.strip()}'"
+    return f"the {kind} on line {line_of(node)}"
