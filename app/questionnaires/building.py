@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from app.questionnaires import checks
+from app.questionnaires import checks, references
 from app.questionnaires.definition_keys import (
     CHOICE_KEYS,
     CHOICE_OPTIONAL,
@@ -51,7 +51,7 @@ def _every(items: Sequence[T | None], *, empty: bool = False) -> tuple[T, ...] |
 class Builder:
     def __init__(self) -> None:
         self.read = Reader()
-        self.index = checks.Index(self.read)
+        self.index = references.Index(self.read)
         self._pages = 0
         self._questions = 0
 
@@ -162,7 +162,9 @@ class Builder:
         title = self.read.text(section.get("title"), f"the title of {where}")
         after = self.read.idents(section.get("after"), "section id in after")
         for name, name_node in after:
-            self.index.afters.append(checks.PendingAfter(ident or where, number, name, line_of(name_node)))
+            self.index.afters.append(
+                references.PendingAfter(ident or where, number, name, line_of(name_node))
+            )
         pages = [
             self.page(page) for page in self.read.sequence(section.get("pages"), f"the pages of {where}")
         ]
@@ -204,7 +206,7 @@ class Builder:
         ident = read.ident(question.get("id"), "question id")
         first_use = ident is not None and self.index.claim("question", ident, question.key_line("id"))
         if ident is not None and first_use:
-            self.index.positions[ident] = checks.Position(order, page, page_id, group)
+            self.index.positions[ident] = references.Position(order, page, page_id, group)
         qtype = checks.question_type(read, question.get("type"))
         if qtype is not None:
             checks.keys_fit_type(read, question, qtype, where)
@@ -372,7 +374,7 @@ class Builder:
             )
             return result
         self.index.conditions.append(
-            checks.PendingCondition(
+            references.PendingCondition(
                 result,
                 owner,
                 condition.key_line("question"),
