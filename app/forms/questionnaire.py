@@ -11,20 +11,16 @@ Field names are the question ids; a repeating group's inputs are `<question id>-
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
-from dataclasses import field as default
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import Field
 
 from app.forms.organisation_fields import OrganisationAnswer, OrganisationsAnswer
+from app.forms.page_layout import Item, Node, arrange, walk
 from app.forms.questionnaire_fields import (
-    REVEALING_TYPES,
-    YES_NO_CHOICES,
     AnswerField,
     CheckboxesAnswer,
     ChoiceAnswer,
@@ -39,7 +35,6 @@ from app.questionnaires.display import is_blank, item_field_shown
 from app.questionnaires.organisation_options import OrganisationOption, offered
 from app.questionnaires.rules import answer_error, item_label, own_organisation_error, sentence_start
 from app.questionnaires.schema import (
-    Condition,
     Page,
     Question,
     Questionnaire,
@@ -55,28 +50,6 @@ MAX_ITEMS = 50
 _ADD = re.compile(r"add:([a-z][a-z0-9_]*)")
 _REMOVE = re.compile(r"remove:([a-z][a-z0-9_]*):(\d{1,4})")
 _REMOVE_ORGANISATION = re.compile(r"remove:([a-z][a-z0-9_]*):(\d{1,9})")
-
-
-@dataclass
-class Node:
-    """One question as render_questions lays it out."""
-
-    question: Question
-    field: Field
-    size: str = "m"  # of its label or legend: l (it is the page heading), m, s, or hidden (the h1 asks it)
-    heading: bool = False
-    reveals: dict[str, list[Node]] = default(default_factory=dict)  # choice value → questions it reveals
-    items: list[Item] = default(default_factory=list)  # repeating group only
-    add_button: dict[str, Any] | None = None
-
-
-@dataclass
-class Item:
-    """One item of a repeating group: an existing one (with a remove button) or the empty one to fill."""
-
-    legend: str
-    nodes: list[Node]
-    remove_button: dict[str, Any] | None = None
 
 
 # The field of each question type.
@@ -165,14 +138,14 @@ class PageForm(FlaskForm):
             return named is None or named in page_ids or self._shown(question, answers)
 
         entries = [(q, self[q.id]) for q in self.page.questions]
-        nodes = _arrange(entries, "l" if heading else "m", keep)
+        nodes = arrange(entries, "l" if heading else "m", keep)
         for node in nodes:
             node.heading = heading
             if heading and self.page.intro:
                 node.field.intro = self.page.intro
             if len(self.page.questions) == 1 and node.question.label == self.page.title and not heading:
                 node.size = "hidden"  # the h1 above the intro asks it already; screen readers still hear it
-        for node in _walk(nodes):
+        for node in walk(nodes):
             if node.question.type == "repeating_group":
                 self._lay_out_group(node)
         return nodes
@@ -266,7 +239,7 @@ class PageForm(FlaskForm):
             button = None
             if not last_and_empty:
                 button = _button(f"Remove {name.lower()} {slot + 1}", f"remove:{question.id}:{slot}")
-            nodes = _arrange(entries, "s", lambda _q: True)
+            nodes = arrange(entries, "s", lambda _q: True)
             node.items.append(Item(legend=f"{name} {slot + 1}", nodes=nodes, remove_button=button))
         if blanks and blanks[-1] and len(slots) < group.limit:
             node.add_button = _button(f"Add another {name.lower()}", f"add:{question.id}")
@@ -374,46 +347,6 @@ def _action(posted, slots: dict[str, Sequence[int]], pickers: Collection[str] = 
     if (match := _REMOVE_ORGANISATION.fullmatch(raw)) and match.group(1) in pickers:
         return raw
     return None
-
-
-def _arrange(
-    entries: list[tuple[Question, Field]], size: str, keep: Callable[[Question], bool]
-) -> list[Node]:
-    nodes: list[Node] = []
-    placed: dict[str, Node] = {}
-    left_out: set[str] = set()
-    for question, answer in entries:
-        condition = question.show_when
-        parent = placed.get(condition.question) if condition else None
-        if (condition and condition.question in left_out) or (parent is None and not keep(question)):
-            left_out.add(question.id)
-            continue
-        node = Node(question, answer, size)
-        value = _revealed_by(parent.question, condition) if parent and condition else None
-        if parent is not None and value is not None:
-            node.size = "s"
-            parent.reveals.setdefault(value, []).append(node)
-        else:
-            nodes.append(node)
-        placed[question.id] = node
-    return nodes
-
-
-def _revealed_by(controller: Question, condition: Condition) -> str | None:
-    """The one choice of `controller` whose conditional reveal can hold a question shown on `condition`.
-    A condition on several choices cannot be one reveal: that question is then shown after its controller."""
-    if controller.type not in REVEALING_TYPES or len(condition.values) != 1:
-        return None
-    choices = controller.choices or (YES_NO_CHOICES if controller.type == "yes_no" else ())
-    value = condition.values[0]
-    return value if any(choice.value == value for choice in choices) else None
-
-
-def _walk(nodes: list[Node]):
-    for node in nodes:
-        yield node
-        for children in node.reveals.values():
-            yield from _walk(children)
 
 
 def _button(text: str, value: str) -> dict[str, Any]:
