@@ -26,8 +26,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    ImportBatch,
     ImportedProject,
     ImportMode,
+    ImportStatus,
     Organisation,
     Record,
     Round,
@@ -222,6 +224,7 @@ def check(prepared: Prepared, *, progress: Progress | None = None) -> tuple[Repo
     imported = set(
         db.session.scalars(select(ImportedProject.row_key).where(ImportedProject.source == prepared.source))
     )
+    imported |= merged_keys(prepared.source)
     reader = RowReader(prepared.mapping, prepared.questionnaire, prepared.matcher, prepared.table.layout)
     report = Report()
     outcomes: list[RowOutcome] = []
@@ -270,6 +273,16 @@ def check(prepared: Prepared, *, progress: Progress | None = None) -> tuple[Repo
     report.unknown_names = sorted(unknown.values(), key=lambda entry: entry["name"].casefold())
     _duplicates(outcomes, report)
     return report, outcomes
+
+
+def merged_keys(source: str) -> set[str]:
+    """The keys of this source's rows that earlier imports merged into records already published."""
+    decisions = db.session.scalars(
+        select(ImportBatch.decisions).where(
+            ImportBatch.source == source, ImportBatch.status == ImportStatus.IMPORTED
+        )
+    )
+    return {str(entry["key"]) for found in decisions for entry in ((found or {}).get("merged") or [])}
 
 
 def _columns(prepared: Prepared) -> list[dict[str, Any]]:

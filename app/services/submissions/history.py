@@ -25,6 +25,7 @@ DESCRIPTIONS = {
     "partner.confirmed": "Partner confirmed its part",
     "partner.denied": "Partner denied its part",
     "import.project": "Imported",
+    "import.merged": "A row of an imported file merged into it",
 }
 
 
