@@ -74,6 +74,7 @@ def record(record_id: int):
         record=item,
         imported_from=provenance.describe(item.submission_id, item.answers),
         as_given=provenance.as_given(item.answers, questionnaire, with_contact=viewer.contacts),
+        incomplete=provenance.missing(item.answers, questionnaire),
         sections=sections,
         partners=answers.organisation_names(item.answers, questionnaire),
         related=find.related(item, signed_in=_signed_in()),

@@ -44,6 +44,13 @@ def for_submissions(submission_ids: Iterable[int]) -> dict[int, str]:
     }
 
 
+def missing(answers: dict[str, Any], questionnaire: Questionnaire) -> list[str]:
+    """The required questions an imported record was left without, because its row did not answer them:
+    an incomplete record."""
+    left = set((answers.get(IMPORTED) or {}).get("incomplete") or [])
+    return [q.short_label for q in questionnaire.questions if q.id in left and q.id not in answers]
+
+
 def as_given(
     answers: dict[str, Any], questionnaire: Questionnaire, *, with_contact: bool
 ) -> list[tuple[str, str]]:

@@ -94,7 +94,7 @@ class Report:
     """What a check found. Kept on the batch as JSON for the check page; `flask import responses --json`."""
 
     total: int = 0
-    ready: list[dict[str, Any]] = field(default_factory=list)  # row, key, name, organisation
+    ready: list[dict[str, Any]] = field(default_factory=list)  # row, key, name, organisation, incomplete
     already: list[dict[str, Any]] = field(default_factory=list)  # row, key
     skipped: list[dict[str, Any]] = field(default_factory=list)  # row, reason (proposed: test, blank rows)
     warnings: list[dict[str, Any]] = field(default_factory=list)  # row, column, value, reason
@@ -260,6 +260,7 @@ def check(prepared: Prepared, *, progress: Progress | None = None) -> tuple[Repo
                 "key": outcome.key,
                 "name": outcome.name[:200],
                 "organisation": lead.name if lead else f"{outcome.lead_as_given} (as given)",
+                "incomplete": bool(outcome.missing),
             }
         )
         outcomes.append(outcome)
