@@ -113,7 +113,8 @@ class RowReader:
             name_id=self.name_id,
             summary_id=self.summary_id,
         )
-        outcome.cells = {c.title: cells[c.index] for c in columns if cells[c.index].strip()}
+        titles = _unique_titles(columns)
+        outcome.cells = {titles[n]: cells[c.index] for n, c in enumerate(columns) if cells[c.index].strip()}
         ordered = sorted(self.mapping.questions.items(), key=lambda item: item[1].question is not self.lead)
         for question_id, spec in ordered:
             self._answer(outcome, question_id, spec, cells)
@@ -267,6 +268,18 @@ class RowReader:
             reason = "organisations that match none in the directory"
             outcome.warnings.append(Warning(outcome.row, title, "; ".join(unknown), reason))
         return ([str(i) for i in partners] or None), ""
+
+
+def _unique_titles(columns: Sequence[Column]) -> list[str]:
+    """Each column's title, a later column with the same title as an earlier one named by its position too
+    ("Name (column 24)"), so that no cell of a row is lost."""
+    seen: set[str] = set()
+    titles = []
+    for column in columns:
+        title = column.title if column.title not in seen else f"{column.title} (column {column.index + 1})"
+        seen.add(title)
+        titles.append(title)
+    return titles
 
 
 def _money(text: str) -> str | None:
