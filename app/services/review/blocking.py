@@ -115,14 +115,16 @@ class SparseVectors:
         self.weights = np.array(weights, dtype=np.float64)
         np.add.at(self.frequency, self.words, 1)
         self.starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        self._rare: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def products(self, pairs: Pairs, *, most_frequent: int | None = None) -> np.ndarray:
         """Each pair's dot product; with `most_frequent`, counting only words in at most that many texts."""
         first, second = pairs
         if not len(first):
             return np.zeros(0)
-        keys_a, weights_a, pair_a = self._expand(first, most_frequent)
-        keys_b, weights_b, _ = self._expand(second, most_frequent)
+        arrays = self._arrays(most_frequent)
+        keys_a, weights_a, pair_a = _expand(arrays, first, self.size)
+        keys_b, weights_b, _ = _expand(arrays, second, self.size)
         if not len(keys_a) or not len(keys_b):
             return np.zeros(len(first))
         # Both key arrays are sorted (pair by pair, each text's words in order): match them by search.
@@ -132,17 +134,25 @@ class SparseVectors:
         total = np.bincount(pair_a[matched], weights=products, minlength=len(first))
         return np.minimum(total, 1.0)
 
-    def _expand(self, rows: np.ndarray, most_frequent: int | None) -> tuple[np.ndarray, ...]:
-        lengths = self.starts[rows + 1] - self.starts[rows]
-        pair = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
-        offsets = np.arange(len(pair), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        entries = np.repeat(self.starts[rows], lengths) + offsets
-        words = self.words[entries]
-        weights = self.weights[entries]
-        if most_frequent is not None:
-            keep = self.frequency[words] <= most_frequent
-            pair, words, weights = pair[keep], words[keep], weights[keep]
-        return pair * self.size + words, weights, pair
+    def _arrays(self, most_frequent: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(starts, words, weights), with only the words in at most `most_frequent` texts if given."""
+        if most_frequent is None:
+            return self.starts, self.words, self.weights
+        if most_frequent not in self._rare:
+            keep = self.frequency[self.words] <= most_frequent
+            kept = np.concatenate(([0], np.cumsum(keep))).astype(np.int64)
+            self._rare[most_frequent] = (kept[self.starts], self.words[keep], self.weights[keep])
+        return self._rare[most_frequent]
+
+
+def _expand(arrays: tuple[np.ndarray, ...], rows: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+    """The entries of the given rows' vectors, one after another: (pair * size + word, weight, pair)."""
+    starts, words, weights = arrays
+    lengths = starts[rows + 1] - starts[rows]
+    pair = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    offsets = np.arange(len(pair), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    entries = np.repeat(starts[rows], lengths) + offsets
+    return pair * size + words[entries], weights[entries], pair
 
 
 def close_names(processed: Sequence[str], rows: Sequence[int], among: int, at_least: float) -> Pairs:
