@@ -53,6 +53,11 @@ def test_a_partial_response_comes_in_as_an_incomplete_record_with_nothing_invent
         assert set(MISSING) <= set(answers["_imported"]["incomplete"])
         assert answers["project_name"] == " ".join(responses[row - 1].cells["name"].split())
     assert "incomplete" not in imported[complete].submission.answers.get("_imported", {})
+    from app.services.submissions.history import timeline
+
+    note = timeline(imported[partial[0]].submission)[0].note
+    assert note.startswith(f"From export.csv, row {partial[0]} (incomplete: ")
+    assert "required answers missing)" in note
 
 
 @pytest.mark.commits  # on PostgreSQL the import writes its progress on a connection of its own
@@ -87,3 +92,4 @@ def test_the_check_page_counts_incomplete_responses_and_the_record_page_marks_th
     page = client.get(f"/find/records/{record.id}").text
     assert "Incomplete</strong> Imported without" in page
     assert "which the source file left empty: Project summary, Collaboration themes, Stage" in page
+    assert f"export.csv, row {partial[0]} (incomplete)" in client.get("/find/download.csv").text

@@ -131,6 +131,7 @@ def _write_batch(
             file_name=batch.file_name,
             row=outcome.row,
             mode=prepared.mode.value,
+            incomplete=outcome.missing,
         )
         count += 1
         if progress is not None and count % PROGRESS_EVERY == 0:
