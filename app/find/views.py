@@ -71,8 +71,9 @@ def record(record_id: int):
     return render_template(
         "find/record.html",
         record=item,
-        imported_from=provenance.describe(item.submission_id),
+        imported_from=provenance.describe(item.submission_id, item.answers),
         as_given=provenance.as_given(item.answers, questionnaire, with_contact=viewer.contacts),
+        incomplete=provenance.missing(item.answers, questionnaire),
         sections=sections,
         partners=answers.organisation_names(item.answers, questionnaire),
         related=find.related(item, signed_in=_signed_in()),

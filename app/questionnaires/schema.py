@@ -163,8 +163,17 @@ class Questionnaire:
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for page in self.pages for q in page.questions)
 
+    @cached_property
+    def _pages_by_question(self) -> dict[str, Page]:
+        return {q.id: page for page in self.pages for q in page.questions}
+
     def page(self, page_id: str) -> Page | None:
         return next((p for p in self.pages if p.id == page_id), None)
+
+    def page_of(self, question: Question) -> Page | None:
+        """The page that asks this question (found by its id, then compared: usually the same object)."""
+        page = self._pages_by_question.get(question.id)
+        return page if page is not None and question in page.questions else None
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -210,7 +219,7 @@ def is_page_visible(questionnaire: Questionnaire, page: Page, answers: dict[str,
 
 
 def is_question_visible(questionnaire: Questionnaire, question: Question, answers: dict[str, Any]) -> bool:
-    page = next((p for p in questionnaire.pages if question in p.questions), None)
+    page = questionnaire.page_of(question)
     if page is not None and not is_page_visible(questionnaire, page, answers):
         return False
     if not condition_holds(question.show_when, answers):

@@ -269,8 +269,11 @@ def _imported(answers: Mapping[str, Any], questionnaire: Questionnaire) -> dict[
     given = kept.get("as_given") or {}
     labels = {q.id: q.short_label for q in questionnaire.questions}
     personal = {q.id for q in questionnaire.questions if q.role in PERSONAL_ROLES}
+    incomplete = " (incomplete)" if set(kept.get("incomplete") or []) - set(answers) else ""
+    sources = [f"{source.get('file')}, row {source.get('row')}{incomplete}"] if source else []
+    sources += [f"{m.get('file')}, row {m.get('row')} (merged)" for m in kept.get("merged") or []]
     return {
-        "imported_from": f"{source.get('file')}, row {source.get('row')}" if source else None,
+        "imported_from": "; ".join(sources) or None,
         # Contact details typed oddly stay out, as the record page keeps them for people who sign in.
         "kept_as_given": "; ".join(f"{labels.get(k, k)}: {v}" for k, v in given.items() if k not in personal)
         or None,

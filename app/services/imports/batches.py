@@ -118,13 +118,15 @@ def confirm(
         ip_address=ip_address,
         rows=len(report.ready),
         skipped=len(batch.decisions.get("skip", [])),
+        merged=len(batch.decisions.get("merge", {})),
     )
 
 
 def decisions_from(answers: dict[str, list[str]], report: Report) -> dict[str, Any]:
     """The check page's choices as write() takes them. Rows proposed for skipping stay skipped unless
     unticked; a name chosen as an organisation becomes it; of a duplicate pair, "first" keeps the first row
-    only and "second" the second; an existing record's likely duplicate is left out with "existing"."""
+    only and "second" the second; an existing record's likely duplicate is left out with "existing", or
+    merged into the record with "merge" (into the first record chosen, for a row like several)."""
     ready = {row["row"] for row in report.ready}
     skip = {int(r) for r in answers.get("skip", []) if r.isdigit() and int(r) in ready}
     for number, pair in enumerate(report.duplicate_pairs):
@@ -133,15 +135,20 @@ def decisions_from(answers: dict[str, list[str]], report: Report) -> dict[str, A
             skip.add(int(pair["rows"][1]))
         elif choice == "second":
             skip.add(int(pair["rows"][0]))
+    merge: dict[str, int] = {}
     for number, pair in enumerate(report.existing_duplicates):
-        if (answers.get(f"existing-{number}") or ["both"])[0] == "existing":
+        choice = (answers.get(f"existing-{number}") or ["both"])[0]
+        if choice == "existing":
             skip.add(int(pair["row"]))
+        elif choice == "merge":
+            merge.setdefault(str(pair["row"]), int(pair["record_id"]))
     organisations = {}
     for number, entry in enumerate(report.unknown_names):
         choice = (answers.get(f"organisation-{number}") or [""])[0]
         if choice.isdigit() and int(choice) in {int(c) for c in entry.get("candidate_ids", [])}:
             organisations[entry["name"]] = int(choice)
-    return {"skip": sorted(skip), "organisations": organisations}
+    merge = {row: record for row, record in merge.items() if int(row) not in skip}
+    return {"skip": sorted(skip), "organisations": organisations, "merge": merge}
 
 
 def cancel(batch: ImportBatch, *, by: User, ip_address: str | None = None) -> None:
@@ -319,6 +326,7 @@ def finish(
         mode=batch.mode.value,
         rows=report.total,
         imported=count,
+        merged=len((batch.decisions or {}).get("merged") or []),
         already_imported=len(report.already),
     )
 

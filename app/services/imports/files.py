@@ -36,6 +36,7 @@ MAX_COLUMNS = 1000
 # Rows of each sheet read to find the one that holds the responses.
 SHEET_SAMPLE_ROWS = 50
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+EMPTY_CSV = " \t\r\n,;\ufeff"  # what a spreadsheet with no cells saves as CSV
 ZIP_MAGIC = b"PK\x03\x04"
 # What SurveyMonkey writes over a column with one answer in the second header row.
 SURVEYMONKEY_SECOND_ROW = ("response", "open-ended response", "other (please specify)")
@@ -103,6 +104,8 @@ def open_table(data: bytes, file_name: str, layout: str | None = None) -> Table:
         raise FileProblem("The selected file is empty")
     if kind == "csv":
         text, encoding = _decode(data)
+        if not text.strip(EMPTY_CSV):  # a byte order mark, separators and line ends: an empty sheet saved
+            raise FileProblem("The selected file is empty")
         table = Table(kind, layout or SPREADSHEET, [], data, text, encoding=encoding)
     else:
         _check_workbook(data)

@@ -15,9 +15,17 @@ from app.questionnaires.schema import Questionnaire
 from app.services.imports.rows import IMPORTED
 
 
-def describe(submission_id: int) -> str | None:
-    """ "Imported from export.csv, row 12", or None for a project that was not imported."""
-    return for_submissions([submission_id]).get(submission_id)
+def describe(submission_id: int, answers: dict[str, Any] | None = None) -> str | None:
+    """ "Imported from export.csv, row 12" and, given its answers, "Merged with other.csv, row 3" for each row
+    merged into it; None for a project that was not imported."""
+    parts = [for_submissions([submission_id]).get(submission_id), *merged_from(answers or {})]
+    return ". ".join(part for part in parts if part) or None
+
+
+def merged_from(answers: dict[str, Any]) -> list[str]:
+    """ "Merged with export.csv, row 12", for each row of a file merged into a record."""
+    entries = (answers.get(IMPORTED) or {}).get("merged") or []
+    return [f"Merged with {entry.get('file')}, row {entry.get('row')}" for entry in entries]
 
 
 def for_submissions(submission_ids: Iterable[int]) -> dict[int, str]:
@@ -36,15 +44,30 @@ def for_submissions(submission_ids: Iterable[int]) -> dict[int, str]:
     }
 
 
+def missing(answers: dict[str, Any], questionnaire: Questionnaire) -> list[str]:
+    """The required questions an imported record was left without, because its row did not answer them:
+    an incomplete record."""
+    left = set((answers.get(IMPORTED) or {}).get("incomplete") or [])
+    return [q.short_label for q in questionnaire.questions if q.id in left and q.id not in answers]
+
+
 def as_given(
     answers: dict[str, Any], questionnaire: Questionnaire, *, with_contact: bool
 ) -> list[tuple[str, str]]:
-    """(question, text as typed) for each value an import kept beside an empty answer. Contact details only
-    for those who may see them."""
-    kept = (answers.get(IMPORTED) or {}).get("as_given") or {}
+    """(question, text as typed) for each value an import kept beside an empty answer, and each answer of a
+    row merged into the record that differed from the record's. Contact details only for those who may see
+    them."""
+    imported = answers.get(IMPORTED) or {}
+    kept = imported.get("as_given") or {}
     contact = {q.id for q in questionnaire.questions if q.role in PERSONAL_ROLES}
     found = []
     for question in questionnaire.questions:
         if question.id in kept and (with_contact or question.id not in contact):
             found.append((question.short_label, str(kept[question.id])))
+    for entry in imported.get("merged") or []:
+        differing = entry.get("differing") or {}
+        for question in questionnaire.questions:
+            if question.id in differing and (with_contact or question.id not in contact):
+                label = f"{question.short_label} (in {entry.get('file')}, row {entry.get('row')})"
+                found.append((label, str(differing[question.id])))
     return found

@@ -26,8 +26,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    ImportBatch,
     ImportedProject,
     ImportMode,
+    ImportStatus,
     Organisation,
     Record,
     Round,
@@ -92,7 +94,7 @@ class Report:
     """What a check found. Kept on the batch as JSON for the check page; `flask import responses --json`."""
 
     total: int = 0
-    ready: list[dict[str, Any]] = field(default_factory=list)  # row, key, name, organisation
+    ready: list[dict[str, Any]] = field(default_factory=list)  # row, key, name, organisation, incomplete
     already: list[dict[str, Any]] = field(default_factory=list)  # row, key
     skipped: list[dict[str, Any]] = field(default_factory=list)  # row, reason (proposed: test, blank rows)
     warnings: list[dict[str, Any]] = field(default_factory=list)  # row, column, value, reason
@@ -222,6 +224,7 @@ def check(prepared: Prepared, *, progress: Progress | None = None) -> tuple[Repo
     imported = set(
         db.session.scalars(select(ImportedProject.row_key).where(ImportedProject.source == prepared.source))
     )
+    imported |= merged_keys(prepared.source)
     reader = RowReader(prepared.mapping, prepared.questionnaire, prepared.matcher, prepared.table.layout)
     report = Report()
     outcomes: list[RowOutcome] = []
@@ -257,6 +260,7 @@ def check(prepared: Prepared, *, progress: Progress | None = None) -> tuple[Repo
                 "key": outcome.key,
                 "name": outcome.name[:200],
                 "organisation": lead.name if lead else f"{outcome.lead_as_given} (as given)",
+                "incomplete": bool(outcome.missing),
             }
         )
         outcomes.append(outcome)
@@ -270,6 +274,16 @@ def check(prepared: Prepared, *, progress: Progress | None = None) -> tuple[Repo
     report.unknown_names = sorted(unknown.values(), key=lambda entry: entry["name"].casefold())
     _duplicates(outcomes, report)
     return report, outcomes
+
+
+def merged_keys(source: str) -> set[str]:
+    """The keys of this source's rows that earlier imports merged into records already published."""
+    decisions = db.session.scalars(
+        select(ImportBatch.decisions).where(
+            ImportBatch.source == source, ImportBatch.status == ImportStatus.IMPORTED
+        )
+    )
+    return {str(entry["key"]) for found in decisions for entry in ((found or {}).get("merged") or [])}
 
 
 def _columns(prepared: Prepared) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from app.questionnaires.display import is_blank
 from app.questionnaires.rules import answer_error
-from app.questionnaires.schema import Question, Questionnaire, visible_answers
+from app.questionnaires.schema import Question, Questionnaire, is_question_visible, visible_answers
 from app.services.imports import values
 from app.services.imports.files import Column
 from app.services.imports.mapping import ColumnSpec, Mapping
@@ -70,6 +70,9 @@ class RowOutcome:
     cells: dict[str, str] = field(default_factory=dict)  # every non-empty cell, by column title
     name_id: str = ""  # the questions with the roles name and summary
     summary_id: str = ""
+    missing: list[str] = field(
+        default_factory=list
+    )  # required questions the file asks that the row left empty
 
     @property
     def name(self) -> str:
@@ -87,6 +90,8 @@ class RowOutcome:
             extra["as_given"] = dict(self.as_given)
         if self.services:
             extra["services"] = list(self.services)
+        if self.missing:
+            extra["incomplete"] = list(self.missing)
         if extra:
             kept[IMPORTED] = extra
         return kept
@@ -108,7 +113,8 @@ class RowReader:
             name_id=self.name_id,
             summary_id=self.summary_id,
         )
-        outcome.cells = {c.title: cells[c.index] for c in columns if cells[c.index].strip()}
+        titles = _unique_titles(columns)
+        outcome.cells = {titles[n]: cells[c.index] for n, c in enumerate(columns) if cells[c.index].strip()}
         ordered = sorted(self.mapping.questions.items(), key=lambda item: item[1].question is not self.lead)
         for question_id, spec in ordered:
             self._answer(outcome, question_id, spec, cells)
@@ -126,7 +132,22 @@ class RowReader:
             value = outcome.answers.pop(question_id)
             outcome.as_given.setdefault(question_id, _text_of(value))
         outcome.skip_reason = self._skip_reason(outcome)
+        outcome.missing = self._missing(outcome)
         return outcome
+
+    def _missing(self, outcome: RowOutcome) -> list[str]:
+        """The required questions, shown for the row's answers, that the file asks (a column of the mapping
+        reads them) but the row left empty: such a row comes in as an incomplete record, nothing invented.
+        Questions the file never asks are optional for imported records."""
+        given = set(outcome.answers) | set(outcome.as_given)
+        return [
+            q.id
+            for q in self.questionnaire.questions
+            if q.required
+            and q.id in self.mapping.questions
+            and q.id not in given
+            and is_question_visible(self.questionnaire, q, outcome.answers)
+        ]
 
     def _key(self, row: int, cells: list[str]) -> str:
         spec = self.mapping.row_id
@@ -247,6 +268,18 @@ class RowReader:
             reason = "organisations that match none in the directory"
             outcome.warnings.append(Warning(outcome.row, title, "; ".join(unknown), reason))
         return ([str(i) for i in partners] or None), ""
+
+
+def _unique_titles(columns: Sequence[Column]) -> list[str]:
+    """Each column's title, a later column with the same title as an earlier one named by its position too
+    ("Name (column 24)"), so that no cell of a row is lost."""
+    seen: set[str] = set()
+    titles = []
+    for column in columns:
+        title = column.title if column.title not in seen else f"{column.title} (column {column.index + 1})"
+        seen.add(title)
+        titles.append(title)
+    return titles
 
 
 def _money(text: str) -> str | None:

@@ -13,6 +13,7 @@ from app.models import (
     ImportedProject,
     ImportMode,
     Organisation,
+    Record,
     Revision,
     Sector,
     Submission,
@@ -22,6 +23,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import audit
+from app.services.imports.merging import merge_row
 from app.services.imports.publishing import Publishable, publish_approved_many
 from app.services.imports.responses import (
     PROGRESS_EVERY,
@@ -45,9 +47,10 @@ def write(
     """Make a project of each row to import, in the caller's transaction: the caller commits once.
 
     `decisions` (from the check page): "skip" rows, "organisations" (a name as typed -> an organisation id),
-    "keep" ({row: "first"/"second"...}: rows left out as the duplicate of another)."""
+    "merge" ({row: record id}: rows merged into a record already published, merging.py)."""
     decisions = decisions or {}
     skip = {int(r) for r in decisions.get("skip", [])}
+    merges = {int(r): int(i) for r, i in (decisions.get("merge") or {}).items() if str(i).isdigit()}
     chosen = {
         k.casefold(): int(v) for k, v in (decisions.get("organisations") or {}).items() if str(v).isdigit()
     }
@@ -57,9 +60,16 @@ def write(
     unmatched = None
     count = 0
     pending: list[tuple[RowOutcome, Publishable]] = []
+    merged = []
     for outcome in outcomes:
         if outcome.row in skip:
             continue
+        if outcome.row in merges:
+            record = db.session.get(Record, merges[outcome.row])
+            if record is not None:
+                merge_row(prepared, outcome, record, batch=batch, by=by)
+                merged.append({"row": outcome.row, "key": outcome.key, "record_id": record.id})
+                continue
         lead_id = outcome.organisation_id
         if lead_id is None and lead_question is not None and outcome.lead_as_given.casefold() in chosen:
             lead_id = chosen[outcome.lead_as_given.casefold()]
@@ -79,6 +89,8 @@ def write(
             count = _write_batch(prepared, pending, batch, by, names, count, progress)
             pending = []
     count = _write_batch(prepared, pending, batch, by, names, count, progress)
+    if merged:
+        batch.decisions = {**(batch.decisions or {}), "merged": merged}
     return count
 
 
@@ -119,6 +131,7 @@ def _write_batch(
             file_name=batch.file_name,
             row=outcome.row,
             mode=prepared.mode.value,
+            incomplete=outcome.missing,
         )
         count += 1
         if progress is not None and count % PROGRESS_EVERY == 0:

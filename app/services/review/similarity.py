@@ -10,8 +10,11 @@ queue, compares names and summaries only, never organisations:
 - summaries by TF-IDF cosine, the weights learnt from the texts being compared, so that words every project
   uses ("firefighters", "partners") count for little and a project's own words ("Hindlip", "defibrillators",
   "section 136") for much. Written here in a few lines of NumPy rather than with scikit-learn (a 40 MB
-  dependency for one vectoriser); candidate pairs come from an inverted index of shared words, so checking
-  5,000 rows compares only pairs that share a rare word or a close name.
+  dependency for one vectoriser).
+
+Only pairs that could be duplicates are scored (blocking.py): two projects whose names each name a place
+the other never mentions are two projects, so checking 5,000 rows scores a few hundred thousand pairs found
+through an index of places, a whole array at a time, rather than twelve million.
 
 Thresholds were tuned on the labelled exports of bench/surveymonkey_history.py (pairs and triples of
 reworded duplicates, and look-alikes of the same town and theme): precision and recall are in bench/README.
@@ -27,7 +30,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+
+from app.services.review import blocking
 
 # A pair is a likely duplicate when the names are close, the summaries share much rare wording, or both
 # are fairly close.
@@ -39,7 +44,9 @@ NAME_WEIGHT = 0.5  # ranking: name and summary count alike
 # A word in more than this share of the summaries is too common to suggest a pair on its own.
 COMMON_SHARE = 0.05
 SMALL_CORPUS = 20
-NAME_BLOCK = 500  # rows whose names are compared at once
+# Projects naming no place are compared all against all up to this many, else through close names and
+# shared rare words.
+ALL_PAIRS_UP_TO = 600
 
 # Words that say nothing about which project this is: ordinary English, and the words every project in this
 # service uses about itself and its partners ("joint", "service", "police").
@@ -113,36 +120,40 @@ def likely_pairs(names: Sequence[str], summaries: Sequence[str], *, among: int |
         return []
     among = count if among is None else among
     processed = [_name_text(name) for name in names]
-    vectors = _tfidf(summaries)
-    candidates: dict[tuple[int, int], float] = {}
-    # The token-set ratio is never below the score used, so it finds every candidate (natively, fast).
-    # The ratio is symmetric: each block of rows is compared only with itself and what follows it.
-    for start in range(0, among, NAME_BLOCK):
-        scores = process.cdist(
-            processed[start : min(start + NAME_BLOCK, among)],
-            processed[start:],
-            scorer=fuzz.token_set_ratio,
-            score_cutoff=int(NAME_WITH_SUMMARY * 100),
-            dtype=np.uint8,
-            workers=-1,
+    vectors = blocking.SparseVectors(_tfidf(summaries))
+    places = [_places(name, summary) for name, summary in zip(names, summaries, strict=True)]
+    texts = [_text_words(name, summary) for name, summary in zip(names, summaries, strict=True)]
+    common = max(20, int(COMMON_SHARE * count))
+    # Only pairs in which neither names a place (or thing) the other never mentions: others are two
+    # projects alike. Of those, the candidates are as they always were: names whose token-set ratio (never
+    # below the score used) reaches the bar, or summaries whose rare shared words reach half of theirs.
+    placeless = [i for i, found in enumerate(places) if not found]
+    if len(placeless) <= ALL_PAIRS_UP_TO:
+        unplaced = blocking.all_pairs(placeless, among)
+    else:
+        unplaced = blocking.merge(
+            blocking.close_names(processed, placeless, among, NAME_WITH_SUMMARY * 100),
+            blocking.shared_words(vectors, placeless, among, common),
+            count=count,
         )
-        for i, j in zip(*np.nonzero(scores), strict=True):
-            if i < j:
-                candidates[(int(i) + start, int(j) + start)] = -1.0
-    for i, j in _summary_pairs(vectors, among, SUMMARY_WITH_NAME):
-        candidates.setdefault((i, j), -1.0)
-    pairs = []
-    for (i, j), name in candidates.items():
-        places_i, places_j = _places(names[i], summaries[i]), _places(names[j], summaries[j])
-        if not places_i <= _text_words(names[j], summaries[j]) or not places_j <= _text_words(
-            names[i], summaries[i]
-        ):
-            continue  # each names a place (or thing) the other never mentions: two projects alike
-        if name < 0:
-            name = _name_scorer(processed[i], processed[j]) / 100
-        summary = _cosine(vectors[i], vectors[j])
-        if is_likely(name, summary):
-            pairs.append(Pair(i, j, round(name, 3), round(summary, 3)))
+    first, second = blocking.merge(blocking.place_pairs(places, texts, among), unplaced, count=count)
+    token_set = blocking.token_set(processed, (first, second))
+    rare = vectors.products((first, second), most_frequent=common)
+    keep = (token_set >= NAME_WITH_SUMMARY * 100) | (rare >= SUMMARY_WITH_NAME / 2)
+    first, second, token_set = first[keep], second[keep], token_set[keep]
+    unnamed = np.array([not text for text in processed])
+    named = ~(unnamed[first] | unnamed[second])
+    name = (token_set + blocking.token_sort(processed, (first, second))) / 200 * named
+    summary = vectors.products((first, second))
+    likely = (
+        (name >= NAME_ALONE)
+        | (summary >= SUMMARY_ALONE)
+        | ((name >= NAME_WITH_SUMMARY) & (summary >= SUMMARY_WITH_NAME))
+    )
+    pairs = [
+        Pair(int(i), int(j), round(float(n), 3), round(float(s), 3))
+        for i, j, n, s in zip(first[likely], second[likely], name[likely], summary[likely], strict=True)
+    ]
     pairs.sort(key=lambda p: (-p.score, p.first, p.second))
     return pairs
 
@@ -309,40 +320,6 @@ def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
     if len(first) > len(second):
         first, second = second, first
     return min(1.0, sum(w * second[word] for word, w in first.items() if word in second))
-
-
-def _summary_pairs(
-    vectors: list[dict[str, float]], among: int, at_least: float
-) -> dict[tuple[int, int], float]:
-    """Pairs whose summaries may reach `at_least`: found through the words they share, leaving out words
-    so common that they would pair almost everything (a pair sharing only those cannot reach it)."""
-    postings: dict[str, list[int]] = {}
-    for index, vector in enumerate(vectors):
-        for word in vector:
-            postings.setdefault(word, []).append(index)
-    limit = max(20, int(COMMON_SHARE * len(vectors)))
-    firsts, seconds, products = [], [], []
-    for word, indexes in postings.items():
-        if len(indexes) < 2 or len(indexes) > limit:
-            continue
-        ids = np.array(indexes)
-        weights = np.array([vectors[i][word] for i in indexes])
-        a, b = np.triu_indices(len(ids), k=1)
-        keep = ids[a] < among
-        firsts.append(ids[a][keep])
-        seconds.append(ids[b][keep])
-        products.append((weights[a] * weights[b])[keep])
-    if not firsts:
-        return {}
-    first, second, product = np.concatenate(firsts), np.concatenate(seconds), np.concatenate(products)
-    keys = first.astype(np.int64) * len(vectors) + second
-    unique, inverse = np.unique(keys, return_inverse=True)
-    sums = np.bincount(inverse, weights=product)
-    found = {}
-    # Rare words alone: a pair whose rare shared words add up to less than half the bar is left out.
-    for key, total in zip(unique[sums >= at_least / 2], sums[sums >= at_least / 2], strict=True):
-        found[(int(key // len(vectors)), int(key % len(vectors)))] = float(total)
-    return found
 
 
 def _reason(shared: frozenset[int], name: float, summary: float) -> str:

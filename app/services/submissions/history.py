@@ -25,6 +25,7 @@ DESCRIPTIONS = {
     "partner.confirmed": "Partner confirmed its part",
     "partner.denied": "Partner denied its part",
     "import.project": "Imported",
+    "import.merged": "A row of an imported file merged into it",
 }
 
 
@@ -40,7 +41,9 @@ def _imported_from(details: dict[str, Any]) -> str | None:
     if not details.get("file_name"):
         return None
     row = f", row {details['row']}" if details.get("row") else ""
-    return f"From {details['file_name']}{row}"
+    missing = len(details.get("incomplete") or [])
+    incomplete = f" (incomplete: {missing} required {'answer' if missing == 1 else 'answers'} missing)"
+    return f"From {details['file_name']}{row}{incomplete if missing else ''}"
 
 
 def timeline(submission: Submission) -> list[TimelineEntry]:
