@@ -11,11 +11,11 @@ import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, render_template
 from flask_mail import sanitize_address
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -105,7 +105,9 @@ def enqueue_many(emails: Sequence[Queued]) -> None:
     fixed = {"status": EmailStatus.PENDING.value, "attempts": 0, "next_attempt_at": now, "created_at": now}
     rows = [{**e.__dict__, **fixed} for e in emails]
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(OutboundEmail.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    statement = insert(cast(Table, OutboundEmail.__table__)).on_conflict_do_nothing(
+        index_elements=["idempotency_key"]
+    )
     db.session.execute(statement, rows)
 
 

@@ -161,7 +161,7 @@ class Writer:
         self.round = round_
         self.now = now
         self._shapes: dict[tuple[datetime, bool, int], _Shape] = {}
-        self._projects: dict[int, list[dict[str, str]]] = {}  # by submission id
+        self._projects: dict[int, dict[str, str]] = {}  # by submission id
         self._serializer = _serializer()
         self._opt_out = external_url("reminders.opt_out", token=TOKEN_MARKER)
 
