@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from flask import current_app, render_template
+from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import func, insert, select, update
 
 from app.extensions import db
@@ -193,6 +194,25 @@ def test_each_lead_gets_the_email_rendering_it_alone_gives(world, monkeypatch, s
         assert message["List-Unsubscribe"].strip() == f"<{email.list_unsubscribe}>"  # folded, as ever
     opt_out = client.get(sian[0].list_unsubscribe.removeprefix(current_app.config["BASE_URL"]))
     assert opt_out.status_code == 200 and "Stop getting deadline reminders" in opt_out.text
+
+
+def test_a_template_the_merge_cannot_fill_in_is_rendered_for_each_lead(world, app):
+    shouting = "Dear {{ user.name | upper }} of {{ user.organisation.name }},\n{{ opt_out_link }}\n"
+    loader = app.jinja_env.loader
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"emails/reminder.txt": shouting}), loader])
+    try:
+        with time_machine.travel(SEVEN_DAYS_BEFORE, tick=False):
+            reminders.run()
+            db.session.commit()
+        emails = queued()
+        assert len(emails) == 10
+        for reminder_id, email in emails.items():
+            assert as_written(email) == one_at_a_time(
+                db.session.get_one(Reminder, reminder_id), SEVEN_DAYS_BEFORE
+            )
+        assert any(e.body_text.startswith("Dear SIÂN O'BRIEN of Drafting") for e in emails.values())
+    finally:
+        app.jinja_env.loader = loader
 
 
 def test_deciding_again_queues_nothing_new(world):
