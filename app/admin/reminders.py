@@ -14,7 +14,7 @@ from app.forms.submit import ConfirmForm
 from app.models import Organisation, Round, Submission, SubmissionStatus, User
 from app.models.base import utcnow
 from app.permissions import can_manage_rounds, requires
-from app.services.email import reminders
+from app.services.email import reminder_content, reminders
 
 PREVIEW_KINDS = {
     "projects": "Projects still in progress",
@@ -34,7 +34,7 @@ def round_reminders(round_id: int):
     organisations = db.session.scalars(
         select(Organisation).filter_by(active=True).order_by(Organisation.name)
     ).all()
-    work = reminders.outstanding(round_, {o.id for o in organisations})
+    work = reminder_content.outstanding(round_, {o.id for o in organisations})
     outstanding = [(o, work[o.id]) for o in organisations if work[o.id]]
     return render_template(
         "admin/round_reminders.html",
@@ -68,7 +68,7 @@ def _preview(round_: Round, kind: str) -> tuple[str, dict]:
     sample_org = Organisation(name="Example Fire and Rescue Service")
     sample_user = User(name="Alex Example", email="alex@example.org", organisation=sample_org)
     sample_user.id = 0
-    work = reminders.Outstanding()
+    work = reminder_content.Outstanding()
     if kind == "nothing":
         work.nothing_yet = True
     else:
@@ -77,9 +77,9 @@ def _preview(round_: Round, kind: str) -> tuple[str, dict]:
             Submission(id=2, name="Shared fleet workshop", status=SubmissionStatus.CHANGES_REQUESTED),
         ]
     now = round_.deadline + timedelta(hours=10) if kind == "passed" else utcnow()
-    context = reminders.email_context(round_, sample_user, work, round_.deadline, now)
+    context = reminder_content.email_context(round_, sample_user, work, round_.deadline, now)
     context.update(service_name=current_app.config["SERVICE_NAME"], base_url=current_app.config["BASE_URL"])
-    return reminders.subject_for(round_, round_.deadline, now), context
+    return reminder_content.subject_for(round_, round_.deadline, now), context
 
 
 @bp.route("/rounds/<int:round_id>/reminders/preview/<kind>")

@@ -19,7 +19,7 @@ from app.models import (
     Submission,
     SubmissionStatus,
 )
-from app.services.email import outbox, reminders
+from app.services.email import outbox, reminder_content, reminders
 from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.conftest import sign_in, submit_form
@@ -209,7 +209,7 @@ def test_two_runs_at_once_send_each_reminder_once(world, app):
 
 def test_leads_opt_out_from_the_link_and_back_in_from_their_account(world, client):
     lead = world["leads"]["silent"]
-    link = reminders.opt_out_token(lead)
+    link = reminder_content.opt_out_token(lead)
     page = client.get(f"/reminders/opt-out/{link}")
     assert page.status_code == 200 and "Stop getting deadline reminders" in page.text
     # One click from a mail program: a POST with no form token, as RFC 8058 describes.

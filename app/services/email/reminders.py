@@ -9,23 +9,20 @@ transaction (the outbox does the rest).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Integer, Row, SQLColumnExpression, any_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.formatting import LONDON, govuk_datetime
-from app.links import external_url
+from app.formatting import LONDON
 from app.models import (
     DEADLINE_PASSED,
-    NilReturn,
     Organisation,
     OutboundEmail,
     Reminder,
@@ -33,18 +30,17 @@ from app.models import (
     Role,
     Round,
     RoundState,
-    Submission,
     User,
 )
 from app.models.base import utcnow
-from app.models.submission import EDITABLE_STATUSES
 from app.services import audit
 from app.services.email import outbox
+from app.services.email.reminder_content import Writer, idempotency_key_sql, outstanding
 from app.services.jobs import checkpoint
 from app.services.rounds import deadlines as rounds
 
 REMINDER_HOUR = 9
-BATCH = 500
+BATCH = 1000
 
 
 def due_at(deadline: datetime, offset_days: int) -> datetime:
@@ -150,41 +146,6 @@ def plan(now: datetime | None = None, *, round_: Round | None = None, manual: bo
 
 
 @dataclass
-class Outstanding:
-    """What an organisation still has to do in a round, as seen at the moment of sending."""
-
-    projects: list[Submission] = field(default_factory=list)  # drafts and those with changes requested
-    nothing_yet: bool = False  # no project and no nil return
-
-    def __bool__(self) -> bool:
-        return bool(self.projects) or self.nothing_yet
-
-
-def outstanding(round_: Round, organisation_ids: set[int]) -> dict[int, Outstanding]:
-    result = {org_id: Outstanding() for org_id in organisation_ids}
-    submissions = db.session.scalars(
-        select(Submission).where(
-            Submission.round_id == round_.id, Submission.organisation_id.in_(organisation_ids)
-        )
-    ).all()
-    with_any = set()
-    for submission in submissions:
-        with_any.add(submission.organisation_id)
-        if submission.status in EDITABLE_STATUSES:
-            result[submission.organisation_id].projects.append(submission)
-    nil = set(
-        db.session.scalars(
-            select(NilReturn.organisation_id).where(
-                NilReturn.round_id == round_.id, NilReturn.organisation_id.in_(organisation_ids)
-            )
-        )
-    )
-    for org_id in organisation_ids - with_any - nil:
-        result[org_id].nothing_yet = True
-    return result
-
-
-@dataclass
 class SendResult:
     sent: int = 0
     skipped: int = 0
@@ -200,35 +161,62 @@ def send_planned(now: datetime | None = None) -> SendResult:
     """Decide and queue every planned reminder that is due, committing batch by batch."""
     now = now or utcnow()
     result = SendResult()
+    writers: dict[int, Writer] = {}  # by round: each shape of email rendered once for the whole run
     while True:
-        batch = db.session.scalars(
-            select(Reminder)
+        batch = db.session.execute(
+            select(
+                Reminder.id,
+                Reminder.round_id,
+                Reminder.offset_days,
+                Reminder.user_id,
+                Reminder.organisation_id,
+            )
             .where(Reminder.status == ReminderStatus.PLANNED, Reminder.due_at <= now)
             .order_by(Reminder.id)
             .limit(BATCH)
         ).all()
         if not batch:
             return result
-        by_round: dict[int, list[Reminder]] = defaultdict(list)
+        by_round: dict[int, list[Row[Any]]] = defaultdict(list)
         for reminder in batch:
             by_round[reminder.round_id].append(reminder)
         for round_id, reminders in by_round.items():
-            _decide(db.session.get_one(Round, round_id), reminders, now, result)
+            if round_id not in writers:
+                writers[round_id] = Writer(db.session.get_one(Round, round_id), now)
+            _decide(writers[round_id], reminders, now, result)
         checkpoint()
 
 
-def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: SendResult) -> None:
-    """Decide a batch: every reminder claimed with one conditional UPDATE per outcome (only rows still planned
-    are claimed, so another worker's are never taken), then the emails of those claimed queued."""
-    work = outstanding(round_, {r.organisation_id for r in reminders})
-    users = {
-        u.id: u
-        for u in db.session.scalars(
-            select(User)
-            .where(User.id.in_({r.user_id for r in reminders}))
-            .options(joinedload(User.organisation))
+def _among(column: SQLColumnExpression[int], ids: Collection[int]) -> ColumnElement[bool]:
+    """`column IN ids`; on PostgreSQL as one array parameter (= ANY), read faster than a thousand."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam("ids", list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def _leads(user_ids: set[int]) -> dict[int, Row[Any]]:
+    rows = db.session.execute(
+        select(
+            User.id,
+            User.name,
+            User.email,
+            User.active,
+            User.organisation_id,
+            User.reminders_opted_out_at,
+            Organisation.name.label("organisation_name"),
         )
-    }
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(_among(User.id, user_ids))
+    )
+    return {row.id: row for row in rows}
+
+
+def _decide(writer: Writer, reminders: list[Row[Any]], now: datetime, result: SendResult) -> None:
+    """Decide a batch: every reminder claimed with one conditional UPDATE per outcome (only rows still planned
+    are claimed, so another worker's are never taken), then the emails of those claimed queued together."""
+    round_ = writer.round
+    work = outstanding(round_, {r.organisation_id for r in reminders})
+    users = _leads({r.user_id for r in reminders})
     deadlines: dict[int, datetime] = {}
     by_reason: dict[str | None, list[int]] = defaultdict(list)
     for reminder in reminders:
@@ -251,7 +239,7 @@ def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: Sen
         status = ReminderStatus.SKIPPED if reason else ReminderStatus.SENT
         taken = db.session.scalars(
             update(Reminder)
-            .where(Reminder.id.in_(ids), Reminder.status == ReminderStatus.PLANNED)
+            .where(_among(Reminder.id, ids), Reminder.status == ReminderStatus.PLANNED)
             .values(status=status, reason=reason, decided_at=now)
             .returning(Reminder.id)
             .execution_options(synchronize_session=False)
@@ -260,77 +248,24 @@ def _decide(round_: Round, reminders: list[Reminder], now: datetime, result: Sen
             result.skipped += len(taken)
         else:
             claimed.update(taken)
-    links: list[dict[str, int]] = []
+    emails: dict[int, outbox.Queued] = {}
     for reminder in reminders:
         if reminder.id not in claimed:
             continue  # skipped, or another worker decided it
-        user = users[reminder.user_id]
-        deadline = deadlines[reminder.organisation_id]
-        email = _queue_email(round_, reminder, user, work[reminder.organisation_id], deadline, now)
-        links.append({"id": reminder.id, "outbound_email_id": email.id})
-        result.sent += 1
-    if links:
-        db.session.execute(update(Reminder), links)  # by primary key, in one executemany
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="reminder-opt-out")
-
-
-def opt_out_token(user: User) -> str:
-    return _serializer().dumps(user.id)
-
-
-def user_for_opt_out(token: str) -> User | None:
-    try:
-        user_id = _serializer().loads(token)
-    except BadSignature:
-        return None
-    return db.session.get(User, user_id) if isinstance(user_id, int) else None
-
-
-def email_context(
-    round_: Round, user: User, work: Outstanding, deadline: datetime, now: datetime
-) -> dict[str, Any]:
-    return {
-        "user": user,
-        "round": round_,
-        "deadline": deadline,
-        "now": now,
-        "projects": [
-            {
-                "name": s.name or "Untitled project",
-                "status": "Changes requested" if s.status.value == "changes_requested" else "In progress",
-                "link": external_url("submit.task_list", submission_id=s.id),
-            }
-            for s in work.projects
-        ],
-        "nothing_yet": work.nothing_yet,
-        "projects_link": external_url("submit.projects"),
-        "nil_return_link": external_url("submit.nil_return"),
-        "opt_out_link": external_url("reminders.opt_out", token=opt_out_token(user)),
-        "passed": now > deadline,
-    }
-
-
-def subject_for(round_: Round, deadline: datetime, now: datetime) -> str:
-    if now > deadline:
-        return f"The deadline for {round_.title} has passed"
-    return f"Reminder: {round_.title} is due by {govuk_datetime(deadline)}"
-
-
-def _queue_email(
-    round_: Round, reminder: Reminder, user: User, work: Outstanding, deadline: datetime, now: datetime
-) -> OutboundEmail:
-    context = email_context(round_, user, work, deadline, now)
-    return outbox.enqueue(
-        user.email,
-        subject_for(round_, deadline, now),
-        "reminder",
-        idempotency_key=f"reminder:{round_.id}:{reminder.offset_days}:{user.id}",
-        list_unsubscribe=context["opt_out_link"],
-        **context,
-    )
+        organisation_id = reminder.organisation_id
+        emails[reminder.id] = writer.write(
+            users[reminder.user_id], reminder.offset_days, work[organisation_id], deadlines[organisation_id]
+        )
+    outbox.enqueue_many(list(emails.values()))
+    if emails:  # each reminder linked to its email, queued now or before (found by its key)
+        email_id = select(OutboundEmail.id).where(OutboundEmail.idempotency_key == idempotency_key_sql())
+        db.session.execute(
+            update(Reminder)
+            .where(_among(Reminder.id, emails))
+            .values(outbound_email_id=email_id.scalar_subquery())
+            .execution_options(synchronize_session=False)
+        )
+    result.sent += len(emails)
 
 
 def run(now: datetime | None = None) -> SendResult:
