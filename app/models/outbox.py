@@ -41,7 +41,7 @@ class OutboundEmail(Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     # The whole message as built when it was queued, for rows queued before the worker built each message
-    # as it sends it (app/services/email/mime.py) from the parts above; empty for rows queued since.
+    # with Flask-Mail as it sends it (outbox.message) from the parts above; empty for rows queued since.
     message: Mapped[bytes | None] = mapped_column(LargeBinary)
     template: Mapped[str] = mapped_column(String(100))
     # For emails people can opt out of: the one-click List-Unsubscribe address (RFC 8058).

@@ -6,15 +6,19 @@ the same row; a claim lapses after a lease so that a crashed worker's rows are p
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import smtplib
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email import policy
 from typing import Any, cast
 
 from flask import current_app, render_template
-from flask_mail import sanitize_address
+from flask_mail import Message, sanitize_address
 from sqlalchemy import ColumnElement, Table, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -23,9 +27,11 @@ from app.extensions import db
 from app.models import EmailStatus, OutboundEmail, User
 from app.models.base import utcnow
 from app.services import audit
-from app.services.email import mime
 from app.services.errors import InvalidTransition
 from app.services.jobs import checkpoint
+
+# The message as SMTP wants it: lines ending in CRLF, headers folded as the compat32 policy folds them.
+SMTP_POLICY = policy.compat32.clone(linesep="\r\n")
 
 log = logging.getLogger(__name__)
 
@@ -175,23 +181,36 @@ def _open_smtp() -> smtplib.SMTP:
 
 
 def message(email: OutboundEmail) -> bytes:
-    """The bytes to send: built now from the row's parts (rows queued before the parts were all that was kept
-    have their message built when they were queued)."""
+    """The bytes to send, built by Flask-Mail now from the row's parts (rows queued before the parts were all
+    that was kept have their message built when they were queued)."""
     if email.message:
         return email.message
     headers = {"X-Outbox-Key": email.idempotency_key[:200]}
     if email.list_unsubscribe:
         headers["List-Unsubscribe"] = f"<{email.list_unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return mime.build(
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        recipient=email.recipient,
+    built = Message(
         subject=email.subject,
-        text=email.body_text,
+        recipients=[email.recipient],
+        body=email.body_text,
         html=email.body_html,
-        headers=headers,
-        msgid=mime.message_id(email.id, email.idempotency_key, email.created_at.timestamp()),
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        extra_headers=headers,
     )
+    built.msgId = message_id(email.id, email.idempotency_key, email.created_at.timestamp())
+    return built._message().as_bytes(policy=SMTP_POLICY)
+
+
+def message_id(email_id: int, idempotency_key: str, created: float) -> str:
+    """The same for every attempt to send one outbox row, unique across rows and installations."""
+    digest = hashlib.sha256(f"{idempotency_key}:{created!r}".encode()).hexdigest()[:16]
+    return f"<{int(created * 100)}.{email_id}.{digest}@{_domain()}>"
+
+
+@functools.cache
+def _domain() -> str:
+    """The host's name for Message-IDs, as email.utils.make_msgid uses, looked up once per process."""
+    return socket.getfqdn()
 
 
 def _backoff(attempts: int) -> timedelta:
