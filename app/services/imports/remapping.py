@@ -8,7 +8,7 @@ from collections.abc import Mapping as ReadOnly
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ImportBatch, ImportStatus, Organisation, User
+from app.models import ImportBatch, ImportStatus, Organisation, SavedMapping, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import DomainError, InvalidTransition
@@ -89,7 +89,7 @@ def use_saved(name_or_id: str) -> tuple[str, str]:
     """A saved mapping's (name, text), by its id (the upload page) or its name (the command line)."""
     found = None
     if name_or_id.isdigit() and len(name_or_id) < 10:
-        found = db.session.get(saved_mappings.SavedMapping, int(name_or_id))
+        found = db.session.get(SavedMapping, int(name_or_id))
     found = found or saved_mappings.by_name(name_or_id)
     if found is None:
         raise DomainError("Choose a saved mapping from the list")
