@@ -19,8 +19,8 @@ class MappingForm(FlaskForm):
         "Save this mapping as (optional)",
         widget=GovTextInput(),
         filters=[strip],
-        description="Give it a name to use it again for the next export of the same survey. You can also "
-        "download it as a YAML file for flask import responses.",
+        description="Give it a name to use it again for the next export of the same survey. If this import "
+        "uses a saved mapping, give its name to update it.",
         validators=[
             Length(max=MAX_NAME_LENGTH, message=f"The name must be {MAX_NAME_LENGTH} characters or fewer")
         ],

@@ -77,6 +77,41 @@ def test_the_editor_shows_every_column_and_each_choice_value_with_what_it_is_rea
     assert any(choice for choice in labels.values())  # proposed by likeness and synonyms
 
 
+@pytest.mark.parametrize("condensed", [True, False], ids=["condensed", "expanded"])
+def test_saving_the_mapping_unchanged_gives_the_same_report(admin, responses, condensed):
+    data = history.condensed_csv(responses) if condensed else history.expanded_csv(responses)
+    batch = checked(admin, data)
+    before = batch.report
+    content = remapping.editor(batch)
+    posted = {c.field: c.target for c in content.columns}
+    posted |= {s.field(n): v.choice for s in content.sections for n, v in enumerate(s.values)}
+
+    remapping.change(batch, posted, by=admin)
+    db.session.commit()
+    assert "checked" in batches.run_pending()
+    db.session.refresh(batch)
+    assert batch.report["ready"] == before["ready"] and batch.report["columns"] == before["columns"]
+    assert batch.report["warnings_by_column"] == before["warnings_by_column"]
+
+
+def test_in_an_expanded_export_an_option_column_is_read_on_its_own_or_with_its_question(admin, responses):
+    batch = checked(admin, history.expanded_csv(responses))
+    content = remapping.editor(batch)
+    themes = [c for c in content.columns if c.target == "themes"]
+    assert len(themes) > 2
+    with pytest.raises(MappingEditRefused, match="are read together as"):
+        remapping.change(batch, {themes[0].field: LEAVE_OUT}, by=admin)
+    email = next(c for c in content.columns if c.title.endswith("Email Address"))
+    remapping.change(batch, {email.field: LEAVE_OUT, themes[1].field: "barriers_details"}, by=admin)
+    questions = yaml.safe_load(batch.mapping_text)["questions"]
+    assert "contact_email" not in questions
+    assert questions["barriers_details"] == {
+        "column": history.Q_THEMES,
+        "option": themes[1].title.split(" - ")[-1],
+    }
+    assert questions["themes"]["column"] == history.Q_THEMES and "option" not in questions["themes"]
+
+
 def test_changing_a_column_and_a_choice_rechecks_the_batch_with_the_new_mapping(admin, responses):
     batch = checked(admin, history.condensed_csv(responses))
     batch.decisions = {"skip": [1]}
@@ -137,6 +172,8 @@ def test_a_value_kept_as_given_stays_so_and_is_reported(admin, responses):
         ({"choice-no_such-0": "idea"}, "'no_such' is not a choice question"),
         ({"choice-stage-0": "not_a_choice"}, "from the list"),
         ({"choice-stage-9999": "idea"}, "'stage' is not a choice question"),
+        ({"column-99999999999999999999": "summary", "column-x": "summary"}, "The file has no column"),
+        ({"choice-stage-١": "idea"}, "'stage' is not a choice question"),
         ({"column-5": "project_name"}, "is already read from column"),
     ],
 )

@@ -39,8 +39,8 @@ SERVICE_CHOICES = [
     ("ambulance", "Ambulance"),
     ("other", "Other"),
 ]
-COLUMN_FIELD = re.compile(r"column-(\d{1,9})")
-CHOICE_FIELD = re.compile(r"choice-([A-Za-z0-9_]{1,100})-(\d{1,9})")
+COLUMN_FIELD = re.compile(r"column-(\S{1,40})")
+CHOICE_FIELD = re.compile(r"choice-(\S{1,120})-(\S{1,40})")
 OUT_OF_DATE = (
     "Nothing was changed: this page no longer matches the file. Go back to the check page and try again"
 )
@@ -244,9 +244,10 @@ def _assignment(
         match = COLUMN_FIELD.fullmatch(key)
         if match is None:
             continue
-        column = by_index.get(int(match.group(1)))
+        number = match.group(1)
+        column = by_index.get(int(number)) if number.isdigit() and number.isascii() else None
         if column is None:
-            errors.setdefault(first, f"The file has no column {match.group(1)}. {OUT_OF_DATE}")
+            errors.setdefault(first, f"The file has no column {number[:20]}. {OUT_OF_DATE}")
         elif value != LEAVE_OUT and value not in targets:
             errors[key] = f"Choose the question that column '{column.title}' answers from the list"
         else:
@@ -264,10 +265,11 @@ def _posted_choices(
         match = CHOICE_FIELD.fullmatch(key)
         if match is None:
             continue
-        section, number = sections.get(match.group(1)), int(match.group(2))
-        if section is None or number >= len(section.values):
+        section, given = sections.get(match.group(1)), match.group(2)
+        number = int(given) if given.isdigit() and given.isascii() else -1
+        if section is None or not 0 <= number < len(section.values):
             errors.setdefault(
-                first, f"'{match.group(1)}' is not a choice question of this mapping. {OUT_OF_DATE}"
+                first, f"'{match.group(1)[:40]}' is not a choice question of this mapping. {OUT_OF_DATE}"
             )
             continue
         entry = section.values[number]
