@@ -173,7 +173,7 @@ def test_a_value_kept_as_given_stays_so_and_is_reported(admin, responses):
         ({"choice-stage-0": "not_a_choice"}, "from the list"),
         ({"choice-stage-9999": "idea"}, "'stage' is not a choice question"),
         ({"column-99999999999999999999": "summary", "column-x": "summary"}, "The file has no column"),
-        ({"choice-stage-١": "idea"}, "'stage' is not a choice question"),
+        ({"choice-stage-\u0661": "idea"}, "'stage' is not a choice question"),
         ({"column-5": "project_name"}, "is already read from column"),
     ],
 )
