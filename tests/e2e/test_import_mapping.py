@@ -95,6 +95,8 @@ def test_an_administrator_corrects_the_mapping_in_the_browser_and_saves_it(
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Project name is already read from column")
     assert_accessible(page)
+    if os.environ.get("SCREENSHOTS_DIR"):
+        page.screenshot(path=str(Path(os.environ["SCREENSHOTS_DIR"]) / f"mapping-{browser_page}-error.png"))
     summary.get_by_role("link").first.click()
     expect(card(page, history.Q_SUMMARY).get_by_label("Read as")).to_be_focused()
 
