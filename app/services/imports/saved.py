@@ -4,6 +4,7 @@ page, downloaded as YAML, or named to `flask import responses --mapping`."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import SavedMapping, User
@@ -50,7 +51,11 @@ def save(
         db.session.add(saved)
     saved.mapping_text = mapping_text
     saved.updated_at = utcnow()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # saved by someone else at the same moment
+        db.session.rollback()
+        raise DomainError(f"A mapping called {name} is saved already: give this one another name") from None
     audit.record(
         "import_mapping.saved", actor=by, subject=saved, ip_address=ip_address, name=name, replaced=replaced
     )
