@@ -53,8 +53,7 @@ def save(
     saved.updated_at = utcnow()
     try:
         db.session.flush()
-    except IntegrityError:  # saved by someone else at the same moment
-        db.session.rollback()
+    except IntegrityError:  # saved by someone else at the same moment: the caller rolls back
         raise DomainError(f"A mapping called {name} is saved already: give this one another name") from None
     audit.record(
         "import_mapping.saved", actor=by, subject=saved, ip_address=ip_address, name=name, replaced=replaced
