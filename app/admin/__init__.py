@@ -6,6 +6,7 @@ from app.admin import (  # noqa: E402, F401
     audit,
     bulk_invite,
     emails,
+    import_mapping,
     imports,
     organisations,
     questionnaires,

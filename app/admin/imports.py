@@ -6,16 +6,19 @@ from pathlib import PurePath
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.admin import bp
 from app.extensions import db
-from app.forms.imports import MODE_HINTS, ImportForm
+from app.forms.imports import MODE_HINTS, PROPOSE, ImportForm
 from app.models import ImportBatch, ImportMode, ImportStatus
 from app.models.imports import RUNNING_STATUSES
 from app.permissions import can_import_responses, requires
 from app.services.errors import DomainError, InvalidTransition
 from app.services.imports import batches as import_batches
+from app.services.imports import remapping
 from app.services.imports import responses as imports
+from app.services.imports import saved as saved_mappings
 
 MAPPING_MAX_BYTES = 256 * 1024
 MAPPING_SUFFIXES = (".yaml", ".yml")
@@ -31,18 +34,32 @@ def imports_list():
 @requires(can_import_responses, hide=False)
 def new_import():
     form = ImportForm()
+    form.saved_mapping.choices = [SelectChoice(*PROPOSE)] + [
+        SelectChoice(str(m.id), m.name) for m in saved_mappings.saved_mappings()
+    ]
     limit = current_app.config["IMPORT_MAX_BYTES"]
     if form.validate_on_submit():
         data = _read(form.responses, limit, "The selected file must be smaller than " + _size(limit))
         given = bool(form.mapping.data and form.mapping.data.filename)
         mapping_text = _mapping_text(form.mapping) if given else ""
+        mapping_name = _name(form.mapping.data.filename) if given else ""
+        if form.saved_mapping.data and mapping_text is not None:
+            if given:
+                form.mapping.errors = ["Choose a saved mapping or upload a mapping file, not both"]
+                mapping_text = None
+            else:
+                try:
+                    mapping_name, mapping_text = remapping.use_saved(form.saved_mapping.data)
+                except DomainError as error:
+                    form.saved_mapping.errors = [str(error)]
+                    mapping_text = None
         if data is not None and mapping_text is not None:
             try:
                 batch = import_batches.upload(
                     data=data,
                     file_name=_name(form.responses.data.filename),
                     mapping_text=mapping_text,
-                    mapping_name=_name(form.mapping.data.filename) if given else "",
+                    mapping_name=mapping_name,
                     round_title=form.round_title.data,
                     year=form.year.data,
                     mode=ImportMode(form.mode.data),
@@ -75,6 +92,7 @@ def import_batch(batch_id: int):
         projects=projects,
         running=batch.status in RUNNING_STATUSES,
         statuses=ImportStatus,
+        changeable=remapping.can_change(batch),
     )
 
 

@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import ImportMode, Role, User
 from app.services.errors import DomainError
 from app.services.imports import batches as import_batches
+from app.services.imports import remapping, writing
 from app.services.imports import responses as imports
-from app.services.imports import writing
 from app.services.imports.responses import ImportRefused, Report
 from app.services.people import accounts
 
@@ -31,8 +31,8 @@ SHOWN_ROWS = 20
 @click.option(
     "--mapping",
     "mapping_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A mapping (YAML) from the file's columns to the questions; without it, one is proposed.",
+    help="A mapping (YAML file) from the file's columns to the questions, or the name of a mapping saved on "
+    "the Imports pages; without it, one is proposed.",
 )
 @click.option(
     "--as",
@@ -49,7 +49,7 @@ def responses(
     file: Path,
     year: int,
     round_title: str,
-    mapping_path: Path | None,
+    mapping_path: str | None,
     mode: str,
     by_email: str | None,
     dry_run: bool,
@@ -60,7 +60,7 @@ def responses(
     file again changes nothing."""
     admin = _administrator(by_email)
     data = file.read_bytes()
-    mapping_text = _read_mapping(mapping_path) if mapping_path else None
+    mapping_name, mapping_text = _mapping(mapping_path) if mapping_path else ("proposed", None)
     try:
         round_ = imports.history_round(round_title, year, by=admin)
         prepared = imports.prepare(data, file.name, mapping_text, round_, ImportMode(mode))
@@ -89,7 +89,7 @@ def responses(
             data=data,
             file_name=file.name,
             mapping_text=mapping_text or "",
-            mapping_name=mapping_path.name if mapping_path else "proposed",
+            mapping_name=mapping_name,
             by=admin,
         )
         count = writing.write(prepared, outcomes, batch=batch, by=admin)
@@ -164,6 +164,19 @@ def _json(report: Report, count: int, round_id: int | None) -> dict:
         ],
         "round_id": round_id,
     }
+
+
+def _mapping(given: str) -> tuple[str, str]:
+    """(name, text) of the mapping given: a YAML file, else a mapping saved by that name."""
+    path = Path(given)
+    if path.is_file():
+        return path.name, _read_mapping(path)
+    try:
+        return remapping.use_saved(given)
+    except DomainError:
+        raise click.ClickException(
+            f"{given} is neither a mapping file nor the name of a saved mapping"
+        ) from None
 
 
 def _read_mapping(path: Path) -> str:

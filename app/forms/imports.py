@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from app.models import ImportMode
@@ -42,6 +48,14 @@ class ImportForm(FlaskForm):
         widget=GovFileInput(),
         validators=[FileRequired(message="Select the file of responses")],
     )
+    saved_mapping = SelectField(
+        "Mapping",
+        widget=GovSelect(),
+        choices=[],
+        validate_choice=False,
+        description="A mapping saved on the mapping page of an earlier import, or one proposed from the "
+        "file's own headings (you can check and change it on the next page).",
+    )
     mapping = FileField(
         "Mapping file (optional)",
         widget=GovFileInput(),
@@ -55,3 +69,6 @@ class ImportForm(FlaskForm):
         validators=[InputRequired(message="Select how to import the projects")],
     )
     submit = SubmitField("Check the file", widget=GovSubmitInput())
+
+
+PROPOSE = ("", "Propose one from the file's headings")

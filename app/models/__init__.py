@@ -2,7 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.feedback import Feedback
-from app.models.imports import ImportBatch, ImportedProject, ImportMode, ImportStatus
+from app.models.imports import ImportBatch, ImportedProject, ImportMode, ImportStatus, SavedMapping
 from app.models.kept_form import KeptForm
 from app.models.notable import NotablePractice
 from app.models.organisation import REGION_LABELS_BY_VALUE, Organisation, Region, Sector
@@ -55,6 +55,7 @@ __all__ = [
     "Role",
     "Round",
     "RoundState",
+    "SavedMapping",
     "Sector",
     "Submission",
     "SubmissionPartner",

@@ -126,3 +126,19 @@ class ImportedProject(Model):
 
     batch: Mapped[ImportBatch] = relationship()
     submission: Mapped[Submission] = relationship()
+
+
+class SavedMapping(Model):
+    """A mapping saved under a name on the mapping page, to use again for the next export of the same survey
+    (chosen on the upload page, downloaded as YAML, or named to `flask import responses --mapping`)."""
+
+    __tablename__ = "import_mappings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    mapping_text: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()

@@ -81,6 +81,10 @@ EXPECTED_GUARDS = {
     "admin.import_mapping": "can_import_responses",
     "admin.confirm_import": "can_import_responses",
     "admin.cancel_import": "can_import_responses",
+    "admin.change_mapping": "can_import_responses",
+    "admin.saved_mapping_list": "can_import_responses",
+    "admin.saved_mapping_yaml": "can_import_responses",
+    "admin.delete_saved_mapping": "can_import_responses",
     "auth.account_reminders": "signed_in",
     "auth.sign_out_other_sessions": "signed_in",
     "auth.account_review_digest": "signed_in",
@@ -151,6 +155,7 @@ ADMIN_PAGES = [
     "/admin/questionnaires/new",
     "/admin/imports",
     "/admin/imports/new",
+    "/admin/imports/mappings",
 ]
 
 

@@ -139,7 +139,7 @@ def propose(table: Table, questionnaire: Questionnaire, *, sample_rows: int = 50
         used.add(question_id)
     lead = next((q for q in questionnaire.questions if q.type == "organisation"), None)
     mapping.lead_question = lead
-    _propose_choices(table, mapping, sample_rows)
+    propose_choices(table, mapping, sample_rows)
     return mapping
 
 
@@ -194,7 +194,7 @@ def _question_for(header: str, questionnaire: Questionnaire, used: set[str]) -> 
     return best if best_score >= QUESTION_CUTOFF else None
 
 
-def _propose_choices(table: Table, mapping: Mapping, sample_rows: int) -> None:
+def propose_choices(table: Table, mapping: Mapping, sample_rows: int) -> None:
     """For each choice question, the choice each label seen in the file means, where one clearly does."""
     specs = [s for s in mapping.questions.values() if s.question and s.question.type in CHOICE_TYPES]
     seen: dict[int, Counter[str]] = {id(spec): Counter() for spec in specs}
@@ -308,6 +308,15 @@ def samples(table: Table, limit: int = SAMPLES) -> dict[int, list[str]]:
 
 def to_yaml(mapping: Mapping, *, source: str | None = None) -> str:
     """The mapping as YAML, as `flask import responses --mapping` reads it."""
+    return dump(to_data(mapping, source=source))
+
+
+def dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+
+
+def to_data(mapping: Mapping, *, source: str | None = None) -> dict[str, Any]:
+    """The mapping as the YAML's data: its format, source, row id, questions and services involved."""
     data: dict[str, Any] = {"format": mapping.layout or SPREADSHEET}
     if source or mapping.source:
         data["source"] = source or mapping.source
@@ -319,7 +328,7 @@ def to_yaml(mapping: Mapping, *, source: str | None = None) -> str:
     data["questions"] = questions
     if mapping.services is not None:
         data["services_involved"] = _spec_yaml(mapping.services, all_choices=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+    return data
 
 
 def _spec_yaml(spec: ColumnSpec, *, all_choices: bool = False) -> str | dict[str, Any]:

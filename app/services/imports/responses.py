@@ -293,7 +293,9 @@ def _columns(prepared: Prepared) -> list[dict[str, Any]]:
     if mapping.row_id is not None:
         for column in mapping.row_id.columns:
             read_as[column.index] = "Row id (to import each response once)"
-    for question_id, spec in mapping.questions.items():
+    # A column read for two questions (an "Other (please specify)" option, ticked and described) is shown
+    # as the question that names its option.
+    for question_id, spec in sorted(mapping.questions.items(), key=lambda item: item[1].option is None):
         label = spec.question.short_label if spec.question else question_id
         for column in spec.columns:
             read_as.setdefault(column.index, label)
