@@ -7,6 +7,9 @@ the person who asked can fetch (app/services/find/download_jobs.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from flask import (
     Response,
     abort,
@@ -35,7 +38,7 @@ KEPT_TOKENS = 20
 
 
 def _user() -> User | None:
-    return current_user._get_current_object() if _signed_in() else None  # type: ignore[attr-defined]
+    return current_user._get_current_object() if _signed_in() else None
 
 
 def _attachment(response: Response, name: str) -> Response:
@@ -48,8 +51,8 @@ def _attachment(response: Response, name: str) -> Response:
 def download(fmt: str):
     viewer = _viewer()
     if fmt == "dictionary.csv":
-        body = streams.data_dictionary_csv(default_questionnaire(), contacts=viewer.contacts)
-        return _attachment(Response(body, mimetype="text/csv"), "collaboration-projects-data-dictionary.csv")
+        text = streams.data_dictionary_csv(default_questionnaire(), contacts=viewer.contacts)
+        return _attachment(Response(text, mimetype="text/csv"), "collaboration-projects-data-dictionary.csv")
     if fmt not in download_files.FILES:
         abort(404)
     query, labels = current_query()
@@ -65,7 +68,7 @@ def download(fmt: str):
             )
     records = find.export_records(query, sharing=viewer.readable)
     mimetype, name = download_files.FILES[fmt]
-    body = download_files.stream(fmt, records, viewer)
+    body: Iterator[Any] = download_files.stream(fmt, records, viewer)  # text or bytes, as the format is
     return _attachment(Response(stream_with_context(body), mimetype=mimetype), name)
 
 

@@ -142,7 +142,9 @@ def test_no_one_else_can_see_or_fetch_the_file(app, client, library):
     assert anonymous.get(f"/find/downloads/{job_id}/file").status_code == 404
 
 
-def test_someone_not_signed_in_on_a_public_instance_gets_public_records_without_contacts(app, client, library):
+def test_someone_not_signed_in_on_a_public_instance_gets_public_records_without_contacts(
+    app, client, library
+):
     app.config["PUBLIC_DATABASE"] = True
     job_id = ask(client, "csv")
     download_jobs.run_pending()
