@@ -161,7 +161,7 @@ def run(now: datetime | None = None, *, dry_run: bool = False) -> RetentionResul
             email_bodies_removed=len(result.emails),
             email_ids=result.emails,
             outbox_days=result.outbox_days,
-            downloads_removed=len(result.downloads),
+            **({"downloads_removed": len(result.downloads)} if result.downloads else {}),
         )
     db.session.flush()
     # Objects this session still holds for the rows just changed are stale: read them again if used.
