@@ -1,6 +1,6 @@
-"""A download of more records than its threshold is asked for on a page, made by the worker with its progress
-shown, and fetched from a link by the person who asked only: the same rows as the streamed download of the same
-search for the same viewer. On SQLite and PostgreSQL."""
+"""A download of more records than its threshold is asked for on a page, made by the worker with its
+progress shown, and fetched from a link by the person who asked only: the same rows as the streamed download
+of the same search for the same viewer. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
