@@ -29,12 +29,11 @@ from app.models import User
 from app.models.download_job import FAILED, READY
 from app.permissions import database_reader
 from app.questionnaires.loader import default_questionnaire
-from app.services.find import download_files, download_jobs
+from app.services.find import download_files, download_jobs, facets
 from app.services.find import download_streams as streams
 from app.services.find import search as find
 
 SESSION_TOKENS = "download_tokens"  # the jobs asked for by someone not signed in
-KEPT_TOKENS = 20
 
 
 def _user() -> User | None:
@@ -78,14 +77,20 @@ def request_download():
     fmt = request.form.get("format", "")
     if fmt not in download_files.FILES:
         abort(404)
-    _, labels = current_query()
+    labels = facets.labels(default_questionnaire())
     query = find.parse(request.form, {name: set(values) for name, values in labels.items()})
-    total = find.count(query, signed_in=_signed_in())
+    tokens = session.get(SESSION_TOKENS, [])
     job = download_jobs.request(
-        fmt, query, _viewer(), by=_user(), total=total, ip_address=request.remote_addr
+        fmt,
+        query,
+        _viewer(),
+        by=_user(),
+        total=find.count(query, signed_in=_signed_in()),
+        tokens=tokens,
+        ip_address=request.remote_addr,
     )
-    if _user() is None:
-        session[SESSION_TOKENS] = [*session.get(SESSION_TOKENS, [])[-(KEPT_TOKENS - 1) :], job.token]
+    if _user() is None and job.token not in tokens:
+        session[SESSION_TOKENS] = [*tokens[-(download_jobs.KEPT_TOKENS - 1) :], job.token]
     return redirect(url_for("find.download_job", job_id=job.id))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
@@ -153,16 +154,17 @@ def run(now: datetime | None = None, *, dry_run: bool = False) -> RetentionResul
     result.emails = _clear_email_bodies(now, result.outbox_days)
     result.downloads = download_jobs.remove_expired(now)
     if result:
-        audit.record(
-            "retention.applied",
-            drafts_deleted=len(result.drafts),
-            draft_ids=result.drafts,
-            draft_days=result.draft_days,
-            email_bodies_removed=len(result.emails),
-            email_ids=result.emails,
-            outbox_days=result.outbox_days,
-            **({"downloads_removed": len(result.downloads)} if result.downloads else {}),
-        )
+        details: dict[str, Any] = {
+            "drafts_deleted": len(result.drafts),
+            "draft_ids": result.drafts,
+            "draft_days": result.draft_days,
+            "email_bodies_removed": len(result.emails),
+            "email_ids": result.emails,
+            "outbox_days": result.outbox_days,
+        }
+        if result.downloads:
+            details["downloads_removed"] = len(result.downloads)
+        audit.record("retention.applied", **details)
     db.session.flush()
     # Objects this session still holds for the rows just changed are stale: read them again if used.
     db.session.expire_all()

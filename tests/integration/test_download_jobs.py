@@ -207,3 +207,18 @@ def test_the_worker_saves_its_progress_as_it_writes(app, client, library, monkey
     job = db.session.get(DownloadJob, job_id)
     assert (job.status, job.rows_done, job.rows_total) == ("ready", 3, 3)
     assert client.get(f"/find/downloads/{job_id}/file").status_code == 200
+
+
+def test_asking_twice_for_the_same_file_gives_the_same_job(app, client, library):
+    sign_in(client, library["reader"].email, factories.PASSWORD)
+    first = ask(client, "csv")
+    assert ask(client, "csv") == first
+    assert ask(client, "csv", "q=station") != first  # another order: another file
+    download_jobs.run_pending()
+    assert ask(client, "csv") == first  # ready: the same file
+
+    app.config["PUBLIC_DATABASE"] = True
+    anonymous = app.test_client()
+    theirs = ask(anonymous, "csv")
+    assert theirs != first and ask(anonymous, "csv") == theirs
+    assert ask(app.test_client(), "csv") != theirs  # someone else not signed in

@@ -37,6 +37,7 @@ from app.services.statements import rows_changed
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 2_000  # records written between two saves of the progress
+KEPT_TOKENS = 20  # the jobs someone not signed in can come back to (their tokens, in their session)
 # A job still running with no progress for this long has lost its worker: it is queued again.
 ABANDONED_AFTER = timedelta(minutes=30)
 
@@ -59,12 +60,18 @@ def request(
     *,
     by: User | None,
     total: int,
+    tokens: Iterable[str] = (),
     ip_address: str | None = None,
 ) -> DownloadJob:
     """Queue a download of the records matching `query` that `viewer` may read (`by` is who asked, None if
-    they are not signed in: they then hold the job's token in their session)."""
+    they are not signed in: they then hold the job's token in their session, with those of the jobs they
+    asked for before, `tokens`). The same request again, while its file is waiting, being made or ready,
+    gives the same job."""
     if fmt not in download_files.FILES:
         raise ValueError(f"Unknown download format {fmt!r}")
+    same = _same_request(fmt, query.args(), viewer_kind(viewer), by=by, tokens=tokens)
+    if same is not None:
+        return same  # asked twice (a double click, say): one file
     job = DownloadJob(
         format=fmt,
         query=query.args(),
@@ -89,6 +96,25 @@ def request(
         records=total,
     )
     return job
+
+
+def _same_request(
+    fmt: str, args: dict[str, Any], kind: str, *, by: User | None, tokens: Iterable[str]
+) -> DownloadJob | None:
+    owner = (
+        DownloadJob.requested_by_id == by.id
+        if by is not None
+        else DownloadJob.token.in_(list(tokens)[-KEPT_TOKENS:]) & DownloadJob.requested_by_id.is_(None)
+    )
+    candidates = db.session.scalars(
+        select(DownloadJob)
+        .where(owner, DownloadJob.format == fmt, DownloadJob.status.in_((QUEUED, RUNNING, READY)))
+        .order_by(DownloadJob.id.desc())
+    )
+    for job in candidates:
+        if job.query == args and job.viewer_kind == kind and (job.status != READY or ready_file(job)):
+            return job
+    return None
 
 
 def owned_job(job_id: int, *, user: User | None, tokens: Iterable[str]) -> DownloadJob | None:
