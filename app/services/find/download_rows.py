@@ -127,8 +127,9 @@ class RowMaker:
         if record.__class__ is not ExportRecord:
             record = of_record(record)
         answers = record.answers or {}
+        get = answers.get
         line = [cell_of(record, answers) for cell_of in self._fixed]
-        line += [convert(answers.get(question_id)) for question_id, convert in self._finished]
+        line += [convert(get(question_id)) for question_id, convert in self._finished]
         return line
 
     def _fixed_cells(self, finish: Callable[[Value], Any]) -> list[Callable[[ExportRecord, Any], Any]]:
@@ -142,8 +143,7 @@ class RowMaker:
         empty = finish(None)
 
         def partner_key(answers: Mapping[str, Any]) -> Any:
-            key = tuple(_hashable(answers.get(question_id)) for question_id in self.partner_questions)
-            return None if None in key else key
+            return tuple(map(_key, map(answers.get, self.partner_questions)))
 
         def imported(key: str) -> Callable[[ExportRecord, Any], Any]:
             def cell_of(record: ExportRecord, answers: Mapping[str, Any]) -> Any:
@@ -250,7 +250,10 @@ def _by_value(finish: Callable[[Value], Any]) -> Callable[..., Callable[..., Any
         missing = object()
 
         def cell_of(key: Any, value: Any = missing) -> Any:
-            found = cache.get(key, missing)
+            try:
+                found = cache.get(key, missing)
+            except TypeError:  # a key holding something unhashable: converted, not remembered
+                key, found = None, missing
             if found is missing:
                 found = finish(convert(key if value is missing else value))
                 if key is not None and len(cache) < CACHED_VALUES:
@@ -264,6 +267,14 @@ def _by_value(finish: Callable[[Value], Any]) -> Callable[..., Callable[..., Any
 
 def _hour(value: datetime | None) -> int | None:
     return int(value.timestamp()) // 3600 if value is not None else None
+
+
+def _key(value: Any) -> Any:
+    """A key for an answer, or something unhashable (that the caches refuse) when it has none."""
+    if value.__class__ is list:
+        return ("list", *value)  # unhashable if its items are (a repeating group's rows)
+    key = _hashable(value)
+    return [] if key is None else key
 
 
 def _hashable(value: Any) -> Any:
