@@ -29,7 +29,7 @@ def upgrade():
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("rows_total", sa.Integer(), nullable=False),
         sa.Column("rows_done", sa.Integer(), nullable=False),
-        sa.Column("size_bytes", sa.Integer(), nullable=True),
+        sa.Column("size_bytes", sa.BigInteger(), nullable=True),
         sa.Column("message", sa.Text(), nullable=True),
         sa.Column("ip_address", sa.String(length=45), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

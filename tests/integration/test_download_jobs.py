@@ -222,3 +222,17 @@ def test_asking_twice_for_the_same_file_gives_the_same_job(app, client, library)
     theirs = ask(anonymous, "csv")
     assert theirs != first and ask(anonymous, "csv") == theirs
     assert ask(app.test_client(), "csv") != theirs  # someone else not signed in
+
+
+def test_a_file_that_cannot_be_written_says_so_and_can_be_asked_for_again(app, client, library, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    app.config["DOWNLOAD_FOLDER"] = str(blocked)
+    sign_in(client, library["reader"].email, factories.PASSWORD)
+    job_id = ask(client, "csv")
+    assert download_jobs.run_pending() == f"download {job_id} failed"
+    page = client.get(f"/find/downloads/{job_id}")
+    assert "Your download could not be made" in page.text
+    assert "The file could not be made because of an unexpected error." in page.text
+    assert client.get(f"/find/downloads/{job_id}/file").status_code == 404
+    assert ask(client, "csv") != job_id  # asking again makes a new one

@@ -181,7 +181,7 @@ def run_pending() -> str | None:
         part.replace(path)
     except Exception:
         roll_back()
-        part.unlink(missing_ok=True)
+        _remove(part)
         log.exception("Download %s failed", waiting)
         job = db.session.get(DownloadJob, waiting)
         assert job is not None
@@ -246,8 +246,8 @@ def remove_expired(now: datetime | None = None) -> list[int]:
     cutoff = now - timedelta(hours=current_app.config.get("DOWNLOAD_KEEP_HOURS", 24))
     old = list(db.session.scalars(select(DownloadJob).where(DownloadJob.created_at < cutoff)))
     for job in old:
-        file_path(job).unlink(missing_ok=True)
-        file_path(job).with_name(file_path(job).name + ".part").unlink(missing_ok=True)
+        _remove(file_path(job))
+        _remove(file_path(job).with_name(file_path(job).name + ".part"))
     removed = db.session.scalars(
         delete(DownloadJob)
         .where(DownloadJob.id.in_([job.id for job in old]), DownloadJob.created_at < cutoff)
@@ -258,5 +258,12 @@ def remove_expired(now: datetime | None = None) -> list[int]:
     if folder.is_dir():
         for stray in folder.iterdir():
             if stray.is_file() and datetime.fromtimestamp(stray.stat().st_mtime, tz=now.tzinfo) < cutoff:
-                stray.unlink(missing_ok=True)
+                _remove(stray)
     return sorted(removed)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # its folder is gone or not a folder: nothing to remove
+        log.warning("Could not remove %s", path)
