@@ -57,6 +57,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.reminders
 	$(BIN)/python -m bench.find_mix
 	$(BIN)/python -m bench.find
+	$(BIN)/python -m bench.downloads
 
 check-migrations: $(VENV)/.installed
 	./scripts/check-migrations.sh

@@ -86,6 +86,19 @@ class Config:
         self.RETENTION_DRAFT_DAYS = _int("RETENTION_DRAFT_DAYS", 365)
         self.RETENTION_OUTBOX_DAYS = _int("RETENTION_OUTBOX_DAYS", 90)
 
+        # Downloads of more records than this (by format) are made by the worker, with a progress page, rather
+        # than in the request: about 10 s of writing at half the rates bench/downloads.py measured (records a
+        # CPU second: CSV about 23,000, JSON 18,000, XLSX 13,000), allowing for a busy machine.
+        self.FIND_DOWNLOAD_WORKER_ABOVE = {
+            "csv": _int("FIND_DOWNLOAD_WORKER_ABOVE_CSV", 100_000),
+            "json": _int("FIND_DOWNLOAD_WORKER_ABOVE_JSON", 75_000),
+            "xlsx": _int("FIND_DOWNLOAD_WORKER_ABOVE_XLSX", 50_000),
+        }
+        # Where the worker keeps those files (one folder shared by the web processes and the worker of one
+        # machine; empty: the instance folder's "downloads"), and for how long.
+        self.DOWNLOAD_FOLDER = env.get("DOWNLOAD_FOLDER", "")
+        self.DOWNLOAD_KEEP_HOURS = _int("DOWNLOAD_KEEP_HOURS", 24)
+
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         # memory:// counts in each process apart: with several web processes each allows the full limit.
         self.RATELIMIT_SINGLE_PROCESS = _bool("RATELIMIT_SINGLE_PROCESS", False)

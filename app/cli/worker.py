@@ -15,6 +15,7 @@ from app.extensions import db
 from app.services import jobs, retention, worker_status
 from app.services.email import outbox as outbox_service
 from app.services.email import reminders
+from app.services.find import download_jobs
 from app.services.imports import batches as import_batches
 from app.services.jobs import Job
 from app.services.review import digest
@@ -43,6 +44,7 @@ def default_jobs(interval: float) -> list[Job]:
         Job("send reviewers' daily digest", lambda: digest.run(), 300),
         Job("send emails", lambda: outbox_service.send_due(), interval),
         Job("check and import uploaded responses", lambda: import_batches.run_pending(), interval),
+        Job("make large downloads", lambda: download_jobs.run_pending(), interval),
         Job("apply data retention", lambda: retention.run(), 3600),
     ]
 
@@ -51,7 +53,7 @@ def default_jobs(interval: float) -> list[Job]:
 @click.option(
     "--once",
     is_flag=True,
-    help="Run every job once (reminders, digest, emails, imports, retention) and exit: for cron.",
+    help="Run every job once (reminders, digest, emails, imports, downloads, retention) and exit: for cron.",
 )
 def worker(once: bool) -> None:
     """Run the background jobs until stopped (SIGTERM finishes the current pass), or once with --once."""

@@ -1,61 +1,122 @@
-"""Downloads of exactly the filtered view (CSV, XLSX, JSON) and the JSON API (the overview: overview.py)."""
+"""Downloads of exactly the filtered view (CSV, XLSX, JSON) and the JSON API (the overview: overview.py).
+
+A download of more records than its format's FIND_DOWNLOAD_WORKER_ABOVE is made by the worker instead of in
+the request: its link shows a page that asks for it, then a progress page, then a link to the file, which only
+the person who asked can fetch (app/services/find/download_jobs.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, abort, stream_with_context
-from sqlalchemy import select
+from flask import (
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
 
-from app.extensions import db
 from app.find import bp
-from app.find.views import _viewer, current_query
-from app.models import Organisation
+from app.find.views import _signed_in, _viewer, current_query, describe
+from app.models import User
+from app.models.download_job import FAILED, READY
 from app.permissions import database_reader
 from app.questionnaires.loader import default_questionnaire
+from app.services.find import download_files, download_jobs, facets
 from app.services.find import download_streams as streams
-from app.services.find import downloads_xlsx as exports_xlsx
 from app.services.find import search as find
 
-
-def _organisation_names() -> dict[str, str]:
-    """Every organisation's name by id (as answers hold them): one query, however many records are sent."""
-    return {
-        str(org_id): name for org_id, name in db.session.execute(select(Organisation.id, Organisation.name))
-    }
+SESSION_TOKENS = "download_tokens"  # the jobs asked for by someone not signed in
 
 
-def _matching_records():
-    """The records of the filtered view, read in batches as they are sent."""
-    query, _ = current_query()
-    return find.export_records(query, sharing=_viewer().readable)
+def _user() -> User | None:
+    return current_user._get_current_object() if _signed_in() else None
+
+
+def _attachment(response: Response, name: str) -> Response:
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.route("/download.<fmt>")
 @database_reader
 def download(fmt: str):
-    questionnaire = default_questionnaire()
-    contacts = _viewer().contacts
-    body: Iterator[Any]  # text or bytes, as the format is
-    if fmt in ("csv", "json", "xlsx"):
-        records, names = _matching_records(), _organisation_names()
-    if fmt == "csv":
-        body = streams.csv_stream(records, questionnaire, names, contacts=contacts)
-        # Flask adds "; charset=utf-8" to every text/ type: naming it here sent it twice.
-        mimetype, name = "text/csv", "collaboration-projects.csv"
-    elif fmt == "json":
-        body = streams.json_stream(records, questionnaire, names, contacts=contacts)
-        mimetype, name = "application/json", "collaboration-projects.json"
-    elif fmt == "xlsx":
-        body = exports_xlsx.xlsx_chunks(records, questionnaire, names, contacts=contacts)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        name = "collaboration-projects.xlsx"
-    elif fmt == "dictionary.csv":
-        body = iter([streams.data_dictionary_csv(questionnaire, contacts=contacts)])
-        mimetype, name = "text/csv", "collaboration-projects-data-dictionary.csv"
-    else:
+    viewer = _viewer()
+    if fmt == "dictionary.csv":
+        text = streams.data_dictionary_csv(default_questionnaire(), contacts=viewer.contacts)
+        return _attachment(Response(text, mimetype="text/csv"), "collaboration-projects-data-dictionary.csv")
+    if fmt not in download_files.FILES:
         abort(404)
-    response = Response(stream_with_context(body), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    query, labels = current_query()
+    if download_jobs.worker_threshold(fmt) is not None:
+        total = find.count(query, signed_in=_signed_in())
+        if download_jobs.made_by_worker(fmt, total):
+            return render_template(
+                "find/download_request.html",
+                fmt=fmt,
+                query=query,
+                total=total,
+                description=describe(query, labels),
+            )
+    records = find.export_records(query, sharing=viewer.readable)
+    mimetype, name = download_files.FILES[fmt]
+    body: Iterator[Any] = download_files.stream(fmt, records, viewer)  # text or bytes, as the format is
+    return _attachment(Response(stream_with_context(body), mimetype=mimetype), name)
+
+
+@bp.route("/downloads", methods=["POST"])
+@database_reader
+def request_download():
+    fmt = request.form.get("format", "")
+    if fmt not in download_files.FILES:
+        abort(404)
+    labels = facets.labels(default_questionnaire())
+    query = find.parse(request.form, {name: set(values) for name, values in labels.items()})
+    tokens = session.get(SESSION_TOKENS, [])
+    job = download_jobs.request(
+        fmt,
+        query,
+        _viewer(),
+        by=_user(),
+        total=find.count(query, signed_in=_signed_in()),
+        tokens=tokens,
+        ip_address=request.remote_addr,
+    )
+    if _user() is None and job.token not in tokens:
+        session[SESSION_TOKENS] = [*tokens[-(download_jobs.KEPT_TOKENS - 1) :], job.token]
+    return redirect(url_for("find.download_job", job_id=job.id))
+
+
+def _owned(job_id: int):
+    job = download_jobs.owned_job(job_id, user=_user(), tokens=session.get(SESSION_TOKENS, []))
+    return job or abort(404)
+
+
+@bp.route("/downloads/<int:job_id>")
+@database_reader
+def download_job(job_id: int):
+    job = _owned(job_id)
+    ready = job.status == READY and download_jobs.ready_file(job) is not None
+    return render_template(
+        "find/download_job.html",
+        job=job,
+        ready=ready,
+        failed=job.status == FAILED or (job.status == READY and not ready),
+        file_name=download_files.FILES[job.format][1],
+    )
+
+
+@bp.route("/downloads/<int:job_id>/file")
+@database_reader
+def download_job_file(job_id: int):
+    job = _owned(job_id)
+    path = download_jobs.ready_file(job) or abort(404)
+    mimetype, name = download_files.FILES[job.format]
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)

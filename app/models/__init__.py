@@ -1,6 +1,7 @@
 """The SQLAlchemy models, imported here so that Alembic sees every table."""
 
 from app.models.audit import AuditEvent
+from app.models.download_job import DownloadJob
 from app.models.feedback import Feedback
 from app.models.imports import ImportBatch, ImportedProject, ImportMode, ImportStatus, SavedMapping
 from app.models.kept_form import KeptForm
@@ -28,6 +29,7 @@ __all__ = [
     "REGION_LABELS_BY_VALUE",
     "AuditEvent",
     "DeadlineExtension",
+    "DownloadJob",
     "EmailStatus",
     "EmailToken",
     "FacetValue",

@@ -4,6 +4,8 @@
   extension of it have passed, are deleted with the rows that depend on them.
 - The bodies of emails sent more than RETENTION_OUTBOX_DAYS ago (text, HTML and the built message) are
   cleared; the row (recipient, subject, status, times) stays for the record.
+- Downloads made by the worker, and their files, are removed DOWNLOAD_KEEP_HOURS after they were asked for
+  (app/services/find/download_jobs.py).
 
 Each run that removes anything records one audit event with the counts and the ids. Running it twice removes
 nothing the second time, and two workers may run it at once: drafts are locked (on PostgreSQL, rows another
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
@@ -32,6 +35,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.review import ReviewComment
 from app.services import audit
+from app.services.find import download_jobs
 
 
 @dataclass
@@ -40,19 +44,23 @@ class RetentionResult:
     outbox_days: int
     drafts: list[int] = field(default_factory=list)  # ids of the drafts deleted (or, dry run, to delete)
     emails: list[int] = field(default_factory=list)  # ids of the emails whose bodies were (would be) cleared
+    downloads: list[int] = field(default_factory=list)  # ids of the downloads removed with their files
     dry_run: bool = False
 
     def __bool__(self) -> bool:  # the worker logs a run only when it removed something
-        return bool(self.drafts or self.emails)
+        return bool(self.drafts or self.emails or self.downloads)
 
     def __str__(self) -> str:
         verb = "would be" if self.dry_run else "were"
         drafts = f"{len(self.drafts)} draft{'s' if len(self.drafts) != 1 else ''}"
         emails = f"{len(self.emails)} email bod{'ies' if len(self.emails) != 1 else 'y'}"
-        return (
+        said = (
             f"{drafts} untouched for {self.draft_days} days {verb} deleted; "
             f"{emails} older than {self.outbox_days} days {verb} removed"
         )
+        if self.downloads:
+            said += f"; {len(self.downloads)} old download{'s' if len(self.downloads) != 1 else ''} removed"
+        return said
 
 
 def _old_drafts(now: datetime, days: int) -> ColumnElement[bool]:
@@ -144,16 +152,19 @@ def run(now: datetime | None = None, *, dry_run: bool = False) -> RetentionResul
         return result
     result.drafts = _delete_drafts(now, result.draft_days)
     result.emails = _clear_email_bodies(now, result.outbox_days)
+    result.downloads = download_jobs.remove_expired(now)
     if result:
-        audit.record(
-            "retention.applied",
-            drafts_deleted=len(result.drafts),
-            draft_ids=result.drafts,
-            draft_days=result.draft_days,
-            email_bodies_removed=len(result.emails),
-            email_ids=result.emails,
-            outbox_days=result.outbox_days,
-        )
+        details: dict[str, Any] = {
+            "drafts_deleted": len(result.drafts),
+            "draft_ids": result.drafts,
+            "draft_days": result.draft_days,
+            "email_bodies_removed": len(result.emails),
+            "email_ids": result.emails,
+            "outbox_days": result.outbox_days,
+        }
+        if result.downloads:
+            details["downloads_removed"] = len(result.downloads)
+        audit.record("retention.applied", **details)
     db.session.flush()
     # Objects this session still holds for the rows just changed are stale: read them again if used.
     db.session.expire_all()

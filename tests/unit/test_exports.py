@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from app.models import Organisation, Record, Round, Submission
 from app.questionnaires.loader import default_questionnaire
 from app.services.find.download_columns import columns
+from app.services.find.download_rows import row
 from app.services.find.download_streams import csv_stream, data_dictionary_csv, json_stream
-from app.services.find.downloads import row
 from app.services.find.downloads_xlsx import xlsx_chunks
 
 QUESTIONNAIRE = default_questionnaire()

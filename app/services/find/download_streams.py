@@ -16,12 +16,12 @@ from typing import Any
 from app.models import Record
 from app.questionnaires.schema import Questionnaire
 from app.services.find.download_columns import columns
+from app.services.find.download_rows import RowMaker
 from app.services.find.downloads import (
     BOM,
     CHUNK_CHARACTERS,
     CHUNK_RECORDS,
     ExportRecord,
-    RowMaker,
     csv_cell,
     neutralise,
 )

@@ -12,14 +12,14 @@ Only text is touched; numbers stay numbers, so a negative amount is still a numb
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 from app.formatting import london
 from app.models import Record
-from app.models.organisation import REGION_LABELS, SECTOR_LABELS, Region, Sector
+from app.models.organisation import Region, Sector
 from app.questionnaires.display import (
     answer_date,
     answer_month,
@@ -30,7 +30,7 @@ from app.questionnaires.display import (
 )
 from app.questionnaires.roles import PERSONAL_ROLES
 from app.questionnaires.schema import Question, Questionnaire
-from app.services.find.download_columns import FIXED_KEYS, LIST_SEPARATOR, Column, columns
+from app.services.find.download_columns import LIST_SEPARATOR
 
 BOM = "\ufeff"  # so that Excel reads the file as UTF-8
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -77,198 +77,26 @@ def of_record(record: Record | ExportRecord) -> ExportRecord:
     )
 
 
-CACHED_VALUES = 20_000  # answers remembered per column: choices, amounts and dates repeat across records
-
-
-class RowMaker:
-    """Turns records into rows of values, each column's conversion chosen once: a download of many records
-    converts each distinct answer to a choice, amount or date once (CACHED_VALUES per column), and free text
-    straight away."""
-
-    def __init__(
-        self, questionnaire: Questionnaire, organisation_names: Mapping[str, str], cols: list[Column]
-    ) -> None:
-        self.cols = cols
-        self.questionnaire = questionnaire
-        self.names = organisation_names
-        self.partner_questions = [q.id for q in questionnaire.questions if q.type == "organisations"]
-        self.answer_columns = [
-            (column.key, column.question.id, self._converter(column.question))
-            for column in cols
-            if column.question is not None
-        ]
-        self.fixed_keys = {column.key for column in cols if column.question is None}
-        # Free text is mostly different in every record: converted each time, never remembered.
-        self.free_text = {
-            column.question.id
-            for column in cols
-            if column.question is not None and column.question.type in ("text", "long_text")
-        }
-        self._finished: list[tuple[str, Callable[[Any], Any]]] | None = None
-        self._labels: dict[tuple[str, Any], str | None] = {}
-        self._dates: dict[datetime, str] = {}
-
-    def _converter(self, question: Question) -> Callable[[Any], Value]:
-        names = self.names
-        if question.type in ("text", "long_text"):
-
-            def text(value: Any) -> Value:
-                if isinstance(value, str):
-                    return value.strip() or None
-                return answer_value(question, value, names)
-
-            return text
-        cache: dict[Any, Value] = {}
-
-        def cached(value: Any) -> Value:
-            key = _hashable(value)
-            if key is None:
-                return answer_value(question, value, names)
-            found = cache.get(key, cache)
-            if found is cache:
-                found = answer_value(question, value, names)
-                if len(cache) < CACHED_VALUES:
-                    cache[key] = found
-            return found  # type: ignore[return-value]
-
-        return cached
-
-    def values(self, record: Record | ExportRecord) -> dict[str, Value]:
-        """One record as column key -> value: text, Decimal, an ISO date, a list of labels, or None."""
-        record = of_record(record)
-        answers = record.answers or {}
-        values = self.values_fixed(record)
-        for key, question_id, convert in self.answer_columns:
-            values[key] = convert(answers.get(question_id))
-        return values
-
-    def values_fixed(self, record: ExportRecord) -> dict[str, Value]:
-        answers = record.answers or {}
-        return {
-            "reference": record.reference,
-            "name": record.name,
-            "lead_organisation_name": record.organisation_name,
-            "lead_organisation_sector": self._label(record.organisation_sector, Sector, SECTOR_LABELS),
-            "region": self._label(record.organisation_region, Region, REGION_LABELS),
-            "round": record.round_title,
-            "approved_on": self._date(record.approved_at),
-            "updated_on": self._date(record.updated_at),
-            "partner_names": self._partners(answers),
-            "shared_with": record.sharing,
-            **_imported(answers, self.questionnaire),
-        }
-
-    def cells(self, record: Record | ExportRecord, finish: Callable[[Value], Any]) -> list[Any]:
-        """One record as the cells of a file's line, in the columns' order, each value passed through
-        `finish` (a CSV or XLSX cell maker; always the same one for one RowMaker). Each answer column's
-        finished cells are remembered (CACHED_VALUES of them, free text never), so a repeated answer costs
-        one look-up."""
-        if self._finished is None:
-            self._finished = [
-                (
-                    question_id,
-                    _free_text(convert, finish)
-                    if question_id in self.free_text
-                    else _remembered(convert, finish),
-                )
-                for _, question_id, convert in self.answer_columns
-            ]
-        values = self.values_fixed(of_record(record))
-        answers = record.answers or {}
-        line = [finish(values[key]) for key in FIXED_KEYS if key in self.fixed_keys]
-        line += [convert(answers.get(question_id)) for question_id, convert in self._finished]
-        return line
-
-    def _label(self, value: Any, enum: type[Sector] | type[Region], labels: Mapping[Any, str]) -> str | None:
-        key = (enum.__name__, value)
-        if key not in self._labels:
-            self._labels[key] = _label(value, enum, labels)
-        return self._labels[key]
-
-    def _date(self, value: datetime | None) -> str | None:
-        if value is None:
-            return None
-        found = self._dates.get(value)
-        if found is None:
-            found = _london_date(value) or ""
-            if len(self._dates) < CACHED_VALUES:
-                self._dates[value] = found
-        return found
-
-    def _partners(self, answers: Mapping[str, Any]) -> list[str]:
-        ids: dict[str, None] = {}  # ordered, without repeats
-        for question_id in self.partner_questions:
-            value = answers.get(question_id)
-            if isinstance(value, list):
-                ids.update(dict.fromkeys(str(item) for item in value if not is_blank(item)))
-        return [self.names.get(org_id, org_id) for org_id in ids]
-
-
-def _free_text(convert: Callable[[Any], Value], finish: Callable[[Value], Any]) -> Callable[[Any], Any]:
-    """Free-text answers as finished cells (as `convert` then `finish` would make them), text directly."""
-
-    def to_cell(value: Any) -> Any:
-        if value.__class__ is str:
-            return finish(value.strip() or None)
-        return finish(convert(value))
-
-    return to_cell
-
-
-def _remembered(convert: Callable[[Any], Value], finish: Callable[[Value], Any]) -> Callable[[Any], Any]:
-    cache: dict[Any, Any] = {}
-    missing = object()
-
-    def to_cell(value: Any) -> Any:
-        key = value if value.__class__ is str else _hashable(value)
-        if key is None:
-            return finish(convert(value))
-        found = cache.get(key, missing)
-        if found is missing:
-            found = finish(convert(value))
-            if len(cache) < CACHED_VALUES:
-                cache[key] = found
-        return found
-
-    return to_cell
-
-
 def csv_cell(value: Value) -> str:
-    """A value as a CSV cell's text."""
+    """A value as a CSV cell's text (`_csv_cell(cell(value))` in one call: it runs for every cell)."""
+    if value is None:
+        return ""
+    if value.__class__ is list:
+        value = LIST_SEPARATOR.join(value)
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     return _csv_cell(cell(value))
 
 
-def _hashable(value: Any) -> Any:
-    """A key for an answer (None when it has none worth keeping: a repeating group, say). Text is its own
-    key; anything else is told apart from text by its type."""
-    if value.__class__ is str:
-        return value
-    if isinstance(value, int | float) or value is None:
-        return (type(value).__name__, value)
-    if isinstance(value, list) and all(isinstance(item, str | int) for item in value):
-        return ("list", tuple(value))
-    if isinstance(value, dict) and all(isinstance(item, str | int) for item in value.values()):
-        return ("dict", tuple(sorted(value.items())))
-    return None
-
-
-def row(
-    record: Record | ExportRecord,
+def _imported(
+    answers: Mapping[str, Any],
     questionnaire: Questionnaire,
-    organisation_names: Mapping[str, str],
-    cols: list[Column] | None = None,
+    known: tuple[dict[str, str], set[str]] | None = None,
 ) -> dict[str, Value]:
-    """One record as column key -> value: text, Decimal, an ISO date, a list of labels or names, or None."""
-    cols = cols if cols is not None else columns(questionnaire)
-    return RowMaker(questionnaire, organisation_names, cols).values(record)
-
-
-def _imported(answers: Mapping[str, Any], questionnaire: Questionnaire) -> dict[str, Value]:
     kept = answers.get("_imported") or {}
     source = kept.get("source") or {}
     given = kept.get("as_given") or {}
-    labels = {q.id: q.short_label for q in questionnaire.questions}
-    personal = {q.id for q in questionnaire.questions if q.role in PERSONAL_ROLES}
+    labels, personal = known or _question_labels(questionnaire)
     incomplete = " (incomplete)" if set(kept.get("incomplete") or []) - set(answers) else ""
     sources = [f"{source.get('file')}, row {source.get('row')}{incomplete}"] if source else []
     sources += [f"{m.get('file')}, row {m.get('row')} (merged)" for m in kept.get("merged") or []]
@@ -278,6 +106,12 @@ def _imported(answers: Mapping[str, Any], questionnaire: Questionnaire) -> dict[
         "kept_as_given": "; ".join(f"{labels.get(k, k)}: {v}" for k, v in given.items() if k not in personal)
         or None,
     }
+
+
+def _question_labels(questionnaire: Questionnaire) -> tuple[dict[str, str], set[str]]:
+    """Each question's short label by id, and the ids of the questions holding contact details."""
+    labels = {q.id: q.short_label for q in questionnaire.questions}
+    return labels, {q.id for q in questionnaire.questions if q.role in PERSONAL_ROLES}
 
 
 def answer_value(question: Question, value: Any, organisation_names: Mapping[str, str]) -> Value:

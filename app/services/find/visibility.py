@@ -66,6 +66,19 @@ ANONYMOUS = Viewer(readable=(PUBLIC,), contacts=False)
 SIGNED_IN = Viewer(readable=(PUBLIC, SECTOR), contacts=True)
 
 
+VIEWER_KINDS = {"signed_in": SIGNED_IN, "anonymous": ANONYMOUS}
+
+
+def viewer_kind(of: Viewer) -> str:
+    """The viewer's name, for a download made later by the worker for the same viewer."""
+    return next(name for name, known in VIEWER_KINDS.items() if known == of)
+
+
+def viewer_of_kind(kind: str) -> Viewer:
+    """The viewer of that name; an unknown name is the most restricted viewer."""
+    return VIEWER_KINDS.get(kind, ANONYMOUS)
+
+
 def viewer(*, signed_in: bool) -> Viewer:
     """The viewer of Find: someone signed in (whatever their role), or anyone on a public instance (the page
     guards turn everyone else away)."""
