@@ -92,7 +92,7 @@ class Config:
         self.FIND_DOWNLOAD_WORKER_ABOVE = {
             "csv": _int("FIND_DOWNLOAD_WORKER_ABOVE_CSV", 100_000),
             "json": _int("FIND_DOWNLOAD_WORKER_ABOVE_JSON", 75_000),
-            "xlsx": _int("FIND_DOWNLOAD_WORKER_ABOVE_XLSX", 50_000),
+            "xlsx": _int("FIND_DOWNLOAD_WORKER_ABOVE_XLSX", 25_000),
         }
         # Where the worker keeps those files (one folder shared by the web processes and the worker of one
         # machine; empty: the instance folder's "downloads"), and for how long.
