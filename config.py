@@ -98,6 +98,8 @@ class Config:
         # machine; empty: the instance folder's "downloads"), and for how long.
         self.DOWNLOAD_FOLDER = env.get("DOWNLOAD_FOLDER", "")
         self.DOWNLOAD_KEEP_HOURS = _int("DOWNLOAD_KEEP_HOURS", 24)
+        # How many such files one address may ask for (someone not signed in on a public instance included).
+        self.DOWNLOAD_JOBS_LIMIT = env.get("DOWNLOAD_JOBS_LIMIT", "20 per hour")
 
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         # memory:// counts in each process apart: with several web processes each allows the full limit.

@@ -13,6 +13,7 @@ from typing import Any
 from flask import (
     Response,
     abort,
+    current_app,
     redirect,
     render_template,
     request,
@@ -23,6 +24,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from app.extensions import limiter
 from app.find import bp
 from app.find.views import _signed_in, _viewer, current_query, describe
 from app.models import User
@@ -72,13 +74,14 @@ def download(fmt: str):
 
 
 @bp.route("/downloads", methods=["POST"])
+@limiter.limit(lambda: current_app.config["DOWNLOAD_JOBS_LIMIT"], methods=["POST"], scope="download-jobs")
 @database_reader
 def request_download():
     fmt = request.form.get("format", "")
     if fmt not in download_files.FILES:
         abort(404)
-    labels = facets.labels(default_questionnaire())
-    query = find.parse(request.form, {name: set(values) for name, values in labels.items()})
+    _, known = facets.current_labels()
+    query = find.parse(request.form, known)
     tokens = session.get(SESSION_TOKENS, [])
     job = download_jobs.request(
         fmt,

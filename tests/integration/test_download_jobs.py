@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, DownloadJob, Sector
@@ -236,3 +236,18 @@ def test_a_file_that_cannot_be_written_says_so_and_can_be_asked_for_again(app, c
     assert "The file could not be made because of an unexpected error." in page.text
     assert client.get(f"/find/downloads/{job_id}/file").status_code == 404
     assert ask(client, "csv") != job_id  # asking again makes a new one
+
+
+def test_asking_for_many_files_from_one_address_is_paused(app, client, library):
+    """On a public instance anyone may ask for files the worker makes: one address may ask only so often, and
+    is told why, with nothing more queued."""
+    app.config["DOWNLOAD_JOBS_LIMIT"] = "3 per hour"
+    sign_in(client, "reader@example.org", factories.PASSWORD)
+    for search in ("q=station&sort=name", "q=station&sort=newest", "q=share&sort=name"):
+        ask(client, "csv", search)
+    before = db.session.scalar(select(func.count()).select_from(DownloadJob))
+    token = csrf_token(client, f"/find/download.csv?{SEARCH}")
+    refused = client.post("/find/downloads", data={"format": "csv", "q": "drones", "csrf_token": token})
+    assert refused.status_code == 429
+    assert "You have asked for many large downloads in a short time" in refused.text
+    assert db.session.scalar(select(func.count()).select_from(DownloadJob)) == before
