@@ -180,9 +180,13 @@ def timed_answer(browser: Browser, path: str):
     return time.perf_counter() - started, answer
 
 
-def fresh_series(mix: list[Search], ours: Browser, other: Browser, copy: Path) -> dict[str, Series]:
+def fresh_series(
+    mix: list[Search], ours: Browser, other: Browser, copy: Path, database_url: str | None = None
+) -> dict[str, Series]:
     """The mix walked once by one client, ours and Datasette in turn for each search; each of our pages'
-    total and region, stage and theme counts are then compared with plain SQL over the copy."""
+    total and region, stage and theme counts are then compared with plain SQL: over the copy (FTS5 with the
+    porter stemmer, as our SQLite index), or on PostgreSQL over its own records with the same text search
+    (whose English configuration leaves out stop words such as "than", which FTS5 does not)."""
     series = {"ours": Series(), "datasette": Series()}
     pages = []
     for number, search in enumerate(mix):
@@ -193,8 +197,51 @@ def fresh_series(mix: list[Search], ours: Browser, other: Browser, copy: Path) -
             series[name].errors += answer.status != 200
             if name == "ours" and answer.status == 200:
                 pages.append((search, answer.body))
-    series["ours"].count_problems = check_counts(copy, pages)
+    series["ours"].count_problems = (
+        check_counts_postgresql(database_url, pages) if database_url else check_counts(copy, pages)
+    )
     return series
+
+
+def check_counts_postgresql(database_url: str, pages: list[tuple[Search, bytes]]) -> list[str]:
+    """As check_counts, with plain SQL on the PostgreSQL database: the records a signed-in reader may read."""
+    from sqlalchemy import create_engine, text
+
+    from bench.service_setup import sqlalchemy_url
+
+    engine = create_engine(sqlalchemy_url(database_url))
+    problems = []
+    with engine.connect() as connection:
+        for search, body in pages:
+            where = [
+                "sharing IN ('public', 'sector')",
+                "search_vector @@ to_tsquery('english', :e)",
+            ]
+            params: dict[str, str] = {"e": " & ".join(f"{word}:*" for word in search.words)}
+            for name, value in search.filters:
+                params[name] = value
+                where.append(f"(facets::jsonb -> '{name}') ? :{name}")
+            condition = " AND ".join(where)
+            found = f"SELECT count(*) FROM records WHERE {condition}"  # noqa: S608 (fixed names only)
+            direct: dict = {"total": connection.execute(text(found), params).scalar()}
+            for facet in ("region", "stage", "themes"):
+                values = f"jsonb_array_elements_text(facets::jsonb -> '{facet}') v"
+                sql = f"SELECT v, count(*) FROM records, {values} WHERE {condition} GROUP BY v"  # noqa: S608
+                direct[facet] = {str(k): n for k, n in connection.execute(text(sql), params)}
+            problems += _differences(search, body, direct)
+    engine.dispose()
+    return problems
+
+
+def _differences(search: Search, body: bytes, direct: dict) -> list[str]:
+    got = ours_counts(body)
+    for key in ("region", "stage", "themes"):  # a ticked filter is listed even when none has it
+        got[key] = {value: n for value, n in got.get(key, {}).items() if n}
+    return [
+        f"{search.ours()}: {key} {got[key]} != direct {direct[key]}"
+        for key in ("total", "region", "stage", "themes")
+        if got[key] != direct[key]
+    ]
 
 
 def check_counts(copy: Path, pages: list[tuple[Search, bytes]]) -> list[str]:
@@ -221,12 +268,7 @@ def check_counts(copy: Path, pages: list[tuple[Search, bytes]]) -> list[str]:
             f"SELECT j.value, count(*) FROM records, json_each(records.themes) j WHERE {condition} GROUP BY 1"  # noqa: S608
         )
         direct["themes"] = {str(k): n for k, n in connection.execute(sql, params)}
-        got = ours_counts(body)
-        for key in ("region", "stage", "themes"):  # a ticked filter is listed even when none has it
-            got[key] = {value: n for value, n in got.get(key, {}).items() if n}
-        for key in ("total", "region", "stage", "themes"):
-            if got[key] != direct[key]:
-                problems.append(f"{search.ours()}: {key} {got[key]} != direct {direct[key]}")
+        problems += _differences(search, body, direct)
     connection.close()
     return problems
 
@@ -292,7 +334,9 @@ def run_database(kind: str, records: int, args: argparse.Namespace) -> dict:
         )
         other = stack.enter_context(datasette(copy, workdir))
         browser = signed_in_browser(ours.port)
-        fresh = fresh_series(mix, browser, Browser(other.port), copy)
+        fresh = fresh_series(
+            mix, browser, Browser(other.port), copy, database_url=url if kind == "postgresql" else None
+        )
         say(f"[{kind}] fresh series done; throughput, {args.slices} slices each")
         loaded = {"ours": Series(), "datasette": Series()}
         slice_seconds = args.duration / args.slices
