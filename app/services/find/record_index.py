@@ -100,8 +100,10 @@ def condition(words: list[str]) -> ColumnElement[bool]:
 def ranked(words: list[str]) -> Subquery:
     """The matching records' ids (record_id) and how well each matches (score, higher is better)."""
     if _dialect() == "postgresql":
+        # ts_rank (how often the words occur, names weighing most), not ts_rank_cd (how near each other they
+        # are): it ranks every match of a fresh search in about two thirds of the time.
         statement = text(
-            "SELECT id AS record_id, ts_rank_cd(search_vector, to_tsquery('english', :search_expression)) "
+            "SELECT id AS record_id, ts_rank(search_vector, to_tsquery('english', :search_expression)) "
             "AS score FROM records WHERE search_vector @@ to_tsquery('english', :search_expression)"
         ).bindparams(search_expression=_postgresql_expression(words))
     else:
