@@ -88,7 +88,7 @@ class Config:
 
         # Downloads of more records than this (by format) are made by the worker, with a progress page, rather
         # than in the request: about 10 s of writing at half the rates bench/downloads.py measured (records a
-        # CPU second: CSV about 23,000, JSON 18,000, XLSX 13,000), allowing for a busy machine.
+        # second: CSV about 20,000-28,000, JSON 18,000, XLSX 5,000-5,700), allowing for a busy machine.
         self.FIND_DOWNLOAD_WORKER_ABOVE = {
             "csv": _int("FIND_DOWNLOAD_WORKER_ABOVE_CSV", 100_000),
             "json": _int("FIND_DOWNLOAD_WORKER_ABOVE_JSON", 75_000),
