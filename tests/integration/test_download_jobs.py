@@ -114,6 +114,18 @@ def test_a_large_download_is_made_by_the_worker_and_equals_the_streamed_one(app,
     assert set(actions) >= {"find.download_requested", "find.download_made"}
 
 
+@pytest.mark.parametrize("search", ["q=station", "q=station&sort=newest", "services=fire", "sort=name"])
+def test_the_worker_keeps_the_order_the_search_asked_for(app, client, library, search):
+    """The default order (most relevant first for words, newest without) is not written in a search's URL: the
+    worker's file lists the projects as the streamed download of the same search does."""
+    sign_in(client, library["reader"].email, factories.PASSWORD)
+    job_id = ask(client, "csv", search)
+    download_jobs.run_pending()
+    made = client.get(f"/find/downloads/{job_id}/file")
+    assert made.status_code == 200
+    assert made.data == streamed(app, client, "csv", search)
+
+
 def test_the_progress_page_says_how_far_the_worker_has_got(client, library):
     sign_in(client, library["reader"].email, factories.PASSWORD)
     job = db.session.get(DownloadJob, ask(client, "xlsx", "q=station"))

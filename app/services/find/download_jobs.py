@@ -142,12 +142,6 @@ def _folder() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "downloads"
 
 
-def _query(job: DownloadJob) -> find.FindQuery:
-    args = job.query or {}
-    filters = {name: list(values) for name, values in args.items() if name not in ("q", "sort")}
-    return find.FindQuery(text=args.get("q", ""), filters=filters, sort=args.get("sort", "newest"))
-
-
 def run_pending() -> str | None:
     """The worker's job: make the oldest download waiting, if any. Commits as it goes."""
     _reclaim_abandoned()
@@ -172,7 +166,7 @@ def run_pending() -> str | None:
     part = path.with_name(path.name + ".part")
     try:
         viewer = viewer_of_kind(job.viewer_kind)
-        records = find.export_records(_query(job), sharing=viewer.readable)
+        records = find.export_records(find.FindQuery.from_args(job.query or {}), sharing=viewer.readable)
         path.parent.mkdir(parents=True, exist_ok=True)
         counted = _Counted(records, job.id)
         with part.open("wb") as target:

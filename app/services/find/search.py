@@ -13,7 +13,7 @@ page; and the figures. Downloads and the overview's case studies select the same
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +64,14 @@ class FindQuery:
             args["sort"] = self.sort
         args.update(changes)
         return {k: v for k, v in args.items() if v not in (None, "", [])}
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> FindQuery:
+        """The query whose `args()` these are (kept, say, with a download the worker makes later): the order
+        left out of them is the default, most relevant first."""
+        filters = {name: list(values) for name, values in args.items() if name in FILTER_FACETS}
+        page = args.get("page", 1)
+        return cls(text=args.get("q", ""), filters=filters, sort=args.get("sort", "relevance"), page=page)
 
 
 @dataclass
