@@ -74,3 +74,14 @@ def test_without_javascript_check_progress_shows_the_link(app, page_without_java
     page.get_by_role("button", name="Check progress").click()
     expect_page(page, "Your download is ready")
     the_file_has_both_projects(page)
+
+
+def test_asking_too_often_says_to_wait(app, page: Page, reader):
+    app.config["DOWNLOAD_JOBS_LIMIT"] = "1 per hour"
+    sign_in(page, reader.email)
+    ask_for_the_spreadsheet(page)
+    page.goto("/find?q=station")
+    page.get_by_role("link", name="CSV").click()
+    page.get_by_role("button", name="Make the file").click()
+    expect_page(page, "Too many attempts")
+    expect(page.get_by_text("You have asked for many large downloads in a short time")).to_be_visible()
