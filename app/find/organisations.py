@@ -23,7 +23,7 @@ from app.services.organisations.directory import organisation as get_organisatio
 @database_reader
 def organisation(organisation_id: int):
     org = get_organisation(organisation_id) or abort(404)
-    labels = facets.labels(default_questionnaire())
+    labels, _ = facets.current_labels()
     return render_template(
         "find/organisation.html",
         profile=collaboration.profile(org, signed_in=_signed_in(), theme_labels=labels.get("themes", {})),
