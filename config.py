@@ -62,6 +62,8 @@ class Config:
         self.SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
         self.SESSION_WARNING_MINUTES = _int("SESSION_WARNING_MINUTES", 2)
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+        # A cookie is sent again only when the session changes (app/sessions.py keeps the idle clock).
+        self.SESSION_REFRESH_EACH_REQUEST = False
 
         self.WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the session
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)

@@ -17,6 +17,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, request
+from sqlalchemy import inspect
 
 log = logging.getLogger("app.requests")
 
@@ -79,8 +80,15 @@ def _logged_path() -> str:
 def _user_id() -> int | None:
     # Flask-Login keeps the user it loaded for this request in g; asking current_user here would load one
     # for requests that never needed it (static files, the health check).
+    # Its id from the session's identity map: after the request's commit, reading user.id would load the
+    # whole user again.
     user = g.get("_login_user")
-    return getattr(user, "id", None) if user is not None else None
+    if user is None:
+        return None
+    state = inspect(user, raiseerr=False)
+    if state is not None and state.identity:
+        return int(state.identity[0])
+    return getattr(user, "id", None)
 
 
 def register(app: Flask) -> None:

@@ -50,7 +50,13 @@ def register(app: Flask) -> None:
             return None
         now = time.time()
         last_seen = session.get("last_seen", now)
-        if now - last_seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        idle_seconds = current_app.config["SESSION_IDLE_MINUTES"] * 60
+        # The time seen last is written only when it is a sixtieth of the idle time old (30 s of 30 minutes):
+        # a request that leaves the session as it was sends no new cookie, which saves signing one on every
+        # page. So a session ends between the idle time and a sixtieth more after the last request, never
+        # before.
+        step = idle_seconds / 60
+        if now - last_seen > idle_seconds + step:
             user = current_user._get_current_object()
             accounts.record_sign_out(user, ip_address=request.remote_addr, reason="idle timeout")
             wants_json = request.accept_mimetypes.best == "application/json"
@@ -63,8 +69,10 @@ def register(app: Flask) -> None:
             if wants_json:
                 return {"signed_in": False}, 401
             return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
-        session["last_seen"] = now
-        session.permanent = True
+        if "last_seen" not in session or now - last_seen >= step:
+            session["last_seen"] = now
+        if not session.permanent:
+            session.permanent = True
         return None
 
     @app.before_request

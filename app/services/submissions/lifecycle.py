@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.links import external_url
@@ -91,8 +92,12 @@ def listing(round_: Round, organisation_id: int) -> Listing:
 
 def find_for_lead(submission_id: int, user: User) -> Submission | None:
     """A submission the lead's organisation owns. Others' ids are not confirmed (the caller answers 404)."""
-    # The round comes in the same query: every save checks its deadline.
-    submission = db.session.get(Submission, submission_id, options=[joinedload(Submission.round)])
+    # The round and its deadline extensions come in the same query: every page checks the deadline.
+    submission = db.session.get(
+        Submission,
+        submission_id,
+        options=[joinedload(Submission.round).joinedload(Round.extensions)],
+    )
     if (
         submission is None
         or user.organisation_id is None
@@ -196,6 +201,12 @@ def save_page(
         states = dict(submission.page_states or {})
         states[page.id] = progress.COMPLETED if complete else progress.IN_PROGRESS
         name = questionnaire.answer(current, "name")
+        written = {
+            "answers": current,
+            "page_states": states,
+            "name": str(name)[:300] if name else None,
+            "updated_at": utcnow(),
+        }
         result = db.session.execute(
             update(Submission)
             .where(
@@ -203,19 +214,17 @@ def save_page(
                 Submission.edit_version == submission.edit_version,
                 Submission.status.in_(EDITABLE_STATUSES),
             )
-            .values(
-                answers=current,
-                page_states=states,
-                name=str(name)[:300] if name else None,
-                edit_version=Submission.edit_version + 1,
-                updated_at=utcnow(),
-            )
+            .values(**written, edit_version=Submission.edit_version + 1)
             .execution_options(synchronize_session=False)
         )
-        # Read back either way: this save's own row, or what the save that came first wrote.
-        db.session.refresh(submission)
         if rows_changed(result) == 1:
+            # This save's own row: what it wrote is what the row holds, so it need not be read back.
+            for key, value in written.items():
+                set_committed_value(submission, key, value)
+            set_committed_value(submission, "edit_version", submission.edit_version + 1)
             return
+        # Another save came first: read what it wrote and check again.
+        db.session.refresh(submission)
     raise BusyProject("Others are saving this project at the same moment. Nothing has been saved: try again.")
 
 
