@@ -14,7 +14,7 @@ from app.extensions import csrf, db, limiter, login_manager, mail, migrate
 from app.ids import IdConverter
 from app.proxies import register as register_proxies
 from app.request_log import configure_logging
-from app.templating import Template
+from app.templating import Service, Template
 from config import CONFIGS, INSTANCE_DIR
 
 CONTENT_SECURITY_POLICY = {
@@ -35,7 +35,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("APP_ENV", "development")
     settings = CONFIGS[config_name]()  # production refuses to start here without its secrets
 
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app = Service(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(settings)
     app.config.update(overrides)
     INSTANCE_DIR.mkdir(exist_ok=True)

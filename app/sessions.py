@@ -36,7 +36,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.scalar(select(User).where(User.id == int(user_id)))
+    user = db.session.get(User, int(user_id))
     # A changed password (new token) or a deactivated account ends every session at once.
     if user is None or user.session_token != token or not user.active:
         return None

@@ -83,8 +83,10 @@ class OrganisationsAnswer(CheckboxesAnswer):
         chosen = [by_id[value] for value in self.data if value in by_id]
         taken = {str(option.id) for option in chosen}
         left = [option for option in self.options if str(option.id) not in taken]
-        near = [option for option in left if self.own_region and option.region == self.own_region]
-        far = [option for option in left if option not in near]
+        near: list[OrganisationOption] = []
+        far: list[OrganisationOption] = []
+        for option in left:
+            (near if self.own_region and option.region == self.own_region else far).append(option)
         groups = []
         if near:
             groups.append({"label": f"In the {near[0].region_label}", "options": _by_name(near)})

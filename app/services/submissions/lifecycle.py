@@ -90,14 +90,14 @@ def listing(round_: Round, organisation_id: int) -> Listing:
     return Listing(own=list(own), as_partner=list(as_partner), nil_return=nil)
 
 
+# The round and its deadline extensions come in the same query: every page checks the deadline. (Made once:
+# loader options never change once made.)
+_WITH_DEADLINE = (joinedload(Submission.round).joinedload(Round.extensions),)
+
+
 def find_for_lead(submission_id: int, user: User) -> Submission | None:
     """A submission the lead's organisation owns. Others' ids are not confirmed (the caller answers 404)."""
-    # The round and its deadline extensions come in the same query: every page checks the deadline.
-    submission = db.session.get(
-        Submission,
-        submission_id,
-        options=[joinedload(Submission.round).joinedload(Round.extensions)],
-    )
+    submission = db.session.get(Submission, submission_id, options=_WITH_DEADLINE)
     if (
         submission is None
         or user.organisation_id is None
