@@ -27,6 +27,7 @@ from sqlalchemy import (
     Subquery,
     bindparam,
     delete,
+    func,
     insert,
     select,
     text,
@@ -116,6 +117,28 @@ def ranked(words: list[str]) -> Subquery:
     return statement.columns(record_id=Integer, score=Float).subquery("ranked")
 
 
+def snippet_column(words: list[str]) -> ColumnElement[str] | None:
+    """On PostgreSQL, a record's matching passage as a column, so that a page's records and their passages
+    come in one query; None on SQLite (and without words), where snippets() finds them."""
+    if not words or _dialect() != "postgresql":
+        return None
+    return func.ts_headline(
+        "english",
+        Record.search_text,
+        func.to_tsquery("english", _postgresql_expression(words)),
+        _HEADLINE,
+    )
+
+
+def marked(raw: str | None) -> Markup:
+    """A passage as the engines gave it, escaped, with its matches marked."""
+    return _highlight(raw or "")
+
+
+# PostgreSQL's ts_headline: the markers, how long a passage is and how many pieces it may be made of.
+_HEADLINE = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
+
+
 def snippets(record_ids: list[int], words: list[str]) -> dict[int, Markup]:
     """The matching passage of each of these records, with the matches marked."""
     if not record_ids or not words:
@@ -124,9 +147,8 @@ def snippets(record_ids: list[int], words: list[str]) -> dict[int, Markup]:
     if _dialect() == "postgresql":
         statement = text(
             "SELECT id, ts_headline('english', search_text, to_tsquery('english', :search_expression), "
-            "'StartSel=' || :start || ', StopSel=' || :stop || ', MaxWords=30, MinWords=12, MaxFragments=2') "
-            "FROM records WHERE id IN :ids"
-        ).bindparams(ids, search_expression=_postgresql_expression(words))
+            ":options) FROM records WHERE id IN :ids"
+        ).bindparams(ids, search_expression=_postgresql_expression(words), options=_HEADLINE)
     else:
         # FTS5 would first gather every match of a prefix across the whole table, whichever rows are wanted
         # (15 ms for 20,000 matches); a table of this connection's own with just the page's records gives

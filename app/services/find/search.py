@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, null, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
@@ -84,6 +84,7 @@ class Listed:
     organisation_id: int | None
     organisation_name: str
     round_title: str
+    passage: str | None = None  # the matching passage, marked by the engine (PostgreSQL only)
 
 
 @dataclass
@@ -177,9 +178,13 @@ def find(query: FindQuery, *, signed_in: bool, whole: bool = False) -> FindResul
         start = (page - 1) * PAGE_SIZE
         ids = index.page(chosen, sort=query.sort, words=words, start=start, stop=start + PAGE_SIZE)
         # Visibility is checked again, in case a record changed since the index was read.
-        by_id = _whole(ids, sharing) if whole else _listed(ids, sharing)
+        passage = None if whole else search_index.snippet_column(words)
+        by_id = _whole(ids, sharing) if whole else _listed(ids, sharing, passage)
         records = [by_id[record_id] for record_id in ids if record_id in by_id]
-        snippets = search_index.snippets([r.id for r in records], words)
+        if passage is not None:  # PostgreSQL: the passages came with the rows
+            snippets = {r.id: search_index.marked(r.passage) for r in records}
+        else:
+            snippets = search_index.snippets([r.id for r in records], words)
     return FindResult(
         records=records,
         snippets=snippets,
@@ -195,7 +200,8 @@ def _whole(ids: list[int], sharing: tuple[str, ...]) -> dict[int, Any]:
     return {r.id: r for r in db.session.scalars(_with_display(statement))}
 
 
-def _listed(ids: list[int], sharing: tuple[str, ...]) -> dict[int, Any]:
+def _listed(ids: list[int], sharing: tuple[str, ...], passage: ColumnElement[str] | None) -> dict[int, Any]:
+    """The page's records as narrow rows, with their matching passages when `passage` is given."""
     statement = (
         select(
             Record.id,
@@ -204,6 +210,7 @@ def _listed(ids: list[int], sharing: tuple[str, ...]) -> dict[int, Any]:
             Record.organisation_id,
             func.coalesce(Organisation.name, ""),
             func.coalesce(Round.title, ""),
+            passage if passage is not None else null(),
         )
         .outerjoin(Organisation, Organisation.id == Record.organisation_id)
         .outerjoin(Round, Round.id == Record.round_id)
