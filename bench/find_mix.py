@@ -215,7 +215,8 @@ def check_counts_postgresql(database_url: str, pages: list[tuple[Search, bytes]]
         for search, body in pages:
             where = [
                 "sharing IN ('public', 'sector')",
-                "search_vector @@ to_tsquery('english', :e)",
+                "records.id IN (SELECT record_id FROM record_search_vectors "
+                "WHERE search_vector @@ to_tsquery('english', :e))",
             ]
             params: dict[str, str] = {"e": " & ".join(f"{word}:*" for word in search.words)}
             for name, value in search.filters:

@@ -68,9 +68,10 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
-# Full-text search lives outside the models: SQLite's FTS5 table (and its shadow tables) and PostgreSQL's
-# generated tsvector column are made by migration 0005; autogenerate must not offer to drop them.
-SEARCH_OBJECTS = ("record_search", "search_vector", "ix_records_search_vector")
+# Full-text search lives outside the models: SQLite's FTS5 table record_search (and its shadow tables,
+# record_search_*), made by migration 0005, and PostgreSQL's table record_search_vectors and its GIN index,
+# made by migration 0022; autogenerate must not offer to drop them. Names are matched as prefixes.
+SEARCH_OBJECTS = ("record_search", "ix_record_search_vectors")
 
 
 def include_name(name, type_, parent_names):

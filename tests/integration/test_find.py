@@ -91,6 +91,48 @@ def test_search_ranks_and_highlights_with_prefixes(client, library):
     assert "There are no matching projects" in page
 
 
+def test_a_republished_record_is_found_by_its_new_words_and_no_longer_by_its_old(client, library):
+    """The full-text index follows a record's name and answers (on PostgreSQL a table of its own, written when
+    the record is published, no longer a column PostgreSQL computes)."""
+    import json
+
+    from sqlalchemy import text
+
+    from app.extensions import db
+    from app.models import User
+    from app.questionnaires.loader import default_questionnaire
+    from app.services.find import publishing
+
+    record = library["estates"]
+    revision = record.revision
+    revision.answers = {
+        **revision.answers,
+        "project_name": "Shared estates in Tonbridge",
+        "summary": "Police and fire share a depot, cutting running costs.",
+    }
+    publishing.publish(
+        record.submission, revision, default_questionnaire(), by=db.session.get(User, record.approved_by_id)
+    )
+    db.session.commit()
+
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    for word, found in (("tonbridge", True), ("depot", True), ("maidstone", False), ("station", False)):
+        page = client.get(f"/find?q={word}").text  # ranked, most relevant first
+        assert (names(page, library) == {"estates"}) is found, word
+        listed = json.loads(client.get(f"/find/download.json?q={word}&sort=name").get_data(as_text=True))
+        assert ([row["id"] for row in listed] == [record.id]) is found, word
+    if db.engine.dialect.name == "postgresql":
+        vectors = db.session.execute(
+            text(
+                "SELECT v.search_vector = setweight(to_tsvector('english', r.name), 'A') || "
+                "setweight(to_tsvector('english', r.search_text), 'B') "
+                "FROM record_search_vectors v JOIN records r ON r.id = v.record_id WHERE v.record_id = :id"
+            ),
+            {"id": record.id},
+        ).scalars()
+        assert list(vectors) == [True]
+
+
 @pytest.mark.parametrize(
     "query",
     [

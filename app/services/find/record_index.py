@@ -1,16 +1,18 @@
 """The indexes of records that Find reads: full text and facet values.
 
-Full text is FTS5 on SQLite and a generated tsvector column with a GIN index on PostgreSQL. What a person
-types is never passed to either engine as syntax: it is cut into words, each searched as a prefix, all of
-which must match. `condition` selects the matching records, `ranked` scores them (higher is better) and
-`snippets` highlights the matches of the few records on a page.
+Full text is FTS5 on SQLite (table record_search, migration 0005) and, on PostgreSQL, a narrow table of
+tsvectors with a GIN index (record_search_vectors, migration 0022: a search matching many records reads it,
+not the wide records table). What a person types is never passed to either engine as syntax: it is cut into
+words, each searched as a prefix, all of which must match. `condition` selects the matching records,
+`ranked` scores them (higher is better) and `snippets` highlights the matches of the few records on a page.
 
 Facet values: each value of a filter facet gets a number (table facet_values) and each record one row per
 value it has (record_facets), from which Find's index (app/services/find/index.py) is read and by which
 downloads and figures filter in SQL.
 
-`index_record` keeps both in step when a record is published or changed (PostgreSQL's text column needs
-nothing); rows of record_facets go with their record when it is deleted.
+`index_record` keeps both in step when a record is published or changed (its name and search text are read
+from the database, so it must be flushed first); rows of record_facets, and on PostgreSQL of
+record_search_vectors, go with their record when it is deleted.
 """
 
 from __future__ import annotations
@@ -88,10 +90,11 @@ def _postgresql_expression(words: list[str]) -> str:
 def condition(words: list[str]) -> ColumnElement[bool]:
     """Records matching every word (as prefixes)."""
     if _dialect() == "postgresql":
-        sql = text("records.search_vector @@ to_tsquery('english', :search_expression)")
-        return sql.bindparams(  # type: ignore[return-value]  # a text clause used as a condition
-            search_expression=_postgresql_expression(words)
-        )
+        matches = text(
+            "SELECT record_id FROM record_search_vectors "
+            "WHERE search_vector @@ to_tsquery('english', :search_expression)"
+        ).bindparams(search_expression=_postgresql_expression(words))
+        return Record.id.in_(matches.columns(record_id=Integer))
     matches = text("SELECT rowid FROM record_search WHERE record_search MATCH :search_expression").bindparams(
         search_expression=_sqlite_expression(words)
     )
@@ -104,8 +107,8 @@ def ranked(words: list[str]) -> Subquery:
         # ts_rank (how often the words occur, names weighing most), not ts_rank_cd (how near each other they
         # are): it ranks every match of a fresh search in about two thirds of the time.
         statement = text(
-            "SELECT id AS record_id, ts_rank(search_vector, to_tsquery('english', :search_expression)) "
-            "AS score FROM records WHERE search_vector @@ to_tsquery('english', :search_expression)"
+            "SELECT record_id, ts_rank(search_vector, to_tsquery('english', :search_expression)) AS score "
+            "FROM record_search_vectors WHERE search_vector @@ to_tsquery('english', :search_expression)"
         ).bindparams(search_expression=_postgresql_expression(words))
     else:
         statement = text(
@@ -182,7 +185,7 @@ def _page_search_table() -> None:
 
 
 def index_record(record: Record) -> None:
-    """Bring both indexes in step with the record (PostgreSQL's full-text column is generated)."""
+    """Bring both indexes in step with the record (flushed: its name and search text are read back)."""
     index_records([record])
 
 
@@ -191,17 +194,7 @@ def index_records(records: Sequence[Record]) -> None:
     if not records:
         return
     ids = [record.id for record in records]
-    if _dialect() == "sqlite":
-        db.session.execute(
-            text("DELETE FROM record_search WHERE rowid IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
-            {"ids": ids},
-        )
-        db.session.execute(
-            text("INSERT INTO record_search (rowid, name, body) VALUES (:id, :name, :body)"),
-            [{"id": r.id, "name": r.name, "body": r.search_text} for r in records],
-        )
+    index_text(ids)
     db.session.execute(delete(RecordFacet).where(RecordFacet.record_id.in_(ids)))
     pairs = {record.id: filter_values(record.facets) for record in records}
     wanted = {pair for found in pairs.values() for pair in found}
@@ -215,6 +208,35 @@ def index_records(records: Sequence[Record]) -> None:
                 for pair in found
             ],
         )
+
+
+def index_text(ids: Sequence[int]) -> None:
+    """The full-text index of these records (inserted or changed, and flushed) made from their name and
+    search text as the database holds them: one statement of each kind for them all."""
+    if not ids:
+        return
+    if _dialect() == "postgresql":
+        db.session.execute(
+            text(
+                # Weighted as migration 0005's generated column was: the name counts most.
+                "INSERT INTO record_search_vectors (record_id, search_vector) SELECT id, "
+                "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
+                "setweight(to_tsvector('english', coalesce(search_text, '')), 'B') "
+                "FROM records WHERE id = ANY(:ids) "
+                "ON CONFLICT (record_id) DO UPDATE SET search_vector = EXCLUDED.search_vector"
+            ),
+            {"ids": list(ids)},
+        )
+        return
+    in_ids: BindParameter[int] = bindparam("ids", expanding=True)
+    db.session.execute(text("DELETE FROM record_search WHERE rowid IN :ids").bindparams(in_ids), {"ids": ids})
+    db.session.execute(
+        text(
+            "INSERT INTO record_search (rowid, name, body) SELECT id, name, search_text FROM records "
+            "WHERE id IN :ids"
+        ).bindparams(in_ids),
+        {"ids": ids},
+    )
 
 
 def filter_values(facets: dict[str, Any] | None) -> list[tuple[str, str]]:
