@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from app.forms.questionnaire import page_form
+from app.ids import parse_id
 from app.permissions import is_lead, requires
 from app.questionnaires.schema import is_page_visible
 from app.services.errors import DomainError
@@ -131,6 +132,7 @@ def _chosen_organisations(page, answers: dict) -> list[int]:
             continue
         value = answers.get(question.id)
         for item in value if isinstance(value, list) else [value]:
-            if str(item).isdigit():
-                chosen.append(int(str(item)))
+            # A saved answer keeps what was posted, as posted: only real ids are looked up.
+            if (organisation_id := parse_id(item)) is not None:
+                chosen.append(organisation_id)
     return chosen
