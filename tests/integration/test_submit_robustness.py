@@ -107,7 +107,8 @@ def form_body(fields: dict) -> str:
 # Found by a probe on PostgreSQL, which refuses NUL in text: always tried.
 @example(page_id="project_name", fields={"project_name": "a\x00b"})
 @example(page_id="contact", fields={"contact_name": "\x00", "contact_email": "a\ud800@example.org"})
-# Found on PostgreSQL: a number past the database's integers, saved as given, then looked up as an organisation.
+# Found on PostgreSQL: a number past the database's integers, saved as given,
+# then looked up as an organisation.
 @example(page_id="lead_organisation", fields={"lead_organisation": "999999999999999999999999999999"})
 def test_junk_posted_to_any_page_never_errors_and_loses_no_other_answer(client, draft, page_id, fields):
     before = dict(db.session.get(Submission, draft).answers)
