@@ -54,6 +54,7 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench --rate 90
 	$(BIN)/python -m bench.reminders
 	$(BIN)/python -m bench.find_mix
 	$(BIN)/python -m bench.find
