@@ -28,8 +28,8 @@ class Undefined(jinja2.Undefined):
 
     Autoescaping asks each value it writes for `__html__`; Jinja's Undefined answers every attribute it
     lacks by raising an AttributeError, which is caught and the value then written as "". `{{ "checked" if
-    checked }}` and the GOV.UK macros' optional parameters write an Undefined dozens of times a page (a
-    twentieth of a Find page's time). The outcome is the same: nothing.
+    checked }}` and the GOV.UK macros' optional parameters write an Undefined dozens of times a page (2.4% of
+    a Find page's time, profiled). The outcome is the same: nothing.
     """
 
     __slots__ = ()
