@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import flask.templating
+import flask
 import jinja2
 import pytest
 

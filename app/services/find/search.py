@@ -229,6 +229,9 @@ def matching_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[
     yield from db.session.scalars(statement.execution_options(yield_per=EXPORT_BATCH))
 
 
+_ANSWERS_AT = ExportRecord._fields.index("answers")  # read as text by export_records, decoded there
+
+
 def export_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[ExportRecord]:
     """What the downloads need of `matching_records`, in the same order, read as plain rows EXPORT_BATCH at a
     time (a server-side cursor on PostgreSQL). Read through the session's connection without the ORM: its
@@ -263,10 +266,10 @@ def export_records(query: FindQuery, *, sharing: tuple[str, ...]) -> Iterator[Ex
             stream_results=True, yield_per=EXPORT_BATCH
         )
     )
-    make, loads = ExportRecord._make, json.loads
+    make, loads, at = ExportRecord._make, json.loads, _ANSWERS_AT
     for row in rows:
-        answers = row[5]
-        yield make((*row[:5], loads(answers) if answers is not None else None, *row[6:]))
+        answers = row[at]
+        yield make((*row[:at], loads(answers) if answers is not None else None, *row[at + 1 :]))
 
 
 def count(query: FindQuery, *, signed_in: bool) -> int:
