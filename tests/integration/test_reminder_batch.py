@@ -242,6 +242,7 @@ app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[1], SERVER_NAME=Non
 go = Path(sys.argv[2])
 with app.app_context():
     reminders.BATCH = 25
+    Path(sys.argv[4]).touch()
     while not go.exists():
         time.sleep(0.01)
     result = reminders.send_planned(datetime.fromisoformat(sys.argv[3]))
@@ -281,15 +282,28 @@ def test_two_processes_deciding_at_once_queue_each_reminder_once(app, database_u
     go = tmp_path / "go"
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", TWO_PROCESSES, database_url, str(go), SEVEN_DAYS_BEFORE.isoformat()],
+            [
+                sys.executable,
+                "-c",
+                TWO_PROCESSES,
+                database_url,
+                str(go),
+                SEVEN_DAYS_BEFORE.isoformat(),
+                str(tmp_path / f"ready{n}"),
+            ],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for n in range(2)
     ]
-    time.sleep(2)  # both started and waiting
+    # Both are released together, once each has its application made and is waiting.
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"ready{n}").exists() for n in range(2)):
+        assert time.monotonic() < deadline, "the two processes did not start"
+        assert all(worker.poll() is None for worker in workers), [w.communicate() for w in workers]
+        time.sleep(0.01)
     go.touch()
     outputs = [worker.communicate(timeout=120) for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0], [err[-2000:] for _, err in outputs]

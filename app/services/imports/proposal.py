@@ -42,7 +42,7 @@ KEYWORDS: list[tuple[str, str]] = [
     (r"\bother partners?\b|\bany other partners\b", "other_partners"),
     (
         r"\bname of (the )?(collaboration )?project\b|\bproject name\b|\bproject title\b|^project$",
-        "project_name",
+        "name",
     ),
     (r"\bdescri|\bsummary\b", "summary"),
     (r"\bthemes?\b.*\bother\b.*\bspecify\b", "other_theme"),

@@ -1,4 +1,4 @@
-"""The lead's side of a submission: start, save pages, submit, withdraw; and nil returns.
+"""The lead's side of a submission: start, save pages, submit, withdraw (nil returns: nil_returns.py).
 
 Every transition checks who may make it and the round's dates, writes an audit event and queues its emails,
 all in the caller's transaction.
