@@ -46,7 +46,7 @@ def round_progress_csv(round_id: int):
     if report.sector:
         name += f"-{report.sector.value.replace('_', '-')}"
     response = Response(
-        stream_with_context(progress_service.csv_lines(report)), mimetype="text/csv; charset=utf-8"
+        stream_with_context(progress_service.csv_lines(report)), mimetype="text/csv"
     )
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

@@ -195,3 +195,34 @@ def test_the_nightly_backup_unit_writes_a_backup_and_removes_old_ones(stack, dat
     with database.connect() as connection:
         head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert backups.inspect_file(stack.database_url, made).revision == head
+
+
+def test_the_cron_alternative_runs_a_worker_pass_from_crons_environment(stack, database, tmp_path):
+    """The README's /etc/cron.d line: deploy/collaboration-flask with cron's bare PATH and nothing else set,
+    reading the environment file as systemd would (a value with a space, a $ and a backtick, quoted)."""
+    env_file = tmp_path / "collaboration.env"
+    settings = {
+        key: stack.env[key]
+        for key in ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI")
+    }
+    settings["SERVICE_NAME"] = "Collaboration `returns` $HOME"
+    env_file.write_text("".join(f"{key}='{value}'\n" for key, value in settings.items()))
+    with database.connect() as connection:
+        before = connection.execute(text("SELECT max(finished_at) FROM worker_passes")).scalar()
+    done = subprocess.run(
+        [str(ROOT / "deploy" / "collaboration-flask"), "worker", "--once"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "COLLABORATION_HOME": str(ROOT),
+            "COLLABORATION_ENV": str(env_file),
+            "COLLABORATION_USER": "root",
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "not found" not in done.stderr  # sh ran nothing it was not asked to
+    with database.connect() as connection:
+        after = connection.execute(text("SELECT max(finished_at) FROM worker_passes")).scalar()
+    assert before is None or after > before
