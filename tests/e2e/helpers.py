@@ -230,3 +230,83 @@ def complete_project(app, lead_email: str, *, lead_organisation_id: int, partner
     submission_id = int(match.group(1))
     fill_every_page(client, submission_id, valid_posts(lead_id=lead_organisation_id, partner_id=partner_id))
     return submission_id
+
+
+class Hands:
+    """How a person works a page: "mouse" (clicks and fills), "keyboard" (Tab, typing, Space, arrows and
+    Enter; never a click) or "no JavaScript" (clicks, in a page whose scripts are off). One walk written
+    against these runs in all three ways."""
+
+    MODES = ("mouse", "keyboard", "no JavaScript")
+
+    def __init__(self, page: Page, mode: str):
+        assert mode in self.MODES, mode
+        self.page = page
+        self.mode = mode
+
+    @property
+    def keyboard(self) -> bool:
+        return self.mode == "keyboard"
+
+    def _focus(self, target) -> None:
+        if not target.evaluate("(element) => element === document.activeElement"):
+            tab_to(self.page, target)
+
+    def fill(self, field, text: str) -> None:
+        if self.keyboard:
+            self._focus(field)
+            self.page.keyboard.type(text)
+        else:
+            field.fill(text)
+
+    def tick(self, box) -> None:
+        """Tick a checkbox, or choose a radio."""
+        if not self.keyboard:
+            box.check()
+            return
+        if box.get_attribute("type") == "radio":
+            # Tab stops once in a radio group (on its first radio, none being chosen); the arrows then move
+            # down the group, choosing as they go.
+            group = self.page.locator(f'input[type="radio"][name="{box.get_attribute("name")}"]')
+            self._focus(group.first)
+            if box.evaluate("(element) => element === document.activeElement"):
+                self.page.keyboard.press("Space")
+            for _ in range(group.count()):
+                if box.is_checked():
+                    break
+                self.page.keyboard.press("ArrowDown")
+        else:
+            self._focus(box)
+            self.page.keyboard.press("Space")
+        expect(box).to_be_checked()
+
+    def press(self, control) -> None:
+        """Press a button or follow a link."""
+        if self.keyboard:
+            self._focus(control)
+            self.page.keyboard.press("Enter")
+        else:
+            control.click()
+
+    def save_and_continue(self) -> None:
+        self.press(self.page.get_by_role("button", name="Save and continue"))
+
+    def add_partner(self, typed: str, name: str) -> None:
+        """Choose a partner as a person would: with JavaScript, type part of its name and pick it from the
+        suggestions; without, choose it from the list. Then add it."""
+        page = self.page
+        page.wait_for_load_state()  # the script swaps the select for a text box once the page has loaded
+        field = page.get_by_label(re.compile(r"Add (a|another) partner"))
+        if self.mode == "no JavaScript":
+            field.select_option(label=name)
+        elif self.keyboard:
+            self.fill(field, typed)
+            expect(page.get_by_role("option", name=name)).to_be_visible()
+            page.keyboard.press("ArrowDown")
+            page.keyboard.press("Enter")  # picks the first suggestion
+            expect(field).to_have_value(name)
+        else:
+            field.fill(typed)
+            page.get_by_role("option", name=name).click()
+        self.press(page.get_by_role("button", name="Add partner"))
+        expect(page.get_by_role("list", name="Partners you have added")).to_contain_text(name)
