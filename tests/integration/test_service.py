@@ -77,7 +77,6 @@ def test_standing_pages_are_public(client):
         assert 'href="/accessibility">Accessibility statement</a>' in response.text
 
 
-
 def test_the_privacy_notice_and_accessibility_statement_say_how_to_contact_us(client):
     # Not "through your organisation's collaboration lead": the person reading may be that lead.
     for url in ("/privacy", "/accessibility"):
