@@ -75,23 +75,43 @@ def _run_axe(page: Page) -> list[dict]:
     return outcome["violations"]
 
 
+# One checking page per browser, kept for the session: a context for every check cost more than the check
+# (the no-JavaScript walk of the whole questionnaire took 80 s, most of it in opening contexts and reloading
+# the styles).
+_CHECKERS: dict[int, tuple[Page, dict[str, str]]] = {}
+
+
+def _checker(browser) -> tuple[Page, dict[str, str]]:
+    """The browser's checking page, with JavaScript, and the documents it is to serve by address."""
+    if id(browser) not in _CHECKERS or _CHECKERS[id(browser)][0].is_closed():
+        documents: dict[str, str] = {}
+        checker = browser.new_context(bypass_csp=True).new_page()
+
+        def serve(route) -> None:
+            request = route.request
+            if request.resource_type == "document" and request.url in documents:
+                route.fulfill(status=200, content_type="text/html", body=documents[request.url])
+            else:
+                route.continue_()
+
+        checker.route("**/*", serve)
+        _CHECKERS[id(browser)] = (checker, documents)
+    return _CHECKERS[id(browser)]
+
+
 def _violations_without_javascript(page: Page) -> list[dict]:
     """axe cannot run where scripts are off, so check the very same document in a page where they are on.
 
     The document as the JavaScript-free browser has it (its scripts never ran) is served again at the same
     address, without its script elements, to a second page with JavaScript; styles and images load as usual.
     """
-    html = _SCRIPT.sub("", page.content())
-    url = page.url
-    context = page.context.browser.new_context(bypass_csp=True)
-    try:
-        checker = context.new_page()
-        checker.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=html))
-        checker.goto(url)
-        checker.add_script_tag(path=str(AXE_JS))
-        return _run_axe(checker)
-    finally:
-        context.close()
+    url = page.url.split("#", 1)[0]
+    checker, documents = _checker(page.context.browser)
+    documents.clear()
+    documents[url] = _SCRIPT.sub("", page.content())
+    checker.goto(url)  # the same address as last time is loaded again, not kept
+    checker.add_script_tag(path=str(AXE_JS))
+    return _run_axe(checker)
 
 
 def axe_violations(page: Page) -> list[dict]:
