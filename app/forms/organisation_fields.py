@@ -14,8 +14,12 @@ from app.questionnaires.organisation_options import OrganisationOption
 
 
 class OrganisationAnswer(AnswerField):
-    """organisation: one organisation's id (as text), from a select of the organisations offered. The lead's
-    own organisation is chosen until they choose another."""
+    """organisation: one organisation's id (as text), from a select of the organisations offered.
+
+    A question that must be answered with the lead's own organisation (`own_organisation`, such as the lead
+    organisation: questionnaires/rules.py's own_organisation_error) is not a choice when that organisation is
+    known and offered: the page shows its name, and the answer is it whatever is posted or was saved. Where it
+    is not known (a preview of the questionnaire), it is a select."""
 
     template = "govuk_frontend_wtf/select.html"
 
@@ -27,14 +31,36 @@ class OrganisationAnswer(AnswerField):
         **kwargs: Any,
     ):
         self.own_organisation_id = own_organisation_id
+        self.options = tuple(options)  # first: read_answer, called by Field.__init__'s process, needs them
         super().__init__(*args, **kwargs)
-        self.options = tuple(options)
+
+    @property
+    def fixed(self) -> OrganisationOption | None:
+        """The lead's own organisation, when it is the only answer the question allows."""
+        if not self.question.own_organisation or self.own_organisation_id is None:
+            return None
+        return next((o for o in self.options if o.id == self.own_organisation_id), None)
+
+    def read_form(self, formdata) -> Any:
+        fixed = self.fixed
+        return str(fixed.id) if fixed else super().read_form(formdata)
 
     def read_answer(self, value: Any) -> Any:
+        fixed = self.fixed
+        if fixed:
+            return str(fixed.id)
         typed = super().read_answer(value)
         if not typed and value is None and self.own_organisation_id is not None:
             return str(self.own_organisation_id)  # never answered: the lead's own organisation
         return typed
+
+    def render(self, *, size: str = "m", heading: bool = False, reveals: dict | None = None) -> Markup:
+        fixed = self.fixed
+        if not fixed:
+            return super().render(size=size, heading=heading, reveals=reveals)
+        macro = get_template_attribute("submit/_questions.html", "own_organisation_question")
+        params = {"id": self.name, "label": self.question.label, "size": size, "heading": heading}
+        return macro(self._hint_and_error({**params, "organisation": fixed.name}))
 
     def govuk_params(self, *, size: str, heading: bool, reveals: dict) -> dict[str, Any]:
         items = [{"value": "", "text": "Select an organisation", "selected": not self.data}]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
@@ -9,6 +11,9 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.forms.common import strip
 from app.forms.dates import DateRequired, GovDateField, TimeOfDayField
+
+# A year a round's title names: "Collaboration return 2027".
+TITLE_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def parse_offsets(text: str) -> list[int] | None:
@@ -80,6 +85,26 @@ class RoundForm(FlaskForm):
         validate_choice=False,
     )
     submit = SubmitField("Save round", widget=GovSubmitInput())
+
+    @property
+    def deadline_hint(self) -> str:
+        """Under the deadline: the round's year (its references' and Find's) is the deadline's."""
+        example = f"{self.deadline_date.description}."
+        deadline = self.deadline_date.data
+        if deadline is None:
+            return f"{example} The round's year is the deadline's: references will read CP-<year>-…"
+        return f"{example} References will read CP-{deadline.year}-…"
+
+    def validate_title(self, field):
+        # Only where the title names a year and none of them is the deadline's: most titles name the round's.
+        deadline = self.deadline_date.data
+        years = {int(year) for year in TITLE_YEAR.findall(field.data or "")}
+        if deadline is not None and years and deadline.year not in years:
+            named = ", ".join(str(year) for year in sorted(years))
+            raise ValidationError(
+                f"The title names {named} but the deadline is in {deadline.year}, the year its references "
+                f"will have: change the title or the deadline"
+            )
 
     def offer_versions(self, versions: list[tuple[str, str]]) -> None:
         """The versions to choose from, as (value, label); with none to choose, the question is not asked."""

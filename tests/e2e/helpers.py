@@ -75,23 +75,43 @@ def _run_axe(page: Page) -> list[dict]:
     return outcome["violations"]
 
 
+# One checking page per browser, kept for the session: a context for every check cost more than the check
+# (the no-JavaScript walk of the whole questionnaire took 80 s, most of it in opening contexts and reloading
+# the styles).
+_CHECKERS: dict[int, tuple[Page, dict[str, str]]] = {}
+
+
+def _checker(browser) -> tuple[Page, dict[str, str]]:
+    """The browser's checking page, with JavaScript, and the documents it is to serve by address."""
+    if id(browser) not in _CHECKERS or _CHECKERS[id(browser)][0].is_closed():
+        documents: dict[str, str] = {}
+        checker = browser.new_context(bypass_csp=True).new_page()
+
+        def serve(route) -> None:
+            request = route.request
+            if request.resource_type == "document" and request.url in documents:
+                route.fulfill(status=200, content_type="text/html", body=documents[request.url])
+            else:
+                route.continue_()
+
+        checker.route("**/*", serve)
+        _CHECKERS[id(browser)] = (checker, documents)
+    return _CHECKERS[id(browser)]
+
+
 def _violations_without_javascript(page: Page) -> list[dict]:
     """axe cannot run where scripts are off, so check the very same document in a page where they are on.
 
     The document as the JavaScript-free browser has it (its scripts never ran) is served again at the same
     address, without its script elements, to a second page with JavaScript; styles and images load as usual.
     """
-    html = _SCRIPT.sub("", page.content())
-    url = page.url
-    context = page.context.browser.new_context(bypass_csp=True)
-    try:
-        checker = context.new_page()
-        checker.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=html))
-        checker.goto(url)
-        checker.add_script_tag(path=str(AXE_JS))
-        return _run_axe(checker)
-    finally:
-        context.close()
+    url = page.url.split("#", 1)[0]
+    checker, documents = _checker(page.context.browser)
+    documents.clear()
+    documents[url] = _SCRIPT.sub("", page.content())
+    checker.goto(url)  # the same address as last time is loaded again, not kept
+    checker.add_script_tag(path=str(AXE_JS))
+    return _run_axe(checker)
 
 
 def axe_violations(page: Page) -> list[dict]:
@@ -230,3 +250,83 @@ def complete_project(app, lead_email: str, *, lead_organisation_id: int, partner
     submission_id = int(match.group(1))
     fill_every_page(client, submission_id, valid_posts(lead_id=lead_organisation_id, partner_id=partner_id))
     return submission_id
+
+
+class Hands:
+    """How a person works a page: "mouse" (clicks and fills), "keyboard" (Tab, typing, Space, arrows and
+    Enter; never a click) or "no JavaScript" (clicks, in a page whose scripts are off). One walk written
+    against these runs in all three ways."""
+
+    MODES = ("mouse", "keyboard", "no JavaScript")
+
+    def __init__(self, page: Page, mode: str):
+        assert mode in self.MODES, mode
+        self.page = page
+        self.mode = mode
+
+    @property
+    def keyboard(self) -> bool:
+        return self.mode == "keyboard"
+
+    def _focus(self, target) -> None:
+        if not target.evaluate("(element) => element === document.activeElement"):
+            tab_to(self.page, target)
+
+    def fill(self, field, text: str) -> None:
+        if self.keyboard:
+            self._focus(field)
+            self.page.keyboard.type(text)
+        else:
+            field.fill(text)
+
+    def tick(self, box) -> None:
+        """Tick a checkbox, or choose a radio."""
+        if not self.keyboard:
+            box.check()
+            return
+        if box.get_attribute("type") == "radio":
+            # Tab stops once in a radio group (on its first radio, none being chosen); the arrows then move
+            # down the group, choosing as they go.
+            group = self.page.locator(f'input[type="radio"][name="{box.get_attribute("name")}"]')
+            self._focus(group.first)
+            if box.evaluate("(element) => element === document.activeElement"):
+                self.page.keyboard.press("Space")
+            for _ in range(group.count()):
+                if box.is_checked():
+                    break
+                self.page.keyboard.press("ArrowDown")
+        else:
+            self._focus(box)
+            self.page.keyboard.press("Space")
+        expect(box).to_be_checked()
+
+    def press(self, control) -> None:
+        """Press a button or follow a link."""
+        if self.keyboard:
+            self._focus(control)
+            self.page.keyboard.press("Enter")
+        else:
+            control.click()
+
+    def save_and_continue(self) -> None:
+        self.press(self.page.get_by_role("button", name="Save and continue"))
+
+    def add_partner(self, typed: str, name: str) -> None:
+        """Choose a partner as a person would: with JavaScript, type part of its name and pick it from the
+        suggestions; without, choose it from the list. Then add it."""
+        page = self.page
+        page.wait_for_load_state()  # the script swaps the select for a text box once the page has loaded
+        field = page.get_by_label(re.compile(r"Add (a|another) partner"))
+        if self.mode == "no JavaScript":
+            field.select_option(label=name)
+        elif self.keyboard:
+            self.fill(field, typed)
+            expect(page.get_by_role("option", name=name)).to_be_visible()
+            page.keyboard.press("ArrowDown")
+            page.keyboard.press("Enter")  # picks the first suggestion
+            expect(field).to_have_value(name)
+        else:
+            field.fill(typed)
+            page.get_by_role("option", name=name).click()
+        self.press(page.get_by_role("button", name="Add partner"))
+        expect(page.get_by_role("list", name="Partners you have added")).to_contain_text(name)

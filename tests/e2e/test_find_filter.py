@@ -11,7 +11,12 @@ from tests import factories
 from tests.e2e.helpers import assert_accessible, sign_in, visit
 from tests.records import a_round, published
 
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 375, "height": 667}  # a small phone's first screen
+
+
+def first_result_on_first_screen(page: Page) -> None:
+    heading = page.locator(".app-results__item h3").first.bounding_box()
+    assert heading is not None and heading["y"] + heading["height"] <= PHONE["height"], heading
 
 
 @pytest.fixture
@@ -50,10 +55,7 @@ def test_on_a_phone_the_first_result_is_on_the_first_screen_and_filters_open_on_
     sign_in(page, library.email)
     page.set_viewport_size(PHONE)
     visit(page, "/find")
-    first = page.locator(".app-results__item").first
-    expect(first).to_be_in_viewport()
-    box = first.bounding_box()
-    assert box is not None and box["y"] < PHONE["height"], box
+    first_result_on_first_screen(page)
     expect(page.get_by_label("Pilot", exact=False).first).to_be_hidden()  # the filter is closed
     page.get_by_role("button", name="Show filters").click()
     # Applied when ticked: the page reloads with the filter (and the panel closed again on a phone), so the
@@ -76,7 +78,7 @@ def test_on_a_phone_without_javascript_results_come_first_with_a_link_to_the_fil
     results = page.locator(".app-results").bounding_box()
     filters = page.locator("#filters").bounding_box()
     assert results["y"] < filters["y"]
-    assert results["y"] < PHONE["height"]
+    first_result_on_first_screen(page)
     page.get_by_role("link", name="Show filters").click()
     page.get_by_role("group", name="Area covered").get_by_label("Local (1)").check()
     page.get_by_role("button", name="Apply filters").click()

@@ -1,9 +1,11 @@
 """The pages a new lead meets beyond the questionnaire itself, in Chromium with axe, with and without
 JavaScript: help and feedback, answers saved with problems, check your answers with a rule broken, a submitted
-project's read-only pages and deleting a draft."""
+project's read-only pages, deleting a draft, and smaller things (dates, "Something else", "Nothing got in the
+way")."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -102,3 +104,44 @@ def test_saved_with_problems_then_check_answers_then_read_only_pages(app, browse
         page.get_by_text("This project has been submitted, so its answers cannot be changed now.")
     ).to_be_visible()
     expect(page.get_by_role("textbox")).to_have_count(0)
+
+    # Smaller things a new lead met: a month of 13 with a year of 19, "Something else" with a box to say
+    # what, and "Nothing got in the way" with another reason.
+    visit(page, "/projects")
+    page.get_by_role("button", name="Start a new project").click()
+    expect_page(page, "Untitled project")
+    draft = int(page.url.rsplit("/", 1)[1])
+    visit(page, f"/projects/{draft}/dates")
+    started = page.get_by_role("group", name="When did the project start?")
+    started.get_by_label("Month").fill("13")
+    started.get_by_label("Year").fill("19")
+    page.get_by_role("button", name="Save and continue").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Start date must be a real date, with a year of 4 numbers"]
+    )
+    for part in ("Month", "Year"):
+        expect(started.get_by_label(part)).to_have_class(re.compile(r"\bgovuk-input--error\b"))
+    assert_accessible(page)
+
+    visit(page, f"/projects/{draft}/enablers")
+    page.get_by_role("checkbox", name="Something else").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(summary.get_by_role("link")).to_have_text(["Enter what else helped the project"])
+    assert_accessible(page)
+    page.get_by_label("What else helped the project?").fill("A shared budget")
+    page.get_by_role("button", name="Save and continue").click()
+    expect_page(page, "Tell us more about what helped")
+
+    visit(page, f"/projects/{draft}/barriers")
+    funding = page.get_by_role("checkbox", name="Not enough funding")
+    funding.check()
+    page.get_by_role("checkbox", name="Nothing got in the way").check()
+    if page.locator("body.govuk-frontend-supported").count():  # GOV.UK Frontend's script has run
+        expect(funding).not_to_be_checked()  # GOV.UK's script unticks the others
+    else:
+        page.get_by_role("button", name="Save and continue").click()
+        expect(summary.get_by_role("link")).to_have_text(
+            ["Select either 'Nothing got in the way' or what got in the way, not both"]
+        )
+        assert_accessible(page)

@@ -16,6 +16,7 @@ from app.services.email import outbox
 from app.services.rounds import deadlines as rounds
 from tests import factories
 from tests.e2e.helpers import (
+    Hands,
     assert_accessible,
     complete_project,
     empty_hints,
@@ -23,7 +24,6 @@ from tests.e2e.helpers import (
     save_and_continue,
     sign_in,
     summary_value,
-    tab_to,
     task_status,
     visit,
 )
@@ -67,144 +67,169 @@ def start_project(page: Page) -> None:
     expect(page.get_by_text(ROUND)).to_be_visible()
 
 
-def add_partner(page: Page, typed: str, name: str) -> None:
-    """Choose a partner as a person would: type part of its name, pick it from the suggestions, add it."""
-    # The page's script swaps the select for a text box; until the page has loaded, the label is the select's.
-    page.wait_for_load_state()
-    page.get_by_label(re.compile(r"Add (a|another) partner")).fill(typed)
-    page.get_by_role("option", name=name).click()
-    page.get_by_role("button", name="Add partner").click()
-    expect(page.get_by_role("list", name="Partners you have added")).to_contain_text(name)
-
-
 def prepare_complete_project(app, setting) -> int:
     return complete_project(
         app, setting["lead"].email, lead_organisation_id=setting["police"].id, partner_id=setting["fire"].id
     )
 
 
-def test_a_lead_fills_in_the_whole_questionnaire_and_submits_it(app, smtp, page: Page, setting):
+@pytest.fixture(params=Hands.MODES)
+def hands(request, setting) -> Hands:
+    """A new lead's browser, worked with a mouse, by keyboard only, or with a mouse and JavaScript off."""
+    page = request.getfixturevalue("page_without_javascript" if request.param == "no JavaScript" else "page")
+    return Hands(page, request.param)
+
+
+def test_a_lead_fills_in_the_whole_questionnaire_and_submits_it(app, smtp, hands: Hands, setting):
+    """Every field found by what a person reads and two partners chosen as a person would: with a mouse, by
+    keyboard only and without JavaScript; every page checked with axe (once for the two JavaScript modes)."""
+    page = hands.page
     sign_in(page, setting["lead"].email)
-    start_project(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your collaboration projects")
+    hands.press(page.get_by_role("button", name="Start a project"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Untitled project")
+    expect(page.get_by_text(ROUND)).to_be_visible()
     expect(task_status(page, "About the project")).to_have_text("Not yet started")
 
-    open_section(page, "About the project")
-    expect_page(page, "What is the project called?")
-    page.get_by_label("What is the project called?").fill("Kent and Medway co-responding")
-    save_and_continue(page)
-    expect_page(page, "Describe the project")
-    page.get_by_label("Describe the project").fill("Firefighters respond to cardiac arrests with paramedics.")
-    save_and_continue(page)
-    expect_page(page, "Kent and Medway co-responding")  # back on the task list, named now
+    def check() -> None:
+        # axe checks a document, not how it was reached: by keyboard the documents are the mouse walk's, so
+        # checking them again would only cost CI time.
+        if not hands.keyboard:
+            assert_accessible(page)
+
+    def land(title: str) -> None:
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        check()
+
+    def open_task(section: str) -> None:
+        expect(page.locator(".govuk-task-list")).to_be_visible()
+        check()
+        hands.press(page.get_by_role("link", name=section))
+
+    def answer(question: str, text: str) -> None:
+        hands.fill(page.get_by_label(question), text)
+
+    def tick(role: str, name: str) -> None:
+        hands.tick(page.get_by_role(role, name=name))  # type: ignore[arg-type]
+
+    open_task("About the project")
+    land("What is the project called?")
+    answer("What is the project called?", "Kent and Medway co-responding")
+    hands.save_and_continue()
+    land("Describe the project")
+    answer("Describe the project", "Firefighters respond to cardiac arrests with paramedics.")
+    hands.save_and_continue()
+    land("Kent and Medway co-responding")  # back on the task list, named now
     expect(task_status(page, "About the project")).to_have_text("Completed")
 
-    open_section(page, "Organisations involved")
-    expect_page(page, "Which organisation is leading the project?")
-    # The lead's own organisation is chosen already.
-    expect(page.get_by_label("Which organisation is leading the project?")).to_have_value(
-        str(setting["police"].id)
-    )
-    save_and_continue(page)
-    expect_page(page, "Which other organisations are working on the project?")
-    add_partner(page, "Kent Fi", "Kent Fire and Rescue Service")
-    add_partner(page, "Essex", "Essex Police")
+    open_task("Organisations involved")
+    land("Which organisation is leading the project?")
+    # The lead's own organisation, shown by name: there is nothing to choose.
+    expect(page.get_by_role("main").get_by_text("Kent Police", exact=True)).to_be_visible()
+    hands.save_and_continue()
+    land("Which other organisations are working on the project?")
+    hands.add_partner("Kent Fi", "Kent Fire and Rescue Service")
+    hands.add_partner("Essex", "Essex Police")
     chosen = page.get_by_role("list", name="Partners you have added")
     expect(chosen.get_by_role("listitem")).to_have_count(2)
-    assert_accessible(page)
-    save_and_continue(page)
-    expect_page(page, "Which other partners are involved?")
-    page.get_by_label("Which other partners are involved?").fill("Kent County Council")
-    save_and_continue(page)
+    check()
+    hands.save_and_continue()
+    land("Which other partners are involved?")
+    answer("Which other partners are involved?", "Kent County Council")
+    hands.save_and_continue()
     expect(task_status(page, "Organisations involved")).to_have_text("Completed")
 
-    open_section(page, "What the project covers")
-    expect_page(page, "What does the project cover?")
-    page.get_by_role("checkbox", name="Co-responding and first response").check()
-    page.get_by_role("checkbox", name="Something else").check()
-    page.get_by_label("What else does the project cover?").fill("Community first responders")
-    save_and_continue(page)
-    expect_page(page, "What area does the project cover?")
-    page.get_by_role("radio", name="County or force area").check()
-    save_and_continue(page)
+    open_task("What the project covers")
+    land("What does the project cover?")
+    other_theme = page.get_by_label("What else does the project cover?")
+    if hands.mode == "no JavaScript":  # shown all along, just after its choice
+        expect(other_theme).to_be_visible()
+    tick("checkbox", "Co-responding and first response")
+    tick("checkbox", "Something else")
+    hands.fill(other_theme, "Community first responders")
+    hands.save_and_continue()
+    land("What area does the project cover?")
+    tick("radio", "County or force area")
+    hands.save_and_continue()
 
-    open_section(page, "Stage and dates")
-    expect_page(page, "What stage is the project at?")
-    page.get_by_role("radio", name="Up and running").check()
-    save_and_continue(page)
-    expect_page(page, "When does the project run?")
+    open_task("Stage and dates")
+    land("What stage is the project at?")
+    tick("radio", "Up and running")
+    hands.save_and_continue()
+    land("When does the project run?")
     started = page.get_by_role("group", name="When did the project start?")
-    started.get_by_label("Month").fill("4")
-    started.get_by_label("Year").fill("2024")
-    save_and_continue(page)
-    expect_page(page, "Is the project a pilot?")
-    page.get_by_role("radio", name="No").check()
-    save_and_continue(page)
+    hands.fill(started.get_by_label("Month"), "4")
+    hands.fill(started.get_by_label("Year"), "2024")
+    hands.save_and_continue()
+    land("Is the project a pilot?")
+    tick("radio", "No")
+    hands.save_and_continue()
 
-    open_section(page, "Costs, funding and savings")
-    expect_page(page, "How much has the project cost?")
-    page.get_by_label("How much has the project cost?").fill("125000")
-    save_and_continue(page)
-    expect_page(page, "How is the project funded?")
-    page.get_by_role("checkbox", name="From the partners' own budgets").check()
-    save_and_continue(page)
-    expect_page(page, "Savings")
-    page.get_by_label("How much does the project save each year in cashable savings?").fill("40000")
-    page.get_by_label("Describe any non-cashable savings").fill("Fewer hospital admissions")
-    save_and_continue(page)
+    open_task("Costs, funding and savings")
+    land("How much has the project cost?")
+    answer("How much has the project cost?", "125000")
+    hands.save_and_continue()
+    land("How is the project funded?")
+    tick("checkbox", "From the partners' own budgets")
+    hands.save_and_continue()
+    land("Savings")
+    answer("How much does the project save each year in cashable savings?", "40000")
+    answer("Describe any non-cashable savings", "Fewer hospital admissions")
+    hands.save_and_continue()
 
-    open_section(page, "Benefits and evaluation")
-    expect_page(page, "What are the benefits of the project?")
-    page.get_by_role("checkbox", name="Efficiency").check()
-    page.get_by_role("checkbox", name="Public safety").check()
-    save_and_continue(page)
-    expect_page(page, "What evidence do you have of the benefits?")
-    page.get_by_label("What evidence do you have of the benefits?").fill("Response times fell by 2 minutes.")
-    save_and_continue(page)
-    expect_page(page, "Has the project been evaluated?")
-    page.get_by_role("radio", name="Yes").check()
-    save_and_continue(page)
-    expect_page(page, "What did the evaluation find?")
-    page.get_by_label("What did the evaluation find?").fill("Better survival rates.")
-    save_and_continue(page)
+    open_task("Benefits and evaluation")
+    land("What are the benefits of the project?")
+    tick("checkbox", "Efficiency")
+    tick("checkbox", "Public safety")
+    hands.save_and_continue()
+    land("What evidence do you have of the benefits?")
+    answer("What evidence do you have of the benefits?", "Response times fell by 2 minutes.")
+    hands.save_and_continue()
+    land("Has the project been evaluated?")
+    tick("radio", "Yes")
+    hands.save_and_continue()
+    land("What did the evaluation find?")
+    answer("What did the evaluation find?", "Better survival rates.")
+    hands.save_and_continue()
 
-    open_section(page, "What helped, what got in the way and lessons learnt")
-    expect_page(page, "What helped the project?")
-    page.get_by_role("checkbox", name="Strong leadership and senior support").check()
-    save_and_continue(page)
-    expect_page(page, "Tell us more about what helped")
-    page.get_by_label("Tell us more about what helped").fill("Chief officers backed it from the start.")
-    save_and_continue(page)
-    expect_page(page, "What got in the way?")
-    page.get_by_role("checkbox", name="Not enough funding").check()
-    save_and_continue(page)
-    expect_page(page, "Tell us more about what got in the way")
-    save_and_continue(page)  # optional: left blank
-    expect_page(page, "What lessons have you learnt?")
-    page.get_by_label("What lessons have you learnt?").fill("Agree data sharing before the first shift.")
-    save_and_continue(page)
+    open_task("What helped, what got in the way and lessons learnt")
+    land("What helped the project?")
+    tick("checkbox", "Strong leadership and senior support")
+    hands.save_and_continue()
+    land("Tell us more about what helped")
+    answer("Tell us more about what helped", "Chief officers backed it from the start.")
+    hands.save_and_continue()
+    land("What got in the way?")
+    tick("checkbox", "Not enough funding")
+    hands.save_and_continue()
+    land("Tell us more about what got in the way")
+    hands.save_and_continue()  # optional: left blank
+    land("What lessons have you learnt?")
+    answer("What lessons have you learnt?", "Agree data sharing before the first shift.")
+    hands.save_and_continue()
 
-    open_section(page, "Contact and sharing")
-    expect_page(page, "Who can people contact about the project?")
-    page.get_by_label("Full name").fill("Priya Lead")
-    page.get_by_label("Job title").fill("Collaboration manager")
-    page.get_by_label("Email address").fill("priya@example.org")
-    page.get_by_label("Telephone number").fill("01234 567890")
-    save_and_continue(page)
-    expect_page(page, "Who can see this project?")
-    page.get_by_role("radio", name="Anyone, including the public").check()
-    save_and_continue(page)
-    expect_page(page, "Kent and Medway co-responding")
+    open_task("Contact and sharing")
+    land("Who can people contact about the project?")
+    answer("Full name", "Priya Lead")
+    answer("Job title", "Collaboration manager")
+    answer("Email address", "priya@example.org")
+    answer("Telephone number", "01234 567890")
+    hands.save_and_continue()
+    land("Who can see this project?")
+    tick("radio", "Anyone, including the public")
+    hands.save_and_continue()
+    land("Kent and Medway co-responding")
     expect(page.locator(".govuk-task-list__status")).to_have_text(["Completed"] * 8)
 
-    page.get_by_role("button", name="Check your answers and submit").click()
-    expect_page(page, "Check your answers before submitting your project")
+    hands.press(page.get_by_role("button", name="Check your answers and submit"))
+    land("Check your answers before submitting your project")
     expect(summary_value(page, "Project name")).to_have_text("Kent and Medway co-responding")
     expect(summary_value(page, "Partner organisations")).to_contain_text("Kent Fire and Rescue Service")
     expect(summary_value(page, "Partner organisations")).to_contain_text("Essex Police")
     expect(summary_value(page, "Other theme")).to_have_text("Community first responders")
     expect(summary_value(page, "Cost")).to_contain_text("125,000")
-    page.get_by_role("checkbox", name=DECLARATION).check()
-    page.get_by_role("button", name="Submit project").click()
+    tick("checkbox", DECLARATION)
+    hands.press(page.get_by_role("button", name="Submit project"))
 
     expect(page.get_by_role("heading", level=1, name="Project submitted")).to_be_visible()
     panel = page.locator(".govuk-panel--confirmation")
@@ -321,71 +346,6 @@ def test_other_theme_is_revealed_and_the_findings_page_only_follows_a_yes(app, p
     page.get_by_role("radio", name="Yes").check()
     save_and_continue(page)
     expect_page(page, "What did the evaluation find?")
-
-
-def test_the_core_journey_by_keyboard_only(app, page: Page, setting):
-    sign_in(page, setting["lead"].email)  # a lead's home: Your collaboration projects
-
-    tab_to(page, page.get_by_role("button", name="Start a project"))
-    page.keyboard.press("Enter")
-    expect_page(page, "Untitled project")
-
-    tab_to(page, page.get_by_role("link", name="About the project"))
-    page.keyboard.press("Enter")
-    expect_page(page, "What is the project called?")
-    tab_to(page, page.get_by_label("What is the project called?"))
-    page.keyboard.type("Joint fleet workshop")
-    tab_to(page, page.get_by_role("button", name="Save and continue"))
-    page.keyboard.press("Enter")
-    expect_page(page, "Describe the project")
-    tab_to(page, page.get_by_label("Describe the project"))
-    page.keyboard.type("Police and fire vehicles are serviced in one workshop.")
-    tab_to(page, page.get_by_role("button", name="Save and continue"))
-    page.keyboard.press("Enter")
-    expect_page(page, "Joint fleet workshop")
-    expect(task_status(page, "About the project")).to_have_text("Completed")
-
-    tab_to(page, page.get_by_role("link", name="Stage and dates"))
-    page.keyboard.press("Enter")
-    expect_page(page, "What stage is the project at?")
-    tab_to(page, page.get_by_role("radio", name="Idea"))
-    for _ in range(3):
-        page.keyboard.press("ArrowDown")  # moves to and selects Planning, Being set up, Up and running
-    expect(page.get_by_role("radio", name="Up and running")).to_be_checked()
-    tab_to(page, page.get_by_role("button", name="Save and continue"))
-    page.keyboard.press("Enter")
-    expect_page(page, "When does the project run?")
-
-    tab_to(page, page.get_by_role("link", name="Back"), backwards=True)
-    page.keyboard.press("Enter")
-    expect_page(page, "Joint fleet workshop")
-    expect(task_status(page, "Stage and dates")).to_have_text("In progress")
-
-
-def test_filling_in_a_page_with_a_conditional_question_without_javascript(
-    app, page_without_javascript: Page, setting
-):
-    page = page_without_javascript
-    sign_in(page, setting["lead"].email)
-    start_project(page)
-
-    open_section(page, "What the project covers")
-    expect_page(page, "What does the project cover?")
-    # Without the script the conditional question is shown all along, just after its choice.
-    other_theme = page.get_by_label("What else does the project cover?")
-    expect(other_theme).to_be_visible()
-    page.get_by_role("checkbox", name="Joint training").check()
-    page.get_by_role("checkbox", name="Something else").check()
-    other_theme.fill("Water rescue")
-    save_and_continue(page)
-    expect_page(page, "What area does the project cover?")
-    page.get_by_role("radio", name="Regional").check()
-    save_and_continue(page)
-
-    expect_page(page, "Untitled project")
-    expect(task_status(page, "What the project covers")).to_have_text("Completed")
-    expect(task_status(page, "About the project")).to_have_text("Not yet started")
-    expect(page.get_by_text("You have completed 1 of 8 sections.")).to_be_visible()
 
 
 def test_a_lead_with_nothing_to_report_makes_a_nil_return(app, page: Page, setting):

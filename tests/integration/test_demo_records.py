@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Record, Role
+from app.models import Organisation, Record, Role, Sector
 from app.models.base import utcnow
 from app.services.find import demo_records, demo_words
 from app.services.organisations.files import load_seed_organisations
@@ -41,6 +41,21 @@ def test_demo_projects_are_believable(app):
         assert record.name[0].isupper()
         assert "British" not in record.name
         assert record.submission.reference.startswith("CP-" + str(round_.year))
+    # Partners from the lead's own area: a police force or fire service partner serves the lead's place (or
+    # one taking it in); elsewhere in the region only an ambulance service, which serves all of it.
+    places = {o.id: (demo_words.place_of(o.name), o.sector) for o in db.session.scalars(select(Organisation))}
+    county_led = 0
+    for record in records:
+        lead_place = demo_words.place_of(record.organisation.name)
+        if not demo_words.towns_of(lead_place):
+            continue  # a lead serving the whole region: any partner of the region will do
+        county_led += 1
+        for partner in record.submission.partners:
+            place, sector = places[partner.organisation_id]
+            if sector in (Sector.POLICE, Sector.FIRE_AND_RESCUE):
+                shared = set(demo_words.towns_of(place)) & set(demo_words.towns_of(lead_place))
+                assert place and (place in lead_place or lead_place in place or shared), (record.name, place)
+    assert county_led > 100
     contacts = {(r.answers["contact_name"], r.answers["contact_job_title"]) for r in records}
     assert len(contacts) > 150
     assert all(name != title for name, title in contacts)

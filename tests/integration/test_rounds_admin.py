@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -62,6 +63,16 @@ def test_round_mistakes_get_govuk_messages_and_create_nothing(client):
     assert 'href="#opens_date-day"' in page
     page = submit_form(client, "/admin/rounds/new", {**FORM, "deadline_date": ["1", "9", "2027"]}).text
     assert "The deadline must be after the opening time" in page
+    # The round's year is the deadline's: a title naming another year is questioned, and the hint says so.
+    page = html.unescape(client.get("/admin/rounds/new").text)
+    assert "The round's year is the deadline's: references will read CP-<year>-…" in page
+    wrong_year = {**FORM, "title": "Collaboration return 2026", "opens_date": ["1", "10", "2026"]}
+    page = html.unescape(submit_form(client, "/admin/rounds/new", wrong_year).text)
+    assert (
+        "The title names 2026 but the deadline is in 2027, the year its references will have: change the "
+        "title or the deadline"
+    ) in page
+    assert "References will read CP-2027-…" in page
     tampered = submit_form(client, "/admin/rounds/new", {**FORM, "opens_date": ["1"]})
     assert tampered.status_code == 200
     assert db.session.scalars(select(Round)).all() == []

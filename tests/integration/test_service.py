@@ -77,6 +77,14 @@ def test_standing_pages_are_public(client):
         assert 'href="/accessibility">Accessibility statement</a>' in response.text
 
 
+def test_the_privacy_notice_and_accessibility_statement_say_how_to_contact_us(client):
+    # Not "through your organisation's collaboration lead": the person reading may be that lead.
+    for url in ("/privacy", "/accessibility"):
+        page = client.get(url).text
+        assert 'href="/help/feedback"' in page, url
+        assert "collaboration lead" not in page, url
+
+
 def test_the_emails_page_shows_every_email_and_its_body(client):
     factories.administrator(email="ada@example.org")
     factories.reviewer(email="rhys@example.org")

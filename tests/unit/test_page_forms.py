@@ -559,24 +559,32 @@ def test_partners_in_error_say_how_to_put_it_right(app):
     assert "You have not added any partners yet." in output
 
 
-def test_the_lead_organisation_starts_as_the_leads_own_and_must_be_it(app):
-    lead = question("lead", "organisation", "Lead organisation", own_organisation=True)
+def test_the_lead_organisation_is_the_leads_own_shown_by_name_not_chosen(app):
+    lead = question(
+        "lead", "organisation", "Lead organisation", own_organisation=True, hint="Its lead reports it."
+    )
     page, questionnaire = one_page(lead)
     output, form = render(app, page, questionnaire, organisations=REGIONAL, own_organisation_id=3)
     assert form.collect() == {"lead": "3"}
-    assert re.search(r'<option value="3" selected>Kent Fire and Rescue Service</option>', output)
+    assert "<select" not in output
+    assert re.search(r'<p class="[^"]*" id="lead">Kent Fire and Rescue Service</p>', output)
+    assert '<div class="govuk-hint" id="lead-hint">Its lead reports it.</div>' in output
+    # Whatever is posted or was saved, the answer is the lead's own organisation.
     form = post(app, [lead], {"lead": "2"}, organisations=REGIONAL, own_organisation_id=3)
-    assert first_error(form, "lead") == (
-        "Select Kent Fire and Rescue Service. If Essex Police leads this project, ask its collaboration lead "
-        "to report it and to name Kent Fire and Rescue Service as a partner"
-    )
-    assert form.collect() == {"lead": "2"}  # kept as chosen, to be put right
-    assert post(app, [lead], {"lead": "3"}, organisations=REGIONAL, own_organisation_id=3).errors == {}
-    # A saved answer is shown as saved, not replaced by the lead's own organisation.
+    assert form.errors == {}
+    assert form.collect() == {"lead": "3"}
     output, form = render(
         app, page, questionnaire, answers={"lead": "2"}, organisations=REGIONAL, own_organisation_id=3
     )
-    assert form.collect() == {"lead": "2"}
+    assert form.collect() == {"lead": "3"}
+
+
+def test_without_a_lead_the_lead_organisation_is_a_select(app):
+    lead = question("lead", "organisation", "Lead organisation", own_organisation=True)
+    page, questionnaire = one_page(lead)
+    output, form = render(app, page, questionnaire, organisations=REGIONAL)
+    assert '<select class="govuk-select" id="lead" name="lead">' in output
+    assert form.collect() == {"lead": ""}
 
 
 # -- conditional questions ----------------------------------------------------------------------------------

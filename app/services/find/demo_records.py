@@ -6,6 +6,7 @@ demo_words.py."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -137,14 +138,31 @@ def generate(count: int, *, round_: Round, approver: User, seed: int = 2026) -> 
 
 
 def _partners(rng: random.Random, lead: Organisation, region: Sequence[Organisation]) -> list[Organisation]:
-    """One or two other emergency services of the lead's region, the one serving the same place first."""
+    """One or two other emergency services of the lead's region that could work with it: those serving the
+    lead's own place first ("Sussex Police" with "East Sussex Fire and Rescue Service"), then the region's
+    ambulance services, which serve all of it; any other of the region only when neither is there (a lead
+    that serves the whole region). Never Kent Police on an East Sussex project."""
     others = [o for o in region if o.sector != lead.sector]
-    same_place = [o for o in others if words.place_of(o.name) == words.place_of(lead.name)]
-    first = same_place[0] if same_place else rng.choice(others) if others else None
-    if first is None:
+    near = [o for o in others if _same_place(o, lead)]
+    regional = [o for o in others if o.sector == Sector.AMBULANCE and o not in near]
+    likely = near + regional or others
+    if not likely:
         return []
-    rest = [o for o in others if o is not first and o.sector != first.sector]
+    first = near[0] if near else rng.choice(likely)
+    rest = [o for o in likely if o is not first and o.sector != first.sector]
     return [first, *rng.sample(rest, k=min(len(rest), rng.randint(0, 1)))]
+
+
+def _same_place(one: Organisation, other: Organisation) -> bool:
+    """Whether two organisations serve the same place, or one's place takes in the other's: the same name,
+    one name within the other ("Sussex" and "East Sussex"; "Kent" and "Kent, Surrey and Sussex"), or a town
+    in common ("Thames Valley" and "Oxfordshire")."""
+    a, b = words.place_of(one.name), words.place_of(other.name)
+    if not a or not b:
+        return False
+    if a == b or re.search(rf"\b{re.escape(a)}\b", b) or re.search(rf"\b{re.escape(b)}\b", a):
+        return True
+    return bool(set(words.towns_of(a)) & set(words.towns_of(b)))
 
 
 def _name(rng: random.Random, theme: str, lead: Organisation, taken: set[str]) -> tuple[str, str]:
