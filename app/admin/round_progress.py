@@ -45,8 +45,6 @@ def round_progress_csv(round_id: int):
         name += f"-{report.state.value.replace('_', '-')}"
     if report.sector:
         name += f"-{report.sector.value.replace('_', '-')}"
-    response = Response(
-        stream_with_context(progress_service.csv_lines(report)), mimetype="text/csv"
-    )
+    response = Response(stream_with_context(progress_service.csv_lines(report)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

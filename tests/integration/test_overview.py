@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import AuditEvent, NotablePractice, Record, Sector, SubmissionStatus
 from tests import factories
 from tests.conftest import sign_in, submit_form
+from tests.integration.test_overview_disclosure import text_of
 from tests.integration.test_review import version_on, world  # noqa: F401 (a submitted project)
 from tests.records import a_round, published
 
@@ -97,8 +98,9 @@ def test_people_not_signed_in_get_only_the_published_edition(client, app, overvi
     page = client.get("/find/overview?edition=sector").text
     assert "Published edition" in page and "Sector edition" not in page
     assert PUBLIC in page and SECTOR not in page and FIGURES not in page
-    # Find's figures for them leave out the sector-only record, so the overview's do too.
-    assert "It counts 2 projects and describes 1 of them" in page
+    # Find's figures count every approved project, for anyone; the overview's count the same.
+    assert "It counts 3 projects and describes 1 of them" in page
+    assert "3 collaboration projects" in text_of(client.get("/find/figures").text)
     report = page.split('id="summary"')[1].split("<footer")[0]  # the footer has "Contact us"
     assert "Contact" not in report and "casey@example.org" not in page  # contacts: signed-in readers only
 

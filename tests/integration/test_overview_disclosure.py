@@ -188,3 +188,55 @@ def test_filters_that_select_only_the_figures_only_project_show_no_figure(client
     assert_never_small(word, "filtered Word")
     pdf = client.get(f"/find/overview.pdf?{query}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+SECTOR_ONLY = "Ystradgynlais tabletop exercise"
+
+
+@pytest.fixture
+def sector_only_world(app):
+    """Three public projects on shared estates, and one sector-only project, the only one on fleet."""
+    common = a_round("Return of 2026")
+    police = factories.organisation("Kent Police", sector=Sector.POLICE)
+    fire = factories.organisation("Kent Fire and Rescue Service", sector=Sector.FIRE_AND_RESCUE)
+    approver = factories.reviewer(email="rhys@example.org")
+    for number in range(3):
+        published(
+            common,
+            police,
+            name=f"Shared station {number}",
+            partners=[fire],
+            approver=approver,
+            summary="A shared station.",
+            themes=["shared_estates"],
+        )
+    published(
+        common,
+        fire,
+        name=SECTOR_ONLY,
+        partners=[police],
+        approver=approver,
+        summary="For the sector.",
+        sharing="sector",
+        themes=["fleet_and_equipment"],
+    )
+    factories.user(email="lee@example.org", organisation_=police)
+    db.session.commit()
+
+
+def test_the_published_edition_withholds_a_small_count_of_sector_only_projects_from_someone_signed_in(
+    client, app, sector_only_world
+):
+    """The published edition is for anyone: whoever makes it, a sector-only project is counted, never
+    described, so a figure it alone makes is "fewer than 3"; the sector edition describes it."""
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    page = client.get("/find/overview?edition=published").text
+    assert SECTOR_ONLY not in page
+    assert "Fleet and equipment (fewer than 3)" in text_of(page)
+    assert "4 collaboration projects" in text_of(page)
+    word, _cells = word_text(client.get("/find/overview.docx?edition=published").data)
+    assert SECTOR_ONLY not in word
+    assert "Fleet and equipment (fewer than 3)" in word
+
+    sector = text_of(client.get("/find/overview?edition=sector").text)
+    assert SECTOR_ONLY in sector and "Fleet and equipment (1)" in sector
