@@ -3,7 +3,9 @@ whom, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 import pikepdf
 import pytest
@@ -265,3 +267,26 @@ def test_who_works_with_whom_counts_pairs_the_reader_may_see(client, app, overvi
 
 def events(action: str) -> int:
     return db.session.scalar(select(func.count(AuditEvent.id)).filter_by(action=action))
+
+
+def test_each_who_works_with_whom_count_leads_to_as_many_projects_with_find_filters_on(client, app):
+    round_ = a_round()
+    police = factories.organisation("Kent Police", sector=Sector.POLICE)
+    fire = factories.organisation("Kent Fire and Rescue Service", sector=Sector.FIRE_AND_RESCUE)
+    for number, theme in enumerate(("shared_estates", "shared_estates", "joint_training")):
+        published(round_, police, name=f"Project {number}", partners=[fire], summary=".", themes=[theme])
+    app.config["PUBLIC_DATABASE"] = True
+    page = client.get("/find/who-works-with-whom?themes=shared_estates").text
+    cells = re.findall(r'href="(/find/who-works-with-whom/(?:sectors|organisations)/[^"]+)">([\d,]+)<', page)
+    assert len(cells) == 3 and {count for _link, count in cells} == {
+        "2"
+    }  # both halves of the matrix, and the pair
+    for link, count in cells:
+        listed = client.get(html.unescape(link)).text
+        assert len(re.findall(r'href="/find/records/\d+"', listed)) == int(count), link
+        assert "Themes: Shared estates" in listed  # the filters that apply, and a way to clear them
+        cleared = re.search(r'href="([^"]+)">Clear filters<', listed)
+        assert (
+            cleared
+            and len(re.findall(r'href="/find/records/\d+"', client.get(html.unescape(cleared[1])).text)) == 3
+        )
