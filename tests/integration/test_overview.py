@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import AuditEvent, NotablePractice, Record, Sector, SubmissionStatus
 from tests import factories
 from tests.conftest import sign_in, submit_form
-from tests.integration.test_overview_disclosure import text_of
+from tests.integration.test_overview_disclosure import pdf_text, text_of
 from tests.integration.test_review import version_on, world  # noqa: F401 (a submitted project)
 from tests.records import a_round, published
 
@@ -290,3 +290,29 @@ def test_each_who_works_with_whom_count_leads_to_as_many_projects_with_find_filt
             cleared
             and len(re.findall(r'href="/find/records/\d+"', client.get(html.unescape(cleared[1])).text)) == 3
         )
+
+
+def test_the_pdf_prints_welsh_letters_and_every_annex_line_in_full(client, app):
+    round_ = a_round()
+    lead = factories.organisation(
+        "Gwasanaeth Tân ac Achub Canolbarth a Gorllewin Cymru", sector=Sector.FIRE_AND_RESCUE
+    )
+    partners = [
+        factories.organisation(f"Partner organisation number {n} with a long name", sector=Sector.POLICE)
+        for n in range(8)
+    ]
+    published(
+        round_,
+        lead,
+        name="Cydweithio yn Nhŷ'r Ŵyl",
+        partners=partners,
+        summary="Prosiect.",
+        themes=["fleet_and_equipment"],
+        stage="ended",
+    )
+    app.config["PUBLIC_DATABASE"] = True
+    text = pdf_text(client.get("/find/overview.pdf?edition=published").data)
+    assert "Cydweithio yn Nhŷ'r Ŵyl" in text and "Tân" in text
+    annex = text.split("Each line: project, lead organisation, partners, themes, stage.")[1]
+    # The longest line wraps: its last partner, its theme and its stage are all there.
+    assert "number 7 with a long name · Fleet and equipment · Ended" in annex
