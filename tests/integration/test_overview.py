@@ -237,6 +237,14 @@ def test_organisation_pages_list_projects_partners_and_themes_it_may_show(client
     assert client.get("/find/organisations/999999").status_code == 404
 
 
+def test_a_partner_organisation_filter_links_to_its_page(client, overview_world):
+    fire = overview_world["sector"].submission.partners[0].organisation
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    assert f'href="/find/organisations/{fire.id}"' not in client.get("/find").text  # it leads no project
+    page = client.get(f"/find?partners={fire.id}").text
+    assert f'href="/find/organisations/{fire.id}">Kent Fire and Rescue Service: organisation page<' in page
+
+
 def test_who_works_with_whom_counts_pairs_the_reader_may_see(client, app, overview_world):
     police = overview_world["public"].organisation
     fire = overview_world["sector"].submission.partners[0].organisation
