@@ -82,6 +82,9 @@ def test_the_published_edition_describes_public_records_only_and_counts_them_all
     assert "Published edition" in word and PUBLIC in word
     assert SECTOR not in word and FIGURES not in word
     assert "Themes and notable practice" in word
+    pdf = pdf_text(client.get("/find/overview.pdf?edition=published").data)
+    assert PUBLIC in pdf and f"Why {PUBLIC} is notable." in pdf
+    assert SECTOR not in pdf and FIGURES not in pdf and "Why Medway" not in pdf
 
 
 def test_the_sector_edition_also_describes_sector_records_but_never_figures_only(client, overview_world):
