@@ -156,6 +156,8 @@ def test_each_format_is_made_once_per_data_version(client, overview_world):
     sign_in(client, "lee@example.org", factories.PASSWORD)
     first = client.get("/find/overview.docx?edition=published").data
     assert client.get("/find/overview.docx?edition=published").data == first
+    page = client.get("/find/overview?edition=published").text
+    assert PUBLIC in page and "Dartford co-responding" not in page
     published(
         a_round("Collaboration return 2027"),
         overview_world["public"].organisation,
@@ -163,6 +165,7 @@ def test_each_format_is_made_once_per_data_version(client, overview_world):
         summary="Firefighters respond alongside paramedics.",
     )
     assert "Dartford co-responding" in word_text(client.get("/find/overview.docx?edition=published").data)
+    assert "Dartford co-responding" in client.get("/find/overview?edition=published").text
 
 
 def test_a_reviewer_marks_notable_practice_when_approving_and_an_administrator_changes_it(
