@@ -3,6 +3,8 @@ project's notable practice choice."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -40,18 +42,33 @@ def collaborations():
         description=describe(query, labels),
         back_link=url_for("find.search", **query.args()),
         sector_label=collaboration.sector_label,
+        filter_args=query.args(sort=None),
     )
+
+
+def _filters() -> dict[str, Any]:
+    """Find's query, the filters that apply and the way back, for a list behind one of the counts."""
+    query, labels = current_query()
+    args = query.args(sort=None)
+    return {
+        "query": query,
+        "filter_args": args,
+        "description": describe(query, labels) if args else "",
+        "unfiltered": url_for(request.endpoint or "", **(request.view_args or {})),
+    }
 
 
 @bp.route("/who-works-with-whom/organisations/<int:first>/<int:second>")
 @database_reader
 def organisation_pair(first: int, second: int):
     a, b = get_organisation(first) or abort(404), get_organisation(second) or abort(404)
-    found = collaboration.projects_of_pair(first, second, signed_in=_signed_in())
+    filters = _filters()
+    found = collaboration.projects_of_pair(first, second, filters.pop("query"), signed_in=_signed_in())
     return render_template(
         "find/collaboration_projects.html",
         title=f"Projects of {a.name} and {b.name}",
         projects=found,
+        **filters,
     )
 
 
@@ -61,14 +78,15 @@ def sector_pair(first: str, second: str):
     known = {sector.value for sector in Sector}
     if first not in known or second not in known:
         abort(404)
-    found = collaboration.projects_of_sectors(first, second, signed_in=_signed_in())
+    filters = _filters()
+    found = collaboration.projects_of_sectors(first, second, filters.pop("query"), signed_in=_signed_in())
     a, b = collaboration.sector_label(first), collaboration.sector_label(second)
     title = (
         f"Projects of two or more {a.lower()} organisations"
         if first == second
         else f"Projects of {a.lower()} and {b.lower()} organisations"
     )
-    return render_template("find/collaboration_projects.html", title=title, projects=found)
+    return render_template("find/collaboration_projects.html", title=title, projects=found, **filters)
 
 
 @bp.route("/records/<int:record_id>/notable-practice", methods=["GET", "POST"])

@@ -41,7 +41,7 @@ def _report():
 @bp.route("/overview")
 @database_reader
 def overview():
-    report, _, query = _report()
+    report, key, query = _report()
     args = {**query.args(), "edition": report.edition.name}
     editions = (
         [
@@ -60,7 +60,8 @@ def overview():
             ("Word document (to add a foreword before publishing)", url_for("find.overview_docx", **args)),
         ],
         back_link=url_for("find.search", **query.args()),
-        **documents.context(report),
+        report=report,
+        body=documents.kept(("page", *key), lambda: documents.page_body(report)),
     )
 
 

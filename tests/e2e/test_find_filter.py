@@ -96,6 +96,10 @@ def test_on_a_desktop_filters_sit_beside_the_results_and_a_partner_can_be_chosen
     expect(page.get_by_label("Partner organisation")).to_be_focused()  # back where the change was made
     selected = page.locator(".moj-filter__selected")
     expect(selected).to_contain_text("Partner organisation")
+    expect(
+        selected.get_by_role("link", name="South East Coast Ambulance Service: organisation page")
+    ).to_be_visible()
+    assert_accessible(page)
     selected.get_by_role("link", name="Remove this filter South East Coast Ambulance Service").click()
     expect(page.get_by_role("heading", name="7 projects")).to_be_visible()
     assert_accessible(page)

@@ -72,6 +72,15 @@ def test_the_overview_organisation_and_collaboration_pages(app, page: Page, tmp_
     assert_accessible(page)
     page.screenshot(path=tmp_path / "collaboration.png", full_page=True)
 
+    visit(page, "/find/who-works-with-whom?themes=shared_estates")
+    page.get_by_role("link", name="project of Kent Police and Kent Fire and Rescue Service").click()
+    expect(page.get_by_text("Filters: Themes: Shared estates.")).to_be_visible()
+    expect(page.get_by_role("link", name="Maidstone shared station")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Clear filters").click()
+    expect(page.get_by_text("Filters:")).to_have_count(0)
+
+    visit(page, "/find/who-works-with-whom")
     page.get_by_role("link", name="Kent Police").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kent Police")
     expect(page.get_by_role("heading", name="Projects it leads (1)")).to_be_visible()

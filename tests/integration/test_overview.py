@@ -3,7 +3,9 @@ whom, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 import pikepdf
 import pytest
@@ -14,6 +16,7 @@ from app.extensions import db
 from app.models import AuditEvent, NotablePractice, Record, Sector, SubmissionStatus
 from tests import factories
 from tests.conftest import sign_in, submit_form
+from tests.integration.test_overview_disclosure import pdf_text, text_of
 from tests.integration.test_review import version_on, world  # noqa: F401 (a submitted project)
 from tests.records import a_round, published
 
@@ -79,6 +82,9 @@ def test_the_published_edition_describes_public_records_only_and_counts_them_all
     assert "Published edition" in word and PUBLIC in word
     assert SECTOR not in word and FIGURES not in word
     assert "Themes and notable practice" in word
+    pdf = pdf_text(client.get("/find/overview.pdf?edition=published").data)
+    assert PUBLIC in pdf and f"Why {PUBLIC} is notable." in pdf
+    assert SECTOR not in pdf and FIGURES not in pdf and "Why Medway" not in pdf
 
 
 def test_the_sector_edition_also_describes_sector_records_but_never_figures_only(client, overview_world):
@@ -97,8 +103,9 @@ def test_people_not_signed_in_get_only_the_published_edition(client, app, overvi
     page = client.get("/find/overview?edition=sector").text
     assert "Published edition" in page and "Sector edition" not in page
     assert PUBLIC in page and SECTOR not in page and FIGURES not in page
-    # Find's figures for them leave out the sector-only record, so the overview's do too.
-    assert "It counts 2 projects and describes 1 of them" in page
+    # Find's figures count every approved project, for anyone; the overview's count the same.
+    assert "It counts 3 projects and describes 1 of them" in page
+    assert "3 collaboration projects" in text_of(client.get("/find/figures").text)
     report = page.split('id="summary"')[1].split("<footer")[0]  # the footer has "Contact us"
     assert "Contact" not in report and "casey@example.org" not in page  # contacts: signed-in readers only
 
@@ -149,6 +156,8 @@ def test_each_format_is_made_once_per_data_version(client, overview_world):
     sign_in(client, "lee@example.org", factories.PASSWORD)
     first = client.get("/find/overview.docx?edition=published").data
     assert client.get("/find/overview.docx?edition=published").data == first
+    page = client.get("/find/overview?edition=published").text
+    assert PUBLIC in page and "Dartford co-responding" not in page
     published(
         a_round("Collaboration return 2027"),
         overview_world["public"].organisation,
@@ -156,6 +165,7 @@ def test_each_format_is_made_once_per_data_version(client, overview_world):
         summary="Firefighters respond alongside paramedics.",
     )
     assert "Dartford co-responding" in word_text(client.get("/find/overview.docx?edition=published").data)
+    assert "Dartford co-responding" in client.get("/find/overview?edition=published").text
 
 
 def test_a_reviewer_marks_notable_practice_when_approving_and_an_administrator_changes_it(
@@ -233,6 +243,14 @@ def test_organisation_pages_list_projects_partners_and_themes_it_may_show(client
     assert client.get("/find/organisations/999999").status_code == 404
 
 
+def test_a_partner_organisation_filter_links_to_its_page(client, overview_world):
+    fire = overview_world["sector"].submission.partners[0].organisation
+    sign_in(client, "lee@example.org", factories.PASSWORD)
+    assert f'href="/find/organisations/{fire.id}"' not in client.get("/find").text  # it leads no project
+    page = client.get(f"/find?partners={fire.id}").text
+    assert f'href="/find/organisations/{fire.id}">Kent Fire and Rescue Service: organisation page<' in page
+
+
 def test_who_works_with_whom_counts_pairs_the_reader_may_see(client, app, overview_world):
     police = overview_world["public"].organisation
     fire = overview_world["sector"].submission.partners[0].organisation
@@ -263,3 +281,52 @@ def test_who_works_with_whom_counts_pairs_the_reader_may_see(client, app, overvi
 
 def events(action: str) -> int:
     return db.session.scalar(select(func.count(AuditEvent.id)).filter_by(action=action))
+
+
+def test_each_who_works_with_whom_count_leads_to_as_many_projects_with_find_filters_on(client, app):
+    round_ = a_round()
+    police = factories.organisation("Kent Police", sector=Sector.POLICE)
+    fire = factories.organisation("Kent Fire and Rescue Service", sector=Sector.FIRE_AND_RESCUE)
+    for number, theme in enumerate(("shared_estates", "shared_estates", "joint_training")):
+        published(round_, police, name=f"Project {number}", partners=[fire], summary=".", themes=[theme])
+    app.config["PUBLIC_DATABASE"] = True
+    page = client.get("/find/who-works-with-whom?themes=shared_estates").text
+    cells = re.findall(r'href="(/find/who-works-with-whom/(?:sectors|organisations)/[^"]+)">([\d,]+)<', page)
+    assert len(cells) == 3 and {count for _link, count in cells} == {
+        "2"
+    }  # both halves of the matrix, and the pair
+    for link, count in cells:
+        listed = client.get(html.unescape(link)).text
+        assert len(re.findall(r'href="/find/records/\d+"', listed)) == int(count), link
+        assert "Themes: Shared estates" in listed  # the filters that apply, and a way to clear them
+        cleared = re.search(r'href="([^"]+)">Clear filters<', listed)
+        assert (
+            cleared
+            and len(re.findall(r'href="/find/records/\d+"', client.get(html.unescape(cleared[1])).text)) == 3
+        )
+
+
+def test_the_pdf_prints_welsh_letters_and_every_annex_line_in_full(client, app):
+    round_ = a_round()
+    lead = factories.organisation(
+        "Gwasanaeth Tân ac Achub Canolbarth a Gorllewin Cymru", sector=Sector.FIRE_AND_RESCUE
+    )
+    partners = [
+        factories.organisation(f"Partner organisation number {n} with a long name", sector=Sector.POLICE)
+        for n in range(8)
+    ]
+    published(
+        round_,
+        lead,
+        name="Cydweithio yn Nhŷ'r Ŵyl",
+        partners=partners,
+        summary="Prosiect.",
+        themes=["fleet_and_equipment"],
+        stage="ended",
+    )
+    app.config["PUBLIC_DATABASE"] = True
+    text = pdf_text(client.get("/find/overview.pdf?edition=published").data)
+    assert "Cydweithio yn Nhŷ'r Ŵyl" in text and "Tân" in text
+    annex = text.split("Each line: project, lead organisation, partners, themes, stage.")[1]
+    # The longest line wraps: its last partner, its theme and its stage are all there.
+    assert "number 7 with a long name · Fleet and equipment · Ended" in annex

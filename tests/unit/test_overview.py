@@ -107,8 +107,14 @@ def test_the_summary_says_what_the_figures_say(questionnaire):
     )
     assert lines[2] == "1 project (25%) involves all three emergency services: police, fire and ambulance."
     assert lines[3] == "1 project (25%) has been evaluated."
+    assert lines[4] == "One project gave a figure for cashable savings: £1,000 a year."
+
+
+def test_the_savings_of_several_projects_are_reported_between_them(questionnaire):
+    savers = [*RECORDS, record(5, "Fleet workshop", ["fleet"], cashable_savings="£2,500")]
+    lines = sentences.summary(figures(savers, questionnaire))
     assert (
-        lines[4] == "The 1 project that gave a figure report cashable savings of £1,000 a year between them."
+        lines[4] == "The 2 projects that gave a figure report cashable savings of £3,500 a year between them."
     )
 
 

@@ -281,19 +281,23 @@ def count(query: FindQuery, *, signed_in: bool) -> int:
     return int(np.bitwise_count(chosen).sum())
 
 
-def figures(query: FindQuery, *, signed_in: bool, questionnaire: Questionnaire) -> Figures:
+def figures(
+    query: FindQuery,
+    *,
+    signed_in: bool,
+    questionnaire: Questionnaire,
+    readable: tuple[str, ...] | None = None,
+) -> Figures:
     """The figures of every approved record the query selects, including those shared as figures only, from
     this process's index: no record is read. Words select only records the viewer may read; small figures
-    involving the others are withheld (app/services/find/visibility.py)."""
+    involving the others are withheld (app/services/find/visibility.py). `readable` narrows what the viewer
+    may read, for a document meant for fewer people (the overview's published edition)."""
     viewer = visibility.viewer(signed_in=signed_in)
+    readable = viewer.readable if readable is None else readable
     index = find_index.current()
     words = search_index.terms(query.text)
-    chosen = index.select(
-        sharing=viewer.readable if words else viewer.counted, words=words, filters=query.filters
-    )
-    unreadable = index.select(
-        sharing=[s for s in viewer.counted if s not in viewer.readable], words=[], filters={}
-    )
+    chosen = index.select(sharing=readable if words else viewer.counted, words=words, filters=query.filters)
+    unreadable = index.select(sharing=[s for s in viewer.counted if s not in readable], words=[], filters={})
     hidden = chosen & unreadable
     return from_tallies(
         index.tallies(chosen), questionnaire, hidden=index.tallies(hidden) if hidden.any() else None

@@ -124,15 +124,17 @@ def collaboration(query: FindQuery, *, signed_in: bool, top: int = TOP_PAIRS) ->
     )
 
 
-def projects_of_pair(first: int, second: int, *, signed_in: bool) -> list[Project]:
+def projects_of_pair(first: int, second: int, query: FindQuery, *, signed_in: bool) -> list[Project]:
+    """The projects behind a pair's count in `collaboration(query)`: the same query, the same visibility."""
     return sorted(
-        (p for p in projects(FindQuery(), signed_in=signed_in) if {first, second} <= set(p.participants)),
+        (p for p in projects(query, signed_in=signed_in) if {first, second} <= set(p.participants)),
         key=lambda p: p.name.casefold(),
     )
 
 
-def projects_of_sectors(first: str, second: str, *, signed_in: bool) -> list[Project]:
-    found = projects(FindQuery(), signed_in=signed_in)
+def projects_of_sectors(first: str, second: str, query: FindQuery, *, signed_in: bool) -> list[Project]:
+    """The projects behind a cell of the sector matrix of `collaboration(query)`."""
+    found = projects(query, signed_in=signed_in)
     organisations = _organisations(i for project in found for i in project.participants)
     chosen = []
     for project in found:

@@ -1,9 +1,11 @@
 """The overview of a Find query, for one edition.
 
-Which records: the figures count every record Find's figures count for this reader (its filters, the records
-the reader may see and those shared as figures only); the edition describes (in case studies, quotes and the
-annex) only those whose sharing the edition allows AND the reader may see (app/services/find/search.py
-decides what a reader may see: `visible_sharing`).
+Which records: the figures count every record Find's figures count (its filters; every approved record, but
+words select only records the edition describes); the edition describes (in case studies, quotes and the
+annex) only those whose sharing the edition allows AND the reader may see (app/services/find/visibility.py
+decides what a reader may see). A figure from fewer than 3 projects, any of them not described by the
+edition, is withheld: the edition decides, not the reader, so a published edition made by someone signed in
+withholds what it would withhold for anyone.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from app.extensions import db
 from app.models import NotablePractice, Organisation, Record, Round
 from app.models.organisation import REGION_LABELS_BY_VALUE
 from app.questionnaires.schema import Questionnaire
+from app.services.find import record_index, visibility
 from app.services.find import search as find
 from app.services.find.figures import Figures, facet_values, shown_counts, withheld
 from app.services.find.overview import sentences
@@ -72,13 +75,14 @@ def of_query(
     filters_description: str = "",
     today: date | None = None,
 ) -> OverviewReport:
-    counted_sharing = (*find.visible_sharing(signed_in), "figures_only")
-    counted = list(_counted(query, counted_sharing, readable=find.visible_sharing(signed_in)))
-    by_name = dataclasses.replace(query, sort="name")
+    # The edition, not the reader, decides what is described, so what is withheld: a published edition made
+    # by someone signed in counts sector-only projects and withholds small figures they are part of.
     sharing = describable_sharing(edition, signed_in=signed_in)
+    counted = list(_counted(query, visibility.viewer(signed_in=signed_in).counted, readable=sharing))
+    by_name = dataclasses.replace(query, sort="name")
     described = list(islice(find.matching_records(by_name, sharing=sharing), ANNEX_LIMIT + 1))
     described.sort(key=lambda record: (record.name or "").casefold())
-    figures = find.figures(query, signed_in=signed_in, questionnaire=questionnaire)
+    figures = find.figures(query, signed_in=signed_in, questionnaire=questionnaire, readable=sharing)
     return build(
         counted,
         described,
@@ -350,6 +354,9 @@ def _annex_line(record: Record, names: Mapping[str, str], labels: _Labels, notab
 
 
 def _counted(query: FindQuery, sharing: tuple[str, ...], *, readable: tuple[str, ...]) -> Iterable[Counted]:
+    """The records the figures count, as find.figures counts them: words select only the readable ones."""
+    if record_index.terms(query.text):
+        sharing = readable
     statement = (
         select(Record.id, Record.facets, Record.round_id, Round.opens_at, Round.title, Record.sharing)
         .join(Round, Round.id == Record.round_id)

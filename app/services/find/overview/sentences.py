@@ -86,6 +86,10 @@ def summary(figures: Figures) -> list[str]:
         lines.append(
             f"Fewer than {SMALL_COUNT} projects gave a figure for cashable savings, so the sum is not shown."
         )
+    elif savings.cashable_savings_count == 1 and savings.cashable_savings:
+        lines.append(
+            f"One project gave a figure for cashable savings: {savings.cashable_savings_text} a year."
+        )
     elif savings.cashable_savings_count and savings.cashable_savings:
         lines.append(
             f"The {count(savings.cashable_savings_count, 'project')} that gave a figure report "
