@@ -33,6 +33,21 @@ ITS_OWN = (
 SMALL = re.compile(r"^[\s:()\u2013\-|]*(?:<[^>]*>\s*)*[12](?![\d,%])")
 
 
+def _three_shared_stations(round_, police, fire, approver, **answers) -> None:
+    """Three public projects on shared estates, alike in every way: enough for any figure to be shown."""
+    for number in range(3):
+        published(
+            round_,
+            police,
+            name=f"Shared station {number}",
+            partners=[fire],
+            approver=approver,
+            summary="A shared station.",
+            themes=["shared_estates"],
+            **answers,
+        )
+
+
 @pytest.fixture
 def disclosure_world(app):
     common = a_round("Return of 2026")
@@ -46,19 +61,9 @@ def disclosure_world(app):
         "Welsh Ambulance Service", sector=Sector.AMBULANCE, region=Region.WALES
     )
     approver = factories.reviewer(email="rhys@example.org")
-    for number in range(3):  # three public projects, alike in every way
-        published(
-            common,
-            police,
-            name=f"Shared station {number}",
-            partners=[fire],
-            approver=approver,
-            summary="A shared station.",
-            themes=["shared_estates"],
-            stage="implemented",
-            enablers=["leadership"],
-            barriers=["culture"],
-        )
+    _three_shared_stations(
+        common, police, fire, approver, stage="implemented", enablers=["leadership"], barriers=["culture"]
+    )
     published(
         own_round,
         welsh_fire,
@@ -200,16 +205,7 @@ def sector_only_world(app):
     police = factories.organisation("Kent Police", sector=Sector.POLICE)
     fire = factories.organisation("Kent Fire and Rescue Service", sector=Sector.FIRE_AND_RESCUE)
     approver = factories.reviewer(email="rhys@example.org")
-    for number in range(3):
-        published(
-            common,
-            police,
-            name=f"Shared station {number}",
-            partners=[fire],
-            approver=approver,
-            summary="A shared station.",
-            themes=["shared_estates"],
-        )
+    _three_shared_stations(common, police, fire, approver)
     published(
         common,
         fire,
