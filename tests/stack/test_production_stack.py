@@ -94,6 +94,7 @@ def test_sign_in_limits_count_per_client_address_across_the_workers(stack, datab
         first = list(pool.map(wrong_password, range(LIMIT)))
     assert [status for status, _, _ in first] == [200] * LIMIT
     assert all(WRONG in page for _, _, page in first)
+    wait_for(lambda: len(_served_by(stack, "POST", "/sign-in")) >= LIMIT, "the request lines", timeout=10)
     workers = set(_served_by(stack, "POST", "/sign-in"))
     assert len(workers) >= 2, f"all {LIMIT} attempts went to one worker {workers}: not a test across workers"
 
@@ -131,8 +132,11 @@ def test_each_request_has_one_id_in_nginx_the_app_and_the_response(stack):
     assert status == 200
     request_id = headers["X-Request-Id"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)  # nginx's $request_id, passed through
-    assert re.search(rf"app\.requests: {request_id} GET /sign-in 200 user=- [\d.]+ms", stack.log("gunicorn"))
-    assert f"request_id={request_id}" in (stack.tmp / "collaboration.access.log").read_text()
+    # Both logs are written as or after the response goes out, so a fast client can read them a moment early.
+    app_line = rf"app\.requests: {request_id} GET /sign-in 200 user=- [\d.]+ms"
+    wait_for(lambda: re.search(app_line, stack.log("gunicorn")), "the app's request line")
+    access_log = stack.tmp / "collaboration.access.log"
+    wait_for(lambda: f"request_id={request_id}" in access_log.read_text(), "nginx's access line", timeout=10)
     assert '"GET /sign-in HTTP/1.1" 200' not in stack.log("gunicorn")  # gunicorn's access log is off
 
 
