@@ -98,11 +98,13 @@ def _violations_without_javascript(page: Page) -> list[dict]:
     """axe cannot run where scripts are off, so check the very same document in a page where they are on.
 
     The document as the JavaScript-free browser has it (its scripts never ran), without its script elements,
-    becomes the content of a second page with JavaScript at the same address's origin; styles and images load
-    from there as usual.
+    becomes the content of a second page with JavaScript at the same address's origin, the same size as the
+    first (a phone's page is checked as a phone shows it); styles and images load from there as usual.
     """
     scheme, rest = page.url.split("://", 1)
     checker = _checker(page.context.browser, f"{scheme}://{rest.split('/', 1)[0]}")
+    if page.viewport_size and checker.viewport_size != page.viewport_size:
+        checker.set_viewport_size(page.viewport_size)
     checker.set_content(_SCRIPT.sub("", page.content()))
     if not _axe_loaded(checker):
         checker.add_script_tag(path=str(AXE_JS))

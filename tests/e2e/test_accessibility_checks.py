@@ -47,3 +47,25 @@ def test_the_check_reports_a_missing_text_alternative_and_unreadable_styled_text
 
     with pytest.raises(pytest.fail.Exception, match="image-alt"):
         assert_accessible(page)
+
+
+# Text readable on a wide screen and unreadable on a phone: the check sees the page at the size it is shown.
+NARROW = """<!DOCTYPE html>
+<html lang="en-GB">
+<head><title>Narrow - Emergency services collaboration</title>
+<style>@media (max-width: 640px) { .narrow { color: #505a5f; } }</style></head>
+<body><main><h1>Narrow</h1>
+<p class="narrow" style="background: #6f777b">Grey on grey on a phone</p>
+</main></body>
+</html>"""
+
+
+@pytest.mark.parametrize("browser_page", ["page", "page_without_javascript"])
+def test_the_check_sees_the_page_at_the_size_it_is_shown(request, browser_page, live_server):
+    page = request.getfixturevalue(browser_page)
+    page.route("**/narrow", lambda route: route.fulfill(content_type="text/html", body=NARROW))
+    page.goto("/narrow")
+    assert "color-contrast" not in {violation["id"] for violation in axe_violations(page)}
+
+    page.set_viewport_size({"width": 375, "height": 667})
+    assert "color-contrast" in {violation["id"] for violation in axe_violations(page)}
