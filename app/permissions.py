@@ -1,4 +1,5 @@
-"""Who may do what: pure predicates, used by the view guards, the services and the templates alike.
+"""Who may do what: the view guards, over the pure predicates of app/services/people/access.py (which the
+services and the templates use too).
 
 Every view function carries exactly one guard from this module (`public`, `signed_in` or `requires(...)`);
 tests/integration/test_route_guards.py lists every endpoint with the guard it must have.
@@ -10,57 +11,23 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from app.models import Role, User
-
-Predicate = Callable[[User], bool]
-
-
-def is_signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def is_administrator(user: Any) -> bool:
-    return is_signed_in(user) and user.role == Role.ADMINISTRATOR
-
-
-def is_reviewer(user: Any) -> bool:
-    return is_signed_in(user) and user.role in (Role.REVIEWER, Role.ADMINISTRATOR)
-
-
-def is_lead(user: Any) -> bool:
-    return is_signed_in(user) and user.role == Role.LEAD and user.organisation_id is not None
-
-
-def can_manage_users(user: Any) -> bool:
-    return is_administrator(user)
-
-
-def can_manage_organisations(user: Any) -> bool:
-    return is_administrator(user)
-
-
-def can_manage_rounds(user: Any) -> bool:
-    return is_administrator(user)
-
-
-def can_read_emails(user: Any) -> bool:
-    return is_administrator(user)
-
-
-def can_import_responses(user: Any) -> bool:
-    return is_administrator(user)
-
-
-def can_read_audit_log(user: Any) -> bool:
-    return is_administrator(user)
-
-
-def can_use_database(user: Any) -> bool:
-    """Signed-in people; anyone else only when the instance opens its public records (PUBLIC_DATABASE)."""
-    return is_signed_in(user) or bool(current_app.config.get("PUBLIC_DATABASE"))
+from app.services.people.access import (
+    Predicate,
+    can_import_responses,
+    can_manage_organisations,
+    can_manage_rounds,
+    can_manage_users,
+    can_read_audit_log,
+    can_read_emails,
+    can_use_database,
+    is_administrator,
+    is_lead,
+    is_reviewer,
+    is_signed_in,
+)
 
 
 def database_reader(view: Callable) -> Callable:

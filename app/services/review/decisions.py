@@ -15,11 +15,11 @@ from app.extensions import db
 from app.links import external_url
 from app.models import Record, ReviewComment, Role, Submission, SubmissionStatus, User
 from app.models.base import utcnow
-from app.permissions import is_administrator, is_reviewer
 from app.services import audit
 from app.services.email import outbox
 from app.services.errors import DomainError, InvalidTransition, NotAllowed
 from app.services.find import publishing as records
+from app.services.people.access import is_administrator, is_reviewer
 from app.services.review.conflicts import CONFLICT, conflict_of_interest, partner_state
 from app.services.statements import rows_changed
 from app.services.submissions import lifecycle as submissions

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import NotablePractice, Submission, User
 from app.models.base import utcnow
-from app.permissions import is_administrator, is_reviewer
 from app.questionnaires.schema import Questionnaire
 from app.services import audit
 from app.services.errors import DomainError, NotAllowed
+from app.services.people.access import is_administrator, is_reviewer
 from app.services.submissions.lifecycle import questionnaire_of
 
 REASON_LIMIT = 500
