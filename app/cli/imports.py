@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ImportMode, Role, User
+from app.models import ImportMode, Role, Round, User
 from app.services.errors import DomainError
 from app.services.imports import batches as import_batches
 from app.services.imports import remapping, writing
@@ -62,16 +62,57 @@ def responses(
     data = file.read_bytes()
     mapping_name, mapping_text = _mapping(mapping_path) if mapping_path else ("proposed", None)
     try:
-        round_ = imports.history_round(round_title, year, by=admin)
-        prepared = imports.prepare(data, file.name, mapping_text, round_, ImportMode(mode))
+        report, count, round_, checked = import_file(
+            data,
+            file.name,
+            year=year,
+            round_title=round_title,
+            mapping=(mapping_name, mapping_text),
+            mode=ImportMode(mode),
+            by=admin,
+            dry_run=dry_run,
+            progress=not as_json,
+        )
     except ImportRefused as refused:
         _refused([*refused.file_problems, *refused.mapping_problems, *refused.round_problems], as_json)
     except DomainError as error:
         _refused([str(error)], as_json)
-    total = prepared.table.count()
     if as_json:
+        click.echo(json.dumps(_json(report, count, None if dry_run else round_.id), ensure_ascii=False))
+        return
+    _print_report(report)
+    if dry_run:
+        click.echo("Dry run: nothing was imported.")
+    elif not checked:
+        click.echo("Nothing to import.")
+    else:
+        kind = "approved records" if mode == ImportMode.RECORDS.value else "projects waiting for review"
+        click.echo(f"Imported {count} {_projects(count)} into {round_.title} as {kind}.")
+
+
+def import_file(
+    data: bytes,
+    file_name: str,
+    *,
+    year: int,
+    round_title: str,
+    mapping: tuple[str, str | None],
+    mode: ImportMode,
+    by: User,
+    dry_run: bool = False,
+    progress: bool = False,
+) -> tuple[Report, int, Round, bool]:
+    """Check a file's rows (with a progress bar if `progress`) and, unless `dry_run`, import those that can be
+    into the closed round of that title, made for the year if need be, and commit. Returns the report, how
+    many projects were imported, the round, and whether any row could be. Raises ImportRefused or
+    DomainError when the file cannot be used at all."""
+    mapping_name, mapping_text = mapping
+    round_ = imports.history_round(round_title, year, by=by)
+    prepared = imports.prepare(data, file_name, mapping_text, round_, mode)
+    if not progress:
         report, outcomes = imports.check(prepared)
     else:
+        total = prepared.table.count()
         with click.progressbar(length=total, label="Checking rows") as bar:
             done = 0
 
@@ -87,27 +128,17 @@ def responses(
         batch = import_batches.record_cli_batch(
             prepared,
             data=data,
-            file_name=file.name,
+            file_name=file_name,
             mapping_text=mapping_text or "",
             mapping_name=mapping_name,
-            by=admin,
+            by=by,
         )
-        count = writing.write(prepared, outcomes, batch=batch, by=admin)
-        import_batches.finish(batch, report, count, by=admin)
+        count = writing.write(prepared, outcomes, batch=batch, by=by)
+        import_batches.finish(batch, report, count, by=by)
         db.session.commit()
     else:
         db.session.rollback()  # a dry run leaves no round behind
-    if as_json:
-        click.echo(json.dumps(_json(report, count, None if dry_run else round_.id), ensure_ascii=False))
-        return
-    _print_report(report)
-    if dry_run:
-        click.echo("Dry run: nothing was imported.")
-    elif not outcomes:
-        click.echo("Nothing to import.")
-    else:
-        kind = "approved records" if mode == ImportMode.RECORDS.value else "projects waiting for review"
-        click.echo(f"Imported {count} {_projects(count)} into {round_.title} as {kind}.")
+    return report, count, round_, bool(outcomes)
 
 
 def _administrator(by_email: str | None) -> User:

@@ -1,7 +1,7 @@
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, Role, User
+from app.models import AuditEvent, Record, Role, Round, User
 from tests.conftest import sign_in
 
 
@@ -48,6 +48,17 @@ def test_demo_setup_loads_organisations_and_people_once(runner):
     assert "Loaded 147 organisations" in first.output
     assert "Published 220 example records" in first.output
     assert "admin@example.org" in first.output
+    # The README's example exports, each in its closed round: the overview has earlier rounds to compare.
+    assert "Imported 20 projects from overview-2016.xlsx into Collaboration return 2016" in first.output
+    assert "Imported 56 projects from surveymonkey-collaboration-2017.csv into Collaboration return 2017" in (
+        first.output
+    )
     second = runner.invoke(args=["demo", "setup"])
     assert "Loaded" not in second.output
+    assert "Imported" not in second.output
     assert len(db.session.scalars(select(User)).all()) == 4
+    counted = select(Round.title, func.count(Record.id)).join(Record, Record.round_id == Round.id)
+    per_round = dict(db.session.execute(counted.group_by(Round.title)).all())
+    assert per_round.pop("Collaboration return 2016") == 20
+    assert per_round.pop("Collaboration return 2017") == 56
+    assert list(per_round.values()) == [220]  # the open round's
