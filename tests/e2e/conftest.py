@@ -21,8 +21,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tests.e2e.helpers import AXE_JS
+
 CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = Path(__file__).resolve().parent / "axe.min.js"
 HERE = Path(__file__).resolve().parent
 
 LAUNCH_ARGS = [

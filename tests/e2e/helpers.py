@@ -7,6 +7,7 @@ import json
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -101,8 +102,8 @@ def _violations_without_javascript(page: Page) -> list[dict]:
     becomes the content of a second page with JavaScript at the same address's origin, the same size as the
     first (a phone's page is checked as a phone shows it); styles and images load from there as usual.
     """
-    scheme, rest = page.url.split("://", 1)
-    checker = _checker(page.context.browser, f"{scheme}://{rest.split('/', 1)[0]}")
+    address = urlsplit(page.url)
+    checker = _checker(page.context.browser, f"{address.scheme}://{address.netloc}")
     if page.viewport_size and checker.viewport_size != page.viewport_size:
         checker.set_viewport_size(page.viewport_size)
     checker.set_content(_SCRIPT.sub("", page.content()))
